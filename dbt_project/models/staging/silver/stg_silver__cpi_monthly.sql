@@ -1,0 +1,37 @@
+with
+
+source as (
+
+    select * from {{ source('silver', 'cpi_monthly') }}
+
+),
+
+renamed as (
+
+    select
+        cast(month as date) as cpi_month,
+        cast(cpi as {{ movie_warehouse.type_double() }}) as cpi,
+        cast(_loaded_at as timestamp) as _loaded_at
+
+    from source
+
+),
+
+deduplicated as (
+
+    {{ movie_warehouse.dedupe_latest('renamed', partition_by=['cpi_month']) }}
+
+),
+
+final as (
+
+    select
+        cpi_month,
+        cpi,
+        _loaded_at
+
+    from deduplicated
+
+)
+
+select * from final

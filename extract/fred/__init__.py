@@ -1,0 +1,23 @@
+"""dlt source for FRED's CPIAUCSL series (CPI-U, seasonally adjusted, monthly) as a CSV file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import dlt
+import pyarrow as pa
+from dlt.extract.resource import DltResource
+
+from extract.csv_files import CsvSpec, csv_file_resource
+
+CPI_SPEC = CsvSpec(
+    columns=("observation_date", "CPIAUCSL"),
+    types={"observation_date": pa.date32(), "CPIAUCSL": pa.float64()},
+    required=frozenset({"observation_date", "CPIAUCSL"}),
+)
+
+
+@dlt.source(name="fred")
+def fred_source(csv_path: str = dlt.config.value) -> DltResource:
+    """The CPIAUCSL observations; FRED's "." for a missing month is quarantined with its reason."""
+    return csv_file_resource(Path(csv_path), "cpiaucsl", CPI_SPEC)

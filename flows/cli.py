@@ -1,0 +1,93 @@
+"""`movies` command line: the whole flow or one step.
+
+    movies run            # the Prefect flow: sample -> extract -> Spark -> dbt -> checks -> report
+    movies sample         # build the real-data sample only
+    movies extract        # load CSV-file sources into raw/
+    movies silver         # Spark: raw/ -> silver/
+    movies dbt build      # any dbt command against dbt_project/ with the configured paths
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from dataclasses import asdict
+
+from flows.settings import Settings
+
+
+def _run(settings: Settings, args: argparse.Namespace) -> int:
+    from flows.pipeline import movie_warehouse, result_paths
+
+    movie_warehouse(build_sample_first=not args.skip_sample, settings=settings)
+    print("\nThe warehouse is built. Results:")
+    for name, path in result_paths(settings).items():
+        print(f"  {name:13} {path}")
+    return 0
+
+
+def _sample(settings: Settings, _: argparse.Namespace) -> int:
+    from extract.sample.build import build_sample
+
+    manifest = build_sample(settings.sample_dir)
+    print(json.dumps(manifest.get("files", manifest), indent=2, sort_keys=True))
+    return 0
+
+
+def _extract(settings: Settings, _: argparse.Namespace) -> int:
+    from extract.pipelines import load_file_sources
+
+    for summary in load_file_sources(settings.source_files_dir, settings.lake_url, settings.pipelines_dir):
+        print(json.dumps(asdict(summary), sort_keys=True))
+    return 0
+
+
+def _silver(settings: Settings, _: argparse.Namespace) -> int:
+    from spark.jobs.silver import build_silver
+    from spark.session import get_spark
+
+    spark = get_spark("movie-warehouse-silver")
+    try:
+        print(json.dumps(asdict(build_silver(spark, settings.lake_url, settings.cpi_base_month)), indent=2))
+    finally:
+        spark.stop()
+    return 0
+
+
+def _dbt(settings: Settings, args: argparse.Namespace) -> int:
+    from flows.dbt_runner import run_dbt
+
+    outcome = run_dbt(args.dbt_args, settings.dbt_project_dir, settings.dbt_target)
+    print(f"dbt {outcome.command}: {len(outcome.statuses)} node(s) ok")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The `movies` argument parser."""
+    parser = argparse.ArgumentParser(prog="movies", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    steps = parser.add_subparsers(dest="step", required=True)
+    run = steps.add_parser("run", help="run the whole Prefect flow")
+    run.add_argument("--skip-sample", action="store_true", help="do not (re)build the sample first")
+    run.set_defaults(handler=_run)
+    steps.add_parser("sample", help="build the real-data sample").set_defaults(handler=_sample)
+    steps.add_parser("extract", help="load CSV-file sources into raw/").set_defaults(handler=_extract)
+    steps.add_parser("silver", help="Spark: raw/ -> silver/").set_defaults(handler=_silver)
+    dbt = steps.add_parser("dbt", help="run a dbt command, e.g. `movies dbt build`")
+    dbt.add_argument("dbt_args", nargs=argparse.REMAINDER)
+    dbt.set_defaults(handler=_dbt)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the `movies` console script."""
+    args = build_parser().parse_args(argv)
+    settings = Settings()
+    for key, value in settings.runtime_env().items():
+        os.environ.setdefault(key, value)  # before Prefect, dbt or GX read their settings
+    return int(args.handler(settings, args))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,54 @@
+"""The run report: what each stage did, in markdown for people and JSON for machines."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+
+@dataclass
+class RunReport:
+    """Everything a person asks after a run: rows, quarantine, checks, timings and where to look."""
+
+    started_at: str
+    parameters: dict[str, Any]
+    loads: list[dict[str, Any]] = field(default_factory=list)
+    silver: dict[str, Any] = field(default_factory=dict)
+    quality: dict[str, dict[str, Any]] = field(default_factory=dict)
+    dbt: dict[str, int] = field(default_factory=dict)
+    durations_s: dict[str, float] = field(default_factory=dict)
+    paths: dict[str, str] = field(default_factory=dict)
+
+    def to_markdown(self) -> str:
+        """A short markdown summary, also published as a Prefect artifact."""
+        lines = [f"# Movie warehouse run ({self.started_at})", "", "## Loaded to raw/", ""]
+        lines += ["| dataset | table | rows |", "|---|---|---|"]
+        for load in self.loads:
+            lines += [f"| {load['dataset']} | {table} | {rows} |" for table, rows in sorted(load["rows"].items())]
+        if not any(load["rows"] for load in self.loads):
+            lines.append("| (all sources unchanged: nothing appended) | | 0 |")
+        lines += ["", f"## Silver (CPI base month {self.silver.get('base_month')})", ""]
+        lines += ["| entity | rows |", "|---|---|"]
+        lines += [f"| {entity} | {rows} |" for entity, rows in sorted(self.silver.get("rows", {}).items())]
+        lines += ["", "## Quarantined rows by reason", "", "| where: reason | rows |", "|---|---|"]
+        lines += [f"| {reason} | {rows} |" for reason, rows in sorted(self.silver.get("quarantined_by_reason", {}).items())]
+        lines += ["", "## Checks", "", "| layer | expectations | warnings | critical |", "|---|---|---|---|"]
+        lines += [
+            f"| {layer} | {q['evaluated']} | {len(q['warnings'])} | {len(q['critical'])} |"
+            for layer, q in self.quality.items()
+        ]
+        lines += ["", "dbt: " + ", ".join(f"{status} {n}" for status, n in sorted(self.dbt.items())), ""]
+        lines += ["## Durations (s)", "", "| stage | seconds |", "|---|---|"]
+        lines += [f"| {stage} | {seconds:.1f} |" for stage, seconds in self.durations_s.items()]
+        lines += ["", "## Where to look", ""] + [f"- {name}: `{path}`" for name, path in self.paths.items()]
+        return "\n".join(lines) + "\n"
+
+    def write(self, folder: Path) -> tuple[Path, Path]:
+        """Write run_report.md and run_report.json into `folder`."""
+        folder.mkdir(parents=True, exist_ok=True)
+        markdown, data = folder / "run_report.md", folder / "run_report.json"
+        markdown.write_text(self.to_markdown(), encoding="utf-8")
+        data.write_text(json.dumps(asdict(self), indent=2, sort_keys=True, default=str), encoding="utf-8")
+        return markdown, data

@@ -1,0 +1,81 @@
+"""One typed settings object, read from MOVIES_* environment variables (or a .env file)."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    """Where the pipeline reads and writes, and how it runs. Every default works offline."""
+
+    model_config = SettingsConfigDict(env_prefix="MOVIES_", env_file=".env", extra="ignore")
+
+    data_dir: Path = Field(default=PROJECT_ROOT / "data", description="root of all generated data")
+    lake: str | None = Field(default=None, description="lake root; default <data_dir>/lake")
+    files_dir: Path | None = Field(
+        default=None, description="CSV-file sources (kaggle/, fred/); default the built sample"
+    )
+    warehouse: Path | None = Field(default=None, description="DuckDB file; default <data_dir>/warehouse.duckdb")
+    dbt_target: str = Field(default="duckdb", description="dbt target in dbt_project/profiles.yml")
+    cpi_base_month: date | None = Field(default=None, description="CPI base month; default latest")
+    project_root: Path = PROJECT_ROOT
+
+    @property
+    def lake_url(self) -> str:
+        """The lake root as a path or URL."""
+        return self.lake or str(self.data_dir / "lake")
+
+    @property
+    def sample_dir(self) -> Path:
+        """Where the real-data sample is built."""
+        return self.data_dir / "sample"
+
+    @property
+    def source_files_dir(self) -> Path:
+        """CSV-file sources: a real download if configured, else the sample."""
+        return self.files_dir or self.sample_dir
+
+    @property
+    def warehouse_path(self) -> Path:
+        """The DuckDB warehouse file."""
+        return self.warehouse or self.data_dir / "warehouse.duckdb"
+
+    @property
+    def reports_dir(self) -> Path:
+        """Run reports (markdown and JSON)."""
+        return self.data_dir / "reports"
+
+    @property
+    def pipelines_dir(self) -> Path:
+        """dlt's local working folders (state itself lives with the lake)."""
+        return self.data_dir / "dlt_pipelines"
+
+    @property
+    def dbt_project_dir(self) -> Path:
+        """The dbt project, with its own profiles.yml."""
+        return self.project_root / "dbt_project"
+
+    @property
+    def gx_root(self) -> Path:
+        """The Great Expectations file context's parent folder."""
+        return self.project_root / "great_expectations"
+
+    def runtime_env(self) -> dict[str, str]:
+        """Environment the tools read: dbt's profile paths, and every telemetry switched off."""
+        return {
+            "MOVIES_LAKE": self.lake_url,
+            "MOVIES_WAREHOUSE": str(self.warehouse_path),
+            "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+            "DO_NOT_TRACK": "1",
+            "GX_ANALYTICS_ENABLED": "false",
+            "RUNTIME__DLTHUB_TELEMETRY": "false",
+            "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+            "PREFECT_HOME": str(self.data_dir / "prefect"),
+            "PREFECT_SERVER_API_HOST": "127.0.0.1",
+        }

@@ -1,0 +1,1 @@
+"""Thin spark-submit-able entry points: parse arguments, read, transform, write."""

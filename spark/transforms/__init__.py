@@ -1,0 +1,1 @@
+"""Pure DataFrame -> DataFrame transforms from the lake's raw/ layer to silver/ entities."""

@@ -1,0 +1,62 @@
+"""MovieLens links and ratings -> silver movie_links and ratings resolved to the right movie.
+
+MovieLens movie ids are not TMDB ids: a rating reaches a movie only through links.csv
+(movieId -> tmdbId), and only when that TMDB id is a movie we hold.
+"""
+
+from __future__ import annotations
+
+from pyspark.sql import DataFrame
+from pyspark.sql import functions as F
+
+from spark.transforms.common import latest_per_key, quarantine_rows, with_loaded_at
+
+RATING_MIN, RATING_MAX = 0.5, 5.0
+
+
+def silver_movie_links(raw_links: DataFrame) -> DataFrame:
+    """One row per MovieLens movie with its IMDb (`tt` + 7+ digits) and TMDB ids, null if unknown."""
+    imdb_digits = F.trim("imdb_id")
+    typed = with_loaded_at(raw_links).select(
+        F.trim("movie_id").try_cast("bigint").alias("movielens_movie_id"),
+        F.when(
+            imdb_digits.rlike(r"^\d+$"), F.concat(F.lit("tt"), F.lpad(imdb_digits, 7, "0"))
+        ).alias("imdb_id"),
+        F.trim("tmdb_id").try_cast("bigint").alias("tmdb_id"),
+        "_loaded_at",
+    )
+    valid = typed.where(F.col("movielens_movie_id").isNotNull())
+    return latest_per_key(valid, ["movielens_movie_id"], [F.col("tmdb_id").asc_nulls_last()])
+
+
+def silver_ratings(
+    raw_ratings: DataFrame, links: DataFrame, movies: DataFrame
+) -> tuple[DataFrame, DataFrame]:
+    """Latest rating per (user, MovieLens movie), resolved to movie_id; out-of-range to quarantine."""
+    typed = with_loaded_at(raw_ratings).select(
+        F.col("user_id"),
+        F.col("movie_id").alias("movielens_movie_id"),
+        F.col("rating"),
+        F.timestamp_seconds("timestamp").alias("rated_at"),
+        "_loaded_at",
+    )
+    in_range = F.col("rating").between(RATING_MIN, RATING_MAX)
+    deduped = latest_per_key(
+        typed.where(in_range), ["user_id", "movielens_movie_id"], [F.col("rated_at").desc()]
+    )
+    known_movies = movies.select(F.col("movie_id").alias("tmdb_id"))
+    resolved_links = links.join(known_movies, "tmdb_id", "semi").select(
+        "movielens_movie_id", F.col("tmdb_id").alias("movie_id")
+    )
+    ratings = deduped.join(resolved_links, "movielens_movie_id", "left").select(
+        "user_id", "movielens_movie_id", "movie_id", "rating", "rated_at", "_loaded_at"
+    )
+    rejected = quarantine_rows(
+        typed.where(~in_range | F.col("rating").isNull()),
+        source="kaggle",
+        entity="ratings",
+        key=F.concat_ws(":", "user_id", "movielens_movie_id"),
+        raw_value=F.col("rating"),
+        reason=F.lit(f"rating outside [{RATING_MIN}, {RATING_MAX}]"),
+    )
+    return ratings, rejected

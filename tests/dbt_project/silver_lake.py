@@ -1,0 +1,215 @@
+"""A small, hand-checked silver lake for the dbt project tests.
+
+Rows follow docs/lake_layout.md exactly (bigint ids, date, timestamp `_loaded_at`), so the dbt
+project reads them the way it reads Spark's output. Expected mart values are worked out in
+test_dbt_build.py next to the assertions.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+
+import duckdb
+
+# Loads: L0 is an older load (superseded rows), L1 the first full batch, L2 the second batch.
+L0 = datetime(2024, 1, 5)
+L1 = datetime(2024, 1, 10)
+L2 = datetime(2024, 1, 20)
+# Late row inside the 3-day lookback of L1 (picked up by the incremental run) ...
+LATE_INSIDE_LOOKBACK = datetime(2024, 1, 9)
+# ... and one outside it (only a full refresh would see it).
+LATE_OUTSIDE_LOOKBACK = datetime(2024, 1, 1)
+
+# Silver column lists with the contract's types, in contract order.
+SCHEMAS: dict[str, str] = {
+    "movies": """
+        movie_id bigint, imdb_id varchar, title varchar, original_title varchar,
+        original_language varchar, overview varchar, status varchar, release_date date,
+        release_year integer, runtime_minutes integer, popularity double, vote_average double,
+        vote_count bigint, collection_id bigint, collection_name varchar, _loaded_at timestamp
+    """,
+    "movie_genres": "movie_id bigint, genre_id bigint, genre_name varchar, _loaded_at timestamp",
+    "movie_links": """
+        movielens_movie_id bigint, imdb_id varchar, tmdb_id bigint, _loaded_at timestamp
+    """,
+    "ratings": """
+        user_id bigint, movielens_movie_id bigint, movie_id bigint, rating double,
+        rated_at timestamp, _loaded_at timestamp
+    """,
+    "cpi_monthly": "month date, cpi double, _loaded_at timestamp",
+    "movie_financials": """
+        movie_id bigint, release_date date, release_month date, budget_nominal double,
+        revenue_nominal double, cpi_release double, cpi_base double, base_month date,
+        inflation_factor double, budget_adjusted double, revenue_adjusted double,
+        _loaded_at timestamp
+    """,
+    "quarantine": """
+        layer varchar, source varchar, entity varchar, record_key varchar, raw_value varchar,
+        reason varchar, _loaded_at timestamp
+    """,
+}
+
+Row = tuple[object, ...]
+
+
+def _movie(
+    movie_id: int,
+    imdb_id: str,
+    title: str,
+    release_date: date,
+    runtime: int,
+    collection: tuple[int, str] | None,
+    loaded_at: datetime,
+) -> Row:
+    collection_id, collection_name = collection if collection else (None, None)
+    return (
+        movie_id, imdb_id, title, title, "en", f"Overview of {title}.", "Released",
+        release_date, release_date.year, runtime, 10.5, 7.1, 1000, collection_id,
+        collection_name, loaded_at,
+    )  # fmt: skip
+
+
+MOVIES_BATCH_1: list[Row] = [
+    _movie(862, "tt0114709", "Toy Story", date(1995, 10, 30), 81,
+           (10194, "Toy Story Collection"), L1),
+    _movie(8844, "tt0113497", "Jumanji", date(1995, 12, 15), 104, None, L1),
+    # An older copy of Jumanji: staging keeps the L1 row.
+    _movie(8844, "tt0113497", "Jumanji (old title)", date(1995, 12, 15), 104, None, L0),
+    _movie(15602, "tt0113228", "Grumpier Old Men", date(1995, 12, 22), 101,
+           (119050, "Grumpy Old Men Collection"), L1),
+    _movie(31357, "tt0114885", "Waiting to Exhale", date(1995, 12, 22), 127, None, L1),
+    _movie(11862, "tt0113041", "Father of the Bride Part II", date(1995, 2, 10), 106,
+           (96871, "Father of the Bride Collection"), L1),
+]  # fmt: skip
+
+GENRES: list[Row] = [
+    (862, 16, "Animation", L1), (862, 35, "Comedy", L1), (862, 10751, "Family", L1),
+    (8844, 12, "Adventure", L1), (8844, 14, "Fantasy", L1), (8844, 10751, "Family", L1),
+    (15602, 10749, "Romance", L1), (15602, 35, "Comedy", L1),
+    (31357, 35, "Comedy", L1), (31357, 18, "Drama", L1), (31357, 10749, "Romance", L1),
+    (11862, 35, "Comedy", L1),
+    # A genre row for a movie that is not in the catalog: a genre, but no bridge row.
+    (999999, 27, "Horror", L1),
+]  # fmt: skip
+
+LINKS: list[Row] = [
+    (1, "tt0114709", 862, L1), (2, "tt0113497", 8844, L1), (3, "tt0113228", 15602, L1),
+    (4, "tt0114885", 31357, L1), (5, "tt0113041", 11862, L1),
+    (6, "tt0000006", None, L1),  # MovieLens movie without a TMDB id
+    (7, "tt0000007", 424242, L1),  # TMDB id that is not in the catalog
+]  # fmt: skip
+
+
+def _rating(user: int, ml_movie: int, movie_id: int | None, rating: float,
+            loaded_at: datetime = L1) -> Row:  # fmt: skip
+    return (user, ml_movie, movie_id, rating, datetime(2015, 3, user, 12, ml_movie), loaded_at)
+
+
+RATINGS_BATCH_1: list[Row] = [
+    # MovieLens 1 = Toy Story (862): 8 ratings, sum 38, average 4.75.
+    _rating(1, 1, 862, 5.0), _rating(2, 1, 862, 5.0), _rating(3, 1, 862, 5.0),
+    _rating(4, 1, 862, 4.0), _rating(5, 1, 862, 5.0), _rating(6, 1, 862, 5.0),
+    _rating(7, 1, 862, 4.0), _rating(8, 1, 862, 5.0),
+    # User 4 rated Toy Story 1.0 in an older load; the L1 rating 4.0 wins.
+    _rating(4, 1, 862, 1.0, L0),
+    # MovieLens 2 = Jumanji (8844): 4 ratings, sum 12. User 4's row was not resolved by Spark
+    # (movie_id null) and is resolved through movie_links in dbt.
+    _rating(1, 2, 8844, 3.0), _rating(2, 2, 8844, 3.0), _rating(3, 2, 8844, 4.0),
+    _rating(4, 2, None, 2.0),
+    # MovieLens 3 = Grumpier Old Men (15602): 3 ratings, all 5.0.
+    _rating(1, 3, 15602, 5.0), _rating(2, 3, 15602, 5.0), _rating(3, 3, 15602, 5.0),
+    # MovieLens 4 and 5: fewer than min_votes=3 ratings, never ranked.
+    _rating(1, 4, 31357, 2.0),
+    _rating(1, 5, 11862, 1.0), _rating(2, 5, 11862, 2.0),
+    # Unresolved: no TMDB id (6), and a TMDB id outside the catalog (7).
+    _rating(1, 6, None, 3.0),
+    _rating(2, 7, 424242, 4.0),
+]  # fmt: skip
+
+RATINGS_BATCH_2_EXTRA: list[Row] = [
+    _rating(1, 2, 8844, 5.0, L2),  # user 1 changes Jumanji from 3.0 to 5.0
+    _rating(9, 3, 15602, 4.0, L2),  # new user rates Grumpier Old Men
+    _rating(5, 2, 8844, 5.0, LATE_INSIDE_LOOKBACK),  # late, inside the lookback window
+    _rating(6, 2, 8844, 1.0, LATE_OUTSIDE_LOOKBACK),  # late, outside the lookback window
+]
+
+CPI: list[Row] = [
+    (date(1995, 10, 1), 153.5, L1), (date(1995, 12, 1), 153.9, L1),
+    (date(2024, 1, 1), 308.4, L1),
+]  # fmt: skip
+
+
+def _financials(movie_id: int, release: date, budget: float | None,
+                revenue: float | None) -> Row:  # fmt: skip
+    factor = 2.0
+    return (
+        movie_id, release, release.replace(day=1), budget, revenue, 154.2, 308.4,
+        date(2024, 1, 1), factor, None if budget is None else budget * factor,
+        None if revenue is None else revenue * factor, L1,
+    )  # fmt: skip
+
+
+FINANCIALS: list[Row] = [
+    _financials(862, date(1995, 10, 30), 30_000_000.0, 373_554_033.0),
+    _financials(8844, date(1995, 12, 15), 65_000_000.0, 262_797_249.0),
+    _financials(15602, date(1995, 12, 22), None, 71_500_000.0),  # budget unknown
+    _financials(31357, date(1995, 12, 22), 16_000_000.0, 81_452_156.0),
+    _financials(11862, date(1995, 2, 10), 12_000_000.0, None),  # revenue unknown
+]
+
+QUARANTINE: list[Row] = [
+    ("raw", "kaggle", "movies", "1997-08-20", "1997-08-20", "movie_id is not an integer", L1),
+    ("silver", "kaggle", "ratings", "3|99", "rating=7.0", "rating out of range", L1),
+    # The same rejection delivered by an older load: staging keeps one.
+    ("silver", "kaggle", "ratings", "3|99", "rating=7.0", "rating out of range", L0),
+]
+
+
+@dataclass(frozen=True)
+class SilverBatch:
+    """Full contents of every silver entity at one point in time (silver is rewritten whole)."""
+
+    tables: dict[str, list[Row]]
+
+
+BATCH_1 = SilverBatch(
+    tables={
+        "movies": MOVIES_BATCH_1,
+        "movie_genres": GENRES,
+        "movie_links": LINKS,
+        "ratings": RATINGS_BATCH_1,
+        "cpi_monthly": CPI,
+        "movie_financials": FINANCIALS,
+        "quarantine": QUARANTINE,
+    }
+)
+
+BATCH_2 = SilverBatch(
+    tables={
+        **BATCH_1.tables,
+        "movies": [
+            *MOVIES_BATCH_1,
+            _movie(8844, "tt0113497", "Jumanji (1995)", date(1995, 12, 15), 104, None, L2),
+        ],
+        "ratings": [*RATINGS_BATCH_1, *RATINGS_BATCH_2_EXTRA],
+    }
+)
+
+
+def write_silver(lake: Path, batch: SilverBatch) -> None:
+    """Write every silver entity of `batch` as `<lake>/silver/<entity>/part-0.parquet`."""
+    con = duckdb.connect()
+    try:
+        for entity, rows in batch.tables.items():
+            folder = lake / "silver" / entity
+            folder.mkdir(parents=True, exist_ok=True)
+            columns = SCHEMAS[entity]
+            con.execute(f"create or replace table {entity} ({columns})")
+            placeholders = ", ".join("?" for _ in rows[0])
+            con.executemany(f"insert into {entity} values ({placeholders})", rows)
+            target = (folder / "part-0.parquet").as_posix()
+            con.execute(f"copy (select * from {entity}) to '{target}' (format parquet)")
+    finally:
+        con.close()
