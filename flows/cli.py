@@ -84,6 +84,7 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point of the `movies` console script."""
     args = build_parser().parse_args(argv)
     settings = Settings()
+    (settings.data_dir / "prefect").mkdir(parents=True, exist_ok=True)
     for key, value in settings.runtime_env().items():
         os.environ.setdefault(key, value)  # before Prefect, dbt or GX read their settings
     return int(args.handler(settings, args))

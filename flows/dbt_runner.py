@@ -32,7 +32,10 @@ def run_dbt(command: list[str], project_dir: Path, target: str, target_path: Pat
     args = [*command, "--project-dir", str(project_dir), "--profiles-dir", str(project_dir), "--target", target]
     if target_path is not None:
         args += ["--target-path", str(target_path)]
-    result = dbtRunner().invoke(args)
+    try:
+        result = dbtRunner().invoke(args)
+    finally:
+        _release_duckdb()
     statuses = _statuses(result.result)
     failed = sorted(node for node, status in statuses.items() if status in FAILED)
     if result.exception is not None:
@@ -46,3 +49,20 @@ def _statuses(result: object) -> dict[str, str]:
     """Node id -> status from a RunExecutionResult; other results (docs, parse) have none."""
     nodes = getattr(result, "results", None) or []
     return {item.node.unique_id: str(item.status) for item in nodes if getattr(item, "node", None)}
+
+
+def _release_duckdb() -> None:
+    """Close the DuckDB instance dbt-duckdb keeps open in-process after a command.
+
+    Otherwise the warehouse file stays held by this process with dbt's configuration, and the next
+    reader (GX's gold checks, a user's notebook) cannot open it.
+    """
+    try:
+        from dbt.adapters.duckdb.connections import DuckDBConnectionManager
+    except ImportError:  # another adapter: nothing held
+        return
+    with DuckDBConnectionManager._LOCK:
+        environment = DuckDBConnectionManager._ENV
+        if environment is not None:
+            environment.close()
+            DuckDBConnectionManager._ENV = None

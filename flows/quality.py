@@ -97,9 +97,9 @@ TABLES: dict[str, dict[str, Callable[[str], str]]] = {
         "movie_financials": lambda lake: _silver(lake, "movie_financials"),
     },
     "gold": {
-        "dim_movies": lambda _: _gold("main.dim_movies"),
-        "fct_ratings": lambda _: _gold("main.fct_ratings"),
-        "rpt_top_rated_movies": lambda _: _gold("main.rpt_top_rated_movies"),
+        "dim_movies": lambda _: _gold("marts.dim_movies"),
+        "fct_ratings": lambda _: _gold("marts.fct_ratings"),
+        "rpt_top_rated_movies": lambda _: _gold("marts.rpt_top_rated_movies"),
     },
 }
 
