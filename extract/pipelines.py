@@ -17,6 +17,7 @@ from extract.csv_files import QUARANTINE_TABLE
 from extract.fred import fred_source
 from extract.kaggle import kaggle_source
 
+
 @dataclass(frozen=True)
 class LoadSummary:
     """Rows one pipeline run appended per table, and how many of them were quarantined."""

@@ -1,10 +1,10 @@
 """`movies` command line: the whole flow or one step.
 
-    movies run            # the Prefect flow: sample -> extract -> Spark -> dbt -> checks -> report
-    movies sample         # build the real-data sample only
-    movies extract        # load CSV-file sources into raw/
-    movies silver         # Spark: raw/ -> silver/
-    movies dbt build      # any dbt command against dbt_project/ with the configured paths
+movies run            # the Prefect flow: sample -> extract -> Spark -> dbt -> checks -> report
+movies sample         # build the real-data sample only
+movies extract        # load CSV-file sources into raw/
+movies silver         # Spark: raw/ -> silver/
+movies dbt build      # any dbt command against dbt_project/ with the configured paths
 """
 
 from __future__ import annotations
@@ -66,7 +66,9 @@ def _dbt(settings: Settings, args: argparse.Namespace) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     """The `movies` argument parser."""
-    parser = argparse.ArgumentParser(prog="movies", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="movies", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     steps = parser.add_subparsers(dest="step", required=True)
     run = steps.add_parser("run", help="run the whole Prefect flow")
     run.add_argument("--skip-sample", action="store_true", help="do not (re)build the sample first")

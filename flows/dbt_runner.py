@@ -27,9 +27,19 @@ class DbtOutcome:
 FAILED = {"error", "fail", "runtime error"}
 
 
-def run_dbt(command: list[str], project_dir: Path, target: str, target_path: Path | None = None) -> DbtOutcome:
+def run_dbt(
+    command: list[str], project_dir: Path, target: str, target_path: Path | None = None
+) -> DbtOutcome:
     """Run `dbt <command>` against the project; raise DbtError listing every failed node."""
-    args = [*command, "--project-dir", str(project_dir), "--profiles-dir", str(project_dir), "--target", target]
+    args = [
+        *command,
+        "--project-dir",
+        str(project_dir),
+        "--profiles-dir",
+        str(project_dir),
+        "--target",
+        target,
+    ]
     if target_path is not None:
         args += ["--target-path", str(target_path)]
     try:
@@ -41,7 +51,9 @@ def run_dbt(command: list[str], project_dir: Path, target: str, target_path: Pat
     if result.exception is not None:
         raise DbtError(f"dbt {command[0]} crashed: {result.exception}") from result.exception
     if not result.success or failed:
-        raise DbtError(f"dbt {command[0]} failed on {len(failed)} node(s): {', '.join(failed) or 'see dbt log'}")
+        raise DbtError(
+            f"dbt {command[0]} failed on {len(failed)} node(s): {', '.join(failed) or 'see dbt log'}"
+        )
     return DbtOutcome(command=" ".join(command), statuses=statuses)
 
 

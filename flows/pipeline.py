@@ -127,5 +127,7 @@ def movie_warehouse(build_sample_first: bool = True, settings: Settings | None =
     _timed(report, "dbt docs", lambda: dbt_task(["docs", "generate", "--static"], settings))
     report.paths = result_paths(settings)
     report.write(settings.reports_dir)
-    create_markdown_artifact(markdown=report.to_markdown(), key="movie-warehouse-run", description="Run summary")
+    create_markdown_artifact(
+        markdown=report.to_markdown(), key="movie-warehouse-run", description="Run summary"
+    )
     return asdict(report)

@@ -125,7 +125,9 @@ def validate_layer(layer: str, lake: str, warehouse: Path, gx_root: Path) -> Lay
     context.build_data_docs()
     if result.critical:
         details = "; ".join(f.describe(layer) for f in result.critical)
-        raise QualityError(f"{len(result.critical)} critical expectation(s) failed in layer {layer}: {details}")
+        raise QualityError(
+            f"{len(result.critical)} critical expectation(s) failed in layer {layer}: {details}"
+        )
     return result
 
 

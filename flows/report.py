@@ -26,20 +26,35 @@ class RunReport:
         lines = [f"# Movie warehouse run ({self.started_at})", "", "## Loaded to raw/", ""]
         lines += ["| dataset | table | rows |", "|---|---|---|"]
         for load in self.loads:
-            lines += [f"| {load['dataset']} | {table} | {rows} |" for table, rows in sorted(load["rows"].items())]
+            lines += [
+                f"| {load['dataset']} | {table} | {rows} |" for table, rows in sorted(load["rows"].items())
+            ]
         if not any(load["rows"] for load in self.loads):
             lines.append("| (all sources unchanged: nothing appended) | | 0 |")
         lines += ["", f"## Silver (CPI base month {self.silver.get('base_month')})", ""]
         lines += ["| entity | rows |", "|---|---|"]
         lines += [f"| {entity} | {rows} |" for entity, rows in sorted(self.silver.get("rows", {}).items())]
         lines += ["", "## Quarantined rows by reason", "", "| where: reason | rows |", "|---|---|"]
-        lines += [f"| {reason} | {rows} |" for reason, rows in sorted(self.silver.get("quarantined_by_reason", {}).items())]
-        lines += ["", "## Checks", "", "| layer | expectations | warnings | critical |", "|---|---|---|---|"]
+        lines += [
+            f"| {reason} | {rows} |"
+            for reason, rows in sorted(self.silver.get("quarantined_by_reason", {}).items())
+        ]
+        lines += [
+            "",
+            "## Checks",
+            "",
+            "| layer | expectations | warnings | critical |",
+            "|---|---|---|---|",
+        ]
         lines += [
             f"| {layer} | {q['evaluated']} | {len(q['warnings'])} | {len(q['critical'])} |"
             for layer, q in self.quality.items()
         ]
-        lines += ["", "dbt: " + ", ".join(f"{status} {n}" for status, n in sorted(self.dbt.items())), ""]
+        lines += [
+            "",
+            "dbt: " + ", ".join(f"{status} {n}" for status, n in sorted(self.dbt.items())),
+            "",
+        ]
         lines += ["## Durations (s)", "", "| stage | seconds |", "|---|---|"]
         lines += [f"| {stage} | {seconds:.1f} |" for stage, seconds in self.durations_s.items()]
         lines += ["", "## Where to look", ""] + [f"- {name}: `{path}`" for name, path in self.paths.items()]

@@ -21,7 +21,9 @@ class Settings(BaseSettings):
     files_dir: Path | None = Field(
         default=None, description="CSV-file sources (kaggle/, fred/); default the built sample"
     )
-    warehouse: Path | None = Field(default=None, description="DuckDB file; default <data_dir>/warehouse.duckdb")
+    warehouse: Path | None = Field(
+        default=None, description="DuckDB file; default <data_dir>/warehouse.duckdb"
+    )
     dbt_target: str = Field(default="duckdb", description="dbt target in dbt_project/profiles.yml")
     cpi_base_month: date | None = Field(default=None, description="CPI base month; default latest")
     project_root: Path = PROJECT_ROOT

@@ -33,17 +33,13 @@ class Lake:
         jvm = spark.sparkContext._jvm
         assert jvm is not None
         self._hadoop_path = jvm.org.apache.hadoop.fs.Path
-        self._fs = self._hadoop_path(self.root).getFileSystem(
-            spark.sparkContext._jsc.hadoopConfiguration()
-        )
+        self._fs = self._hadoop_path(self.root).getFileSystem(spark.sparkContext._jsc.hadoopConfiguration())
 
     def exists(self, url: str) -> bool:
         """True when the path exists in the lake's filesystem."""
         return bool(self._fs.exists(self._hadoop_path(url)))
 
-    def read_raw(
-        self, dataset: str, table: str, empty_schema: StructType | None = None
-    ) -> DataFrame:
+    def read_raw(self, dataset: str, table: str, empty_schema: StructType | None = None) -> DataFrame:
         """All loads of one raw table; an absent table is an error unless an empty schema is given."""
         url = f"{self.root}/raw/{dataset}/{table}"
         if not self.exists(url):
@@ -60,9 +56,7 @@ class Lake:
         """A published silver entity."""
         return self.spark.read.parquet(self.silver_url(entity))
 
-    def publish_silver(
-        self, df: DataFrame, entity: str, partition_by: tuple[str, ...] = ()
-    ) -> None:
+    def publish_silver(self, df: DataFrame, entity: str, partition_by: tuple[str, ...] = ()) -> None:
         """Write `df` next to the live entity, then swap it in; the old copy is removed last."""
         token = uuid.uuid4().hex
         staged = f"{self.root}/silver/{STAGING_DIR}/{entity}-{token}"

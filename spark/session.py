@@ -20,9 +20,7 @@ _DEFAULTS = {
 }
 
 
-def get_spark(
-    app_name: str = "movie-warehouse", extra: dict[str, str] | None = None
-) -> SparkSession:
+def get_spark(app_name: str = "movie-warehouse", extra: dict[str, str] | None = None) -> SparkSession:
     """Return a session; spark-submit's --master and --conf win over these defaults."""
     os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")  # never bind the driver to a public NIC
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)  # workers use this environment

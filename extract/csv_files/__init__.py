@@ -30,9 +30,7 @@ def csv_file_resource(path: Path, table: str, spec: CsvSpec) -> DltResource:
         source_file = pa.scalar(path.name)
         for batch in read_csv_batches(path, spec):
             if batch.rows.num_rows:
-                yield batch.rows.append_column(
-                    "_source_file", pa.repeat(source_file, batch.rows.num_rows)
-                )
+                yield batch.rows.append_column("_source_file", pa.repeat(source_file, batch.rows.num_rows))
             if batch.quarantined.num_rows:
                 yield dlt.mark.with_table_name(batch.quarantined, QUARANTINE_TABLE)
         state["sha256"] = digest

@@ -26,7 +26,7 @@ QUARANTINE_SCHEMA = pa.schema(
     ]
 )
 _PATTERNS: Mapping[pa.DataType, str] = {
-    pa.int64(): r"^[+-]?\d+$",
+    pa.int64(): r"^[+-]?\d{1,18}$",  # 18 digits always fit in int64
     pa.float64(): r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$",
     pa.date32(): r"^\d{4}-\d{2}-\d{2}$",
 }
@@ -85,13 +85,14 @@ def read_csv_batches(path: Path, spec: CsvSpec) -> Iterator[CsvBatch]:
         invalid.clear()
         records_before += table.num_rows
         yield CsvBatch(rows=rows, quarantined=pa.concat_tables([parse_errors, rejected]))
+    if invalid:  # malformed lines after the last parsed block (or in a file of only bad lines)
+        empty = pa.table({name: pa.array([], pa.string()) for name in spec.columns})
+        yield CsvBatch(rows=_cast(empty, spec), quarantined=_invalid_rows_table(invalid, path.name))
 
 
 def _check_header(path: Path, found: list[str], expected: tuple[str, ...]) -> None:
     if tuple(found) != expected:
-        raise ValueError(
-            f"{path.name}: header {found} does not match the expected columns {list(expected)}"
-        )
+        raise ValueError(f"{path.name}: header {found} does not match the expected columns {list(expected)}")
 
 
 def _enforce_types(
@@ -105,13 +106,22 @@ def _enforce_types(
         if name in spec.required:
             reasons = _first_reason(reasons, empty, f"{name}: missing value")
         if name in spec.types:
-            valid = pc.match_substring_regex(column, _PATTERNS[spec.types[name]])
+            valid = _valid_values(column, spec.types[name])
             bad = pc.and_(pc.invert(valid), pc.invert(empty))
             reasons = _first_reason(reasons, bad, f"{name}: not a valid {spec.types[name]}")
     rejected_mask = pc.is_valid(reasons)
     good = table.filter(pc.invert(rejected_mask))
     quarantined = _rejected_rows_table(table, reasons, rejected_mask, source_file, records_before)
     return _cast(good, spec), quarantined
+
+
+def _valid_values(column: pa.ChunkedArray, target: pa.DataType) -> pa.ChunkedArray:
+    """Values that match the type's pattern and, for dates, name a real day."""
+    valid = pc.match_substring_regex(column, _PATTERNS[target])
+    if target == pa.date32():
+        parsed = pc.strptime(column, format="%Y-%m-%d", unit="s", error_is_null=True)
+        valid = pc.and_(valid, pc.is_valid(parsed))
+    return valid
 
 
 def _first_reason(reasons: pa.Array, failed: pa.Array, reason: str) -> pa.Array:
@@ -157,10 +167,7 @@ def _invalid_rows_table(rows: list[pacsv.InvalidRow], source_file: str) -> pa.Ta
             "source_file": [source_file] * len(rows),
             "position": [f"line {row.number}" if row.number else "line unknown" for row in rows],
             "raw_value": [row.text for row in rows],
-            "reason": [
-                f"expected {row.expected_columns} fields, found {row.actual_columns}"
-                for row in rows
-            ],
+            "reason": [f"expected {row.expected_columns} fields, found {row.actual_columns}" for row in rows],
         },
         schema=QUARANTINE_SCHEMA,
     )

@@ -43,7 +43,4 @@ KAGGLE_FILES: dict[str, CsvSpec] = {
 def kaggle_source(path: str = dlt.config.value) -> list[DltResource]:
     """One append-only resource per Kaggle CSV found under `path`."""
     folder = Path(path)
-    return [
-        csv_file_resource(folder / f"{table}.csv", table, spec)
-        for table, spec in KAGGLE_FILES.items()
-    ]
+    return [csv_file_resource(folder / f"{table}.csv", table, spec) for table, spec in KAGGLE_FILES.items()]

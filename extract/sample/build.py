@@ -93,13 +93,9 @@ def match_budgets(films: Sequence[Film], budgets: pd.DataFrame) -> tuple[dict[in
         (int(row.rownames), normalise_title(str(row.title)), int(row.year))
         for row in budgets.itertuples(index=False)
     )
-    candidates = [
-        Candidate(film.bokeh_id, [normalise_title(film.title)], film.year) for film in films
-    ]
+    candidates = [Candidate(film.bokeh_id, [normalise_title(film.title)], film.year) for film in films]
     result: MatchResult[int, int] = match_titles(candidates, index)
-    amount = dict(
-        zip(budgets["rownames"].astype(int), budgets["budget"].astype(float), strict=True)
-    )
+    amount = dict(zip(budgets["rownames"].astype(int), budgets["budget"].astype(float), strict=True))
     matched = {left: round(amount[right]) for left, right in result.pairs.items()}
     stats = {
         "films": len(films),

@@ -260,9 +260,7 @@ def _stats_section(rows: Mapping[str, int], stats: Mapping[str, Any]) -> list[st
         + ", ".join(f"`{imdb}`" for imdb in omdb["duplicated_imdb_ids"])
         + ".",
         f"- **CPIAUCSL:** {cpi['months']:,} months {cpi['first_month']} .. {cpi['last_month']}; "
-        "months without a published value: "
-        + (", ".join(cpi["months_without_value"]) or "none")
-        + ".",
+        "months without a published value: " + (", ".join(cpi["months_without_value"]) or "none") + ".",
         "",
     ]
 

@@ -34,9 +34,7 @@ class SilverSummary:
     quarantined_by_reason: dict[str, int] = field(default_factory=dict)
 
 
-def build_silver(
-    spark: SparkSession, lake_url: str, requested_base: date | None = None
-) -> SilverSummary:
+def build_silver(spark: SparkSession, lake_url: str, requested_base: date | None = None) -> SilverSummary:
     """Read raw/, build and publish all silver entities, and count what each holds."""
     lake = Lake(spark, lake_url)
     typed_movies = movies.typed_movies(lake.read_raw("kaggle", "movies_metadata")).cache()
@@ -87,9 +85,7 @@ def _count_reasons(quarantine: DataFrame) -> dict[str, int]:
 def main(argv: list[str] | None = None) -> int:
     """Parse arguments, build silver, print the summary as JSON."""
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument(
-        "--lake", default="data/lake", help="lake root: a folder or s3://bucket/prefix"
-    )
+    parser.add_argument("--lake", default="data/lake", help="lake root: a folder or s3://bucket/prefix")
     parser.add_argument(
         "--base-month", type=date.fromisoformat, default=None, help="CPI base month, YYYY-MM-01"
     )

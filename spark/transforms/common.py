@@ -17,9 +17,7 @@ def with_loaded_at(df: DataFrame) -> DataFrame:
     return df.withColumn("_loaded_at", F.timestamp_seconds(F.col("_dlt_load_id").cast("double")))
 
 
-def latest_per_key(
-    df: DataFrame, keys: Sequence[str], tie_breakers: Sequence[Column] = ()
-) -> DataFrame:
+def latest_per_key(df: DataFrame, keys: Sequence[str], tie_breakers: Sequence[Column] = ()) -> DataFrame:
     """One row per key: the latest load wins; `tie_breakers` make ties inside one load stable."""
     order = [F.col("_loaded_at").desc(), *tie_breakers]
     window = Window.partitionBy(*keys).orderBy(*order)

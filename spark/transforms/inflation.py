@@ -42,9 +42,7 @@ def base_month(cpi: DataFrame, requested: date | None = None) -> date:
 def movie_financials(movies: DataFrame, cpi: DataFrame, base: date) -> DataFrame:
     """Movies with a known budget or revenue, nominal and in `base`-month dollars side by side."""
     cpi_base = cpi.where(F.col("month") == F.lit(base)).select(F.col("cpi").alias("cpi_base"))
-    release_cpi = cpi.select(
-        F.col("month").alias("release_month"), F.col("cpi").alias("cpi_release")
-    )
+    release_cpi = cpi.select(F.col("month").alias("release_month"), F.col("cpi").alias("cpi_release"))
     with_money = movies.where(
         F.col("budget_nominal").isNotNull() | F.col("revenue_nominal").isNotNull()
     ).withColumn("release_month", F.trunc("release_date", "month"))

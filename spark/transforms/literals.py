@@ -25,11 +25,14 @@ def literal_to_json(text: str | None) -> tuple[str | None, str | None]:
         return None, None
     try:
         value = ast.literal_eval(text)
-    except (ValueError, SyntaxError, MemoryError, RecursionError) as exc:
+    except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError) as exc:
         return None, f"not a Python literal: {type(exc).__name__}"
     if not isinstance(value, list | dict):
         return None, f"expected a list or dict literal, found {type(value).__name__}"
-    return json.dumps(value, ensure_ascii=False), None
+    try:
+        return json.dumps(value, ensure_ascii=False), None
+    except (TypeError, ValueError) as exc:  # sets, bytes, tuple keys: literals JSON cannot hold
+        return None, f"literal has no JSON form: {exc}"
 
 
 @pandas_udf(PARSED)  # type: ignore[call-overload]

@@ -55,9 +55,7 @@ def typed_movies(raw: DataFrame) -> DataFrame:
 def silver_movies(typed: DataFrame) -> DataFrame:
     """One row per movie_id, latest load first, then the row with the most complete identity."""
     valid = typed.where(F.col("movie_id").isNotNull())
-    deduped = latest_per_key(
-        valid, ["movie_id"], [F.col("imdb_id_clean").asc_nulls_last(), F.col("title")]
-    )
+    deduped = latest_per_key(valid, ["movie_id"], [F.col("imdb_id_clean").asc_nulls_last(), F.col("title")])
     return deduped.select(
         "movie_id",
         F.col("imdb_id_clean").alias("imdb_id"),
@@ -82,9 +80,7 @@ def silver_movies(typed: DataFrame) -> DataFrame:
 
 def movie_genres(movies_raw: DataFrame, movies: DataFrame) -> tuple[DataFrame, DataFrame]:
     """Explode the genres literal to one row per (movie, genre); unparseable lists to quarantine."""
-    latest = movies_raw.join(
-        movies.select("movie_id", "_loaded_at"), ["movie_id", "_loaded_at"], "semi"
-    )
+    latest = movies_raw.join(movies.select("movie_id", "_loaded_at"), ["movie_id", "_loaded_at"], "semi")
     parsed = with_parsed_literal(latest, "genres", ID_NAME_LIST, "genre_list")
     bridge = (
         parsed.select("movie_id", "_loaded_at", F.explode("genre_list").alias("genre"))
@@ -115,9 +111,7 @@ def movie_quarantine(typed: DataFrame) -> DataFrame:
         source="kaggle",
         entity="movies",
         key=F.col("imdb_id"),
-        raw_value=F.to_json(
-            F.struct(*[F.col(c) for c in ("id", "imdb_id", "title", "release_date")])
-        ),
+        raw_value=F.to_json(F.struct(*[F.col(c) for c in ("id", "imdb_id", "title", "release_date")])),
         reason=F.concat(F.lit("id is not an integer: "), F.coalesce(F.col("id"), F.lit("<null>"))),
     )
     bad_collection = quarantine_rows(

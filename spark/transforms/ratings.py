@@ -6,7 +6,7 @@ MovieLens movie ids are not TMDB ids: a rating reaches a movie only through link
 
 from __future__ import annotations
 
-from pyspark.sql import DataFrame
+from pyspark.sql import Column, DataFrame
 from pyspark.sql import functions as F
 
 from spark.transforms.common import latest_per_key, quarantine_rows, with_loaded_at
@@ -14,14 +14,17 @@ from spark.transforms.common import latest_per_key, quarantine_rows, with_loaded
 RATING_MIN, RATING_MAX = 0.5, 5.0
 
 
+def _pad7(digits: Column) -> Column:
+    """IMDb ids have at least 7 digits; newer ones have 8, which must not be cut."""
+    return F.when(F.length(digits) < 7, F.lpad(digits, 7, "0")).otherwise(digits)
+
+
 def silver_movie_links(raw_links: DataFrame) -> DataFrame:
     """One row per MovieLens movie with its IMDb (`tt` + 7+ digits) and TMDB ids, null if unknown."""
     imdb_digits = F.trim("imdb_id")
     typed = with_loaded_at(raw_links).select(
         F.trim("movie_id").try_cast("bigint").alias("movielens_movie_id"),
-        F.when(
-            imdb_digits.rlike(r"^\d+$"), F.concat(F.lit("tt"), F.lpad(imdb_digits, 7, "0"))
-        ).alias("imdb_id"),
+        F.when(imdb_digits.rlike(r"^\d+$"), F.concat(F.lit("tt"), _pad7(imdb_digits))).alias("imdb_id"),
         F.trim("tmdb_id").try_cast("bigint").alias("tmdb_id"),
         "_loaded_at",
     )

@@ -120,8 +120,7 @@ def test_staging_keeps_the_latest_load_per_key(builds: dict[str, Path]) -> None:
 def test_fct_ratings_keeps_the_latest_rating_of_a_duplicated_pair(builds: dict[str, Path]) -> None:
     rows = query(
         builds["first"],
-        "select rating, _loaded_at from marts.fct_ratings"
-        " where user_id = 4 and movielens_movie_id = 1",
+        "select rating, _loaded_at from marts.fct_ratings where user_id = 4 and movielens_movie_id = 1",
     )
     assert rows == [(4.0, L1)]
 

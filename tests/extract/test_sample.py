@@ -60,9 +60,7 @@ def by_imdb(rows: list[dict[str, str]], imdb_id: str) -> dict[str, str]:
 
 def test_normalise_moves_trailing_article() -> None:
     assert normalise_title("Shawshank Redemption, The") == "the shawshank redemption"
-    assert normalise_title("Shawshank Redemption, The") == normalise_title(
-        "The Shawshank Redemption"
-    )
+    assert normalise_title("Shawshank Redemption, The") == normalise_title("The Shawshank Redemption")
     assert move_trailing_article("Misérables, Les") == "Les Misérables"
     assert normalise_title("Atalante, L'") == normalise_title("L'Atalante") == "latalante"
 
@@ -187,9 +185,7 @@ def test_links(sample_dir: Path, manifest: dict) -> None:
     assert by_movie["1"] == {"movieId": "1", "imdbId": "0114709", "tmdbId": "114709"}
     assert by_movie["318"]["imdbId"] == "0111161"  # "Shawshank Redemption, The"
     matched = [row for row in rows if row["imdbId"]]
-    assert all(
-        len(row["imdbId"]) >= 7 and int(row["imdbId"]) == int(row["tmdbId"]) for row in matched
-    )
+    assert all(len(row["imdbId"]) >= 7 and int(row["imdbId"]) == int(row["tmdbId"]) for row in matched)
     assert all(row["tmdbId"] == "" for row in rows if not row["imdbId"])
     stats = manifest["match_stats"]["links"]
     assert stats["matched"] == len(matched)
@@ -217,9 +213,7 @@ def test_omdb_json_shape(sample_dir: Path) -> None:
     assert shawshank["imdbRating"] == "N/A"
     assert shawshank["Plot"] == "N/A"
     assert shawshank["Response"] == "True"
-    assert all(
-        isinstance(value, str) for r in records for key, value in r.items() if key != "Ratings"
-    )
+    assert all(isinstance(value, str) for r in records for key, value in r.items() if key != "Ratings")
 
 
 def test_cpi_months_contiguous(sample_dir: Path) -> None:

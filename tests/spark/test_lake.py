@@ -1,0 +1,126 @@
+"""Lake: raw/ reads every load; silver/ entities are replaced whole by write-then-swap."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+from pyspark.sql import SparkSession
+from pyspark.sql.types import LongType, StringType, StructField, StructType
+
+from spark.lake import STAGING_DIR, Lake, spark_lake_url
+
+EMPTY_SCHEMA = StructType(
+    [StructField("source_file", StringType()), StructField("_dlt_load_id", StringType())]
+)
+
+
+def _visible(folder: Path) -> list[str]:
+    return sorted(path.name for path in folder.iterdir())
+
+
+@pytest.mark.slow
+def test_publish_replaces_the_whole_entity(spark: SparkSession, tmp_path: Path) -> None:
+    lake = Lake(spark, str(tmp_path / "lake"))
+    first = spark.createDataFrame([(i, f"first-{i}") for i in range(5)], "movie_id bigint, t string")
+    second = spark.createDataFrame([(100, "second"), (101, "second")], "movie_id bigint, t string")
+
+    lake.publish_silver(first, "movies")
+    assert lake.read_silver("movies").count() == 5
+
+    lake.publish_silver(second, "movies")
+    rows = lake.read_silver("movies").collect()
+
+    assert sorted((row["movie_id"], row["t"]) for row in rows) == [
+        (100, "second"),
+        (101, "second"),
+    ]
+
+
+@pytest.mark.slow
+def test_publish_leaves_only_the_entity_and_an_empty_staging_folder(
+    spark: SparkSession, tmp_path: Path
+) -> None:
+    root = tmp_path / "lake"
+    lake = Lake(spark, str(root))
+    frame = spark.createDataFrame([(1,), (2,)], "movie_id bigint")
+
+    lake.publish_silver(frame, "movies")
+    lake.publish_silver(frame, "movies")
+
+    assert _visible(root / "silver") == [STAGING_DIR, "movies"]
+    assert _visible(root / "silver" / STAGING_DIR) == []
+    assert any(name.endswith(".parquet") for name in _visible(root / "silver" / "movies"))
+
+
+@pytest.mark.slow
+def test_publish_partitioned_entity(spark: SparkSession, tmp_path: Path) -> None:
+    root = tmp_path / "lake"
+    lake = Lake(spark, str(root))
+    frame = spark.createDataFrame([(1, 1995), (2, 1995), (3, 2017)], "movie_id bigint, year int")
+
+    lake.publish_silver(frame, "movies", partition_by=("year",))
+
+    assert [name for name in _visible(root / "silver" / "movies") if "=" in name] == [
+        "year=1995",
+        "year=2017",
+    ]
+    assert lake.read_silver("movies").where("year = 1995").count() == 2
+
+
+@pytest.mark.slow
+def test_read_raw_reads_every_load(spark: SparkSession, tmp_path: Path) -> None:
+    root = tmp_path / "lake"
+    table = root / "raw" / "kaggle" / "ratings"
+    table.mkdir(parents=True)
+    for load_id, users in (("1700000000.5", [1, 2]), ("1700086400.0", [3])):
+        pq.write_table(
+            pa.table(
+                {
+                    "user_id": pa.array(users, pa.int64()),
+                    "_dlt_load_id": [load_id] * len(users),
+                }
+            ),
+            table / f"{load_id}.abc123.parquet",
+        )
+
+    raw = Lake(spark, str(root)).read_raw("kaggle", "ratings")
+
+    assert sorted(row["user_id"] for row in raw.collect()) == [1, 2, 3]
+    assert raw.schema["user_id"].dataType == LongType()
+
+
+@pytest.mark.slow
+def test_read_raw_of_a_missing_table_is_an_error(spark: SparkSession, tmp_path: Path) -> None:
+    lake = Lake(spark, str(tmp_path / "lake"))
+
+    with pytest.raises(FileNotFoundError, match=r"raw table kaggle\.quarantine not found"):
+        lake.read_raw("kaggle", "quarantine")
+
+
+@pytest.mark.slow
+def test_read_raw_of_a_missing_table_with_a_schema_is_empty(spark: SparkSession, tmp_path: Path) -> None:
+    lake = Lake(spark, str(tmp_path / "lake"))
+
+    frame = lake.read_raw("fred", "quarantine", EMPTY_SCHEMA)
+
+    assert frame.count() == 0
+    assert frame.schema == EMPTY_SCHEMA
+
+
+@pytest.mark.parametrize(
+    ("lake_url", "expected"),
+    [
+        ("s3://bucket/prefix/", "s3a://bucket/prefix"),
+        ("s3a://bucket/lake", "s3a://bucket/lake"),
+        ("file:///data/lake/", "file:///data/lake"),
+    ],
+)
+def test_spark_lake_url(lake_url: str, expected: str) -> None:
+    assert spark_lake_url(lake_url) == expected
+
+
+def test_spark_lake_url_of_a_local_folder_is_absolute(tmp_path: Path) -> None:
+    assert spark_lake_url(str(tmp_path / "lake")) == (tmp_path / "lake").as_uri()
