@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -75,8 +76,6 @@ def dbt_task(command: list[str], settings: Settings) -> dict[str, int]:
 @contextmanager
 def scoped_env(values: dict[str, str]) -> Iterator[None]:
     """Set environment variables for the duration of a block, then restore them."""
-    import os
-
     saved = {key: os.environ.get(key) for key in values}
     os.environ.update(values)
     try:

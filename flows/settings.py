@@ -80,4 +80,6 @@ class Settings(BaseSettings):
             "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
             "PREFECT_HOME": str(self.data_dir / "prefect"),
             "PREFECT_SERVER_API_HOST": "127.0.0.1",
+            # A fresh PREFECT_HOME migrates its database first: give the in-process server time.
+            "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "180",
         }
