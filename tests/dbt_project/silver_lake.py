@@ -82,7 +82,22 @@ MOVIES_BATCH_1: list[Row] = [
     _movie(31357, "tt0114885", "Waiting to Exhale", date(1995, 12, 22), 127, None, L1),
     _movie(11862, "tt0113041", "Father of the Bride Part II", date(1995, 2, 10), 106,
            (96871, "Father of the Bride Collection"), L1),
+    # Second films of two collections (franchise reports); no genres and no ratings, so the genre
+    # and rating marts are the same as without them.
+    _movie(863, "tt0120363", "Toy Story 2", date(1999, 11, 24), 92,
+           (10194, "Toy Story Collection"), L1),
+    _movie(11520, "tt0107050", "Grumpy Old Men", date(1993, 12, 22), 103,
+           (119050, "Grumpy Old Men Collection"), L1),
 ]  # fmt: skip
+
+# Waiting to Exhale re-delivered by the second batch with only its overview changed: a column the
+# snapshot does not track, so it must not record a new version.
+WAITING_TO_EXHALE_RELOADED: Row = (
+    *MOVIES_BATCH_1[4][:5],
+    "A new overview of Waiting to Exhale.",
+    *MOVIES_BATCH_1[4][6:-1],
+    L2,
+)
 
 GENRES: list[Row] = [
     (862, 16, "Animation", L1), (862, 35, "Comedy", L1), (862, 10751, "Family", L1),
@@ -157,6 +172,8 @@ FINANCIALS: list[Row] = [
     _financials(15602, date(1995, 12, 22), None, 71_500_000.0),  # budget unknown
     _financials(31357, date(1995, 12, 22), 16_000_000.0, 81_452_156.0),
     _financials(11862, date(1995, 2, 10), 12_000_000.0, None),  # revenue unknown
+    _financials(863, date(1999, 11, 24), 90_000_000.0, 497_366_869.0),
+    _financials(11520, date(1993, 12, 22), 25_000_000.0, 70_172_621.0),
 ]
 
 QUARANTINE: list[Row] = [
@@ -192,6 +209,7 @@ BATCH_2 = SilverBatch(
         "movies": [
             *MOVIES_BATCH_1,
             _movie(8844, "tt0113497", "Jumanji (1995)", date(1995, 12, 15), 104, None, L2),
+            WAITING_TO_EXHALE_RELOADED,
         ],
         "ratings": [*RATINGS_BATCH_1, *RATINGS_BATCH_2_EXTRA],
     }

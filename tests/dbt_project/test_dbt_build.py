@@ -15,11 +15,23 @@ older than the lookback (not picked up incrementally). 22 ratings, sum 88, C = 4
   Toy Story:        WR = (8·4.75 + 3·4) / 11 = 50 / 11 = 4.545455
   Grumpier Old Men: v = 4, R = 19/4 -> WR = (19 + 12) / 7 = 4.428571
   Jumanji:          v = 5, R = 19/5 -> WR = (19 + 12) / 8 = 3.875
+
+Money (every fixture film has inflation factor 2, so adjusted = 2 x nominal; revenue_adjusted):
+  Toy Story 862        1995-10-30  747,108,066   budget  60,000,000  ROI 343,554,033 / 30M = 11.451801
+  Jumanji 8844         1995-12-15  525,594,498   budget 130,000,000  ROI 197,797,249 / 65M =  3.043035
+  Grumpier 15602       1995-12-22  143,000,000   budget unknown      ROI null
+  Waiting 31357        1995-12-22  162,904,312   budget  32,000,000  ROI  65,452,156 / 16M =  4.090760
+  Father II 11862      1995-02-10  unknown       budget  24,000,000  ROI null
+  Toy Story 2 863      1999-11-24  994,733,738   budget 180,000,000  ROI 407,366,869 / 90M =  4.526299
+  Grumpy Old Men 11520 1993-12-22  140,345,242   budget  50,000,000  ROI  45,172,621 / 25M =  1.806905
+Collections: Toy Story (862, 863), Grumpy Old Men (15602, 11520), Father of the Bride (11862 only).
 """
 
 from __future__ import annotations
 
+import json
 import shutil
+from datetime import date
 from pathlib import Path
 
 import duckdb
@@ -30,7 +42,8 @@ from .silver_lake import BATCH_1, BATCH_2, L1, L2, LATE_INSIDE_LOOKBACK, SilverB
 
 pytestmark = pytest.mark.slow
 
-DBT_VARS = '{"min_votes": 3}'
+# roi_min_budget 40M (adjusted): Waiting to Exhale (32M) drops out of rpt_roi_leaders.
+DBT_VARS = '{"min_votes": 3, "roi_min_budget": 40000000}'
 
 MART_TABLES = (
     "dim_movies",
@@ -40,6 +53,13 @@ MART_TABLES = (
     "fct_movie_financials",
     "rpt_top_rated_movies",
     "rpt_genre_popularity",
+    "dim_dates",
+    "rpt_release_month_box_office",
+    "rpt_release_quarter_box_office",
+    "rpt_genre_adjusted_revenue",
+    "rpt_roi_leaders",
+    "rpt_franchise_vs_standalone",
+    "rpt_top_franchises",
 )
 INCREMENTAL_KEYS = {
     "dim_movies": "movie_id",
@@ -97,13 +117,21 @@ def scalar(warehouse: Path, sql: str) -> object:
 def test_first_build_row_counts(builds: dict[str, Path]) -> None:
     counts = {t: scalar(builds["first"], f"select count(*) from marts.{t}") for t in MART_TABLES}
     assert counts == {
-        "dim_movies": 5,
+        "dim_movies": 7,
         "dim_genres": 8,  # includes Horror, whose only movie is not in the catalog
         "bridge_movie_genres": 12,
         "fct_ratings": 20,
-        "fct_movie_financials": 5,
+        "fct_movie_financials": 7,
         "rpt_top_rated_movies": 3,
         "rpt_genre_popularity": 8,
+        # 1993-01-01 .. 2015-12-31 (Grumpy Old Men's year .. the ratings' year): 23 years, 5 leap.
+        "dim_dates": 23 * 365 + 5,
+        "rpt_release_month_box_office": 12,
+        "rpt_release_quarter_box_office": 4,
+        "rpt_genre_adjusted_revenue": 8,
+        "rpt_roi_leaders": 4,
+        "rpt_franchise_vs_standalone": 2,
+        "rpt_top_franchises": 2,
     }
 
 
@@ -185,6 +213,169 @@ def test_movie_financials_profit_and_roi(builds: dict[str, Path]) -> None:
     ]
 
 
+def test_dim_dates_calendar_attributes(builds: dict[str, Path]) -> None:
+    wh = builds["first"]
+    assert query(wh, "select min(date_day), max(date_day) from marts.dim_dates") == [
+        (date(1993, 1, 1), date(2015, 12, 31))
+    ]
+    rows = query(
+        wh,
+        "select date_day, week_start_date, month_start_date, month_number, month_name,"
+        " quarter_number, year_number, weekday_number, weekday_name, is_weekend"
+        " from marts.dim_dates where date_day in ('1995-12-22', '2000-01-01', '1996-02-29')"
+        " order by date_day",
+    )
+    assert rows == [
+        # A Friday; its ISO week starts on Monday 18 December.
+        (date(1995, 12, 22), date(1995, 12, 18), date(1995, 12, 1), 12, "December", 4, 1995, 5,
+         "Friday", False),
+        # Leap day, a Thursday.
+        (date(1996, 2, 29), date(1996, 2, 26), date(1996, 2, 1), 2, "February", 1, 1996, 4,
+         "Thursday", False),
+        # A Saturday whose week started in the previous year.
+        (date(2000, 1, 1), date(1999, 12, 27), date(2000, 1, 1), 1, "January", 1, 2000, 6,
+         "Saturday", True),
+    ]  # fmt: skip
+
+
+def test_release_month_box_office(builds: dict[str, Path]) -> None:
+    rows = query(
+        builds["first"],
+        "select release_month_number, release_month_name, film_count, first_of_january_film_count,"
+        " total_revenue_adjusted, median_revenue_adjusted, mean_revenue_adjusted"
+        " from marts.rpt_release_month_box_office"
+        " where release_month_number in (2, 10, 11, 12) order by release_month_number",
+    )
+    assert rows == [
+        # Father of the Bride II (February) has no known revenue: no film counted.
+        (2, "February", 0, 0, None, None, None),
+        (10, "October", 1, 0, 747_108_066.0, 747_108_066.0, 747_108_066.0),
+        (11, "November", 1, 0, 994_733_738.0, 994_733_738.0, 994_733_738.0),
+        # December (1993 and 1995 together): 140,345,242 / 143,000,000 / 162,904,312 /
+        # 525,594,498 -> median (143,000,000 + 162,904,312) / 2, mean 971,844,052 / 4.
+        (12, "December", 4, 0, 971_844_052.0, 152_952_156.0, 242_961_013.0),
+    ]
+    assert scalar(builds["first"], "select sum(film_count) from marts.rpt_release_month_box_office") == 6
+
+
+def test_release_quarter_box_office(builds: dict[str, Path]) -> None:
+    rows = query(
+        builds["first"],
+        "select release_quarter_number, release_quarter_name, film_count, total_revenue_adjusted,"
+        " median_revenue_adjusted, mean_revenue_adjusted"
+        " from marts.rpt_release_quarter_box_office order by release_quarter_number",
+    )
+    assert rows == [
+        (1, "Q1", 0, None, None, None),
+        (2, "Q2", 0, None, None, None),
+        (3, "Q3", 0, None, None, None),
+        # Q4: the six films with revenue; middle two 162,904,312 and 525,594,498.
+        (4, "Q4", 6, 2_713_685_856.0, 344_249_405.0, 452_280_976.0),
+    ]
+
+
+def test_genre_adjusted_revenue(builds: dict[str, Path]) -> None:
+    rows = query(
+        builds["first"],
+        "select revenue_rank, genre_name, film_count, films_with_revenue_count,"
+        " total_revenue_adjusted, median_revenue_adjusted, mean_revenue_adjusted"
+        " from marts.rpt_genre_adjusted_revenue order by revenue_rank",
+    )
+    assert rows == [
+        # Family: Toy Story + Jumanji.
+        (1, "Family", 2, 2, 1_272_702_564.0, 636_351_282.0, 636_351_282.0),
+        # Comedy: Toy Story, Grumpier, Waiting (Father II has no revenue).
+        (2, "Comedy", 4, 3, 1_053_012_378.0, 162_904_312.0, 351_004_126.0),
+        (3, "Animation", 1, 1, 747_108_066.0, 747_108_066.0, 747_108_066.0),
+        # Adventure and Fantasy tie on Jumanji alone: by name.
+        (4, "Adventure", 1, 1, 525_594_498.0, 525_594_498.0, 525_594_498.0),
+        (5, "Fantasy", 1, 1, 525_594_498.0, 525_594_498.0, 525_594_498.0),
+        # Romance: Grumpier + Waiting.
+        (6, "Romance", 2, 2, 305_904_312.0, 152_952_156.0, 152_952_156.0),
+        (7, "Drama", 1, 1, 162_904_312.0, 162_904_312.0, 162_904_312.0),
+        (8, "Horror", 0, 0, None, None, None),
+    ]
+
+
+def test_roi_leaders_rank_films_above_the_budget_floor(builds: dict[str, Path]) -> None:
+    rows = query(
+        builds["first"],
+        "select roi_rank, movie_id, budget_adjusted, roi, min_budget_adjusted"
+        " from marts.rpt_roi_leaders order by roi_rank",
+    )
+    # Waiting to Exhale (ROI 4.09) has a 32M adjusted budget, under the 40M floor; Father II and
+    # Grumpier have no ROI.
+    assert rows == [
+        (1, 862, 60_000_000.0, pytest.approx(11.451801, abs=1e-6), 40_000_000.0),
+        (2, 863, 180_000_000.0, pytest.approx(4.526299, abs=1e-6), 40_000_000.0),
+        (3, 8844, 130_000_000.0, pytest.approx(3.043035, abs=1e-6), 40_000_000.0),
+        (4, 11520, 50_000_000.0, pytest.approx(1.806905, abs=1e-6), 40_000_000.0),
+    ]
+
+
+def test_franchise_vs_standalone(builds: dict[str, Path]) -> None:
+    rows = query(
+        builds["first"],
+        "select movie_type, film_count, films_with_revenue_count, avg_revenue_adjusted,"
+        " films_with_budget_count, avg_budget_adjusted, rating_count, avg_rating,"
+        " films_with_roi_count, avg_roi from marts.rpt_franchise_vs_standalone order by movie_type",
+    )
+    assert rows == [
+        # Franchise: Toy Story, Grumpier, Father II, Toy Story 2, Grumpy Old Men.
+        # Revenue: (747,108,066 + 143,000,000 + 994,733,738 + 140,345,242) / 4.
+        # Budget: (60M + 24M + 180M + 50M) / 4. Ratings: Toy Story 8 (sum 38), Grumpier 3 (15),
+        # Father II 2 (3) -> 56 / 13. ROI: Toy Story, Toy Story 2, Grumpy Old Men.
+        ("franchise", 5, 4, 506_296_761.5, 4, 78_500_000.0, 13,
+         pytest.approx(56 / 13, abs=1e-6), 3,
+         pytest.approx((11.451801 + 4.526299 + 1.806905) / 3, abs=1e-6)),
+        # Standalone: Jumanji and Waiting. Ratings: Jumanji 4 (sum 12), Waiting 1 (2) -> 14 / 5.
+        ("standalone", 2, 2, 344_249_405.0, 2, 81_000_000.0, 5, 2.8, 2,
+         pytest.approx((3.043035 + 4.090760) / 2, abs=1e-6)),
+    ]  # fmt: skip
+
+
+def test_top_franchises(builds: dict[str, Path]) -> None:
+    rows = query(
+        builds["first"],
+        "select franchise_rank, collection_id, collection_name, film_count,"
+        " films_with_revenue_count, total_revenue_adjusted, total_budget_adjusted,"
+        " first_release_year, last_release_year from marts.rpt_top_franchises order by 1",
+    )
+    # Father of the Bride has one film in the catalog and is not a franchise here.
+    assert rows == [
+        (1, 10194, "Toy Story Collection", 2, 2, 1_741_841_804.0, 240_000_000.0, 1995, 1999),
+        # Grumpier's budget is unknown: the budget total is Grumpy Old Men's alone.
+        (2, 119050, "Grumpy Old Men Collection", 2, 2, 283_345_242.0, 50_000_000.0, 1993, 1995),
+    ]
+
+
+def test_snapshot_first_build_has_one_open_version_per_movie(builds: dict[str, Path]) -> None:
+    rows = query(
+        builds["first"],
+        "select count(*), count(distinct movie_id), count(dbt_valid_to), min(dbt_valid_from),"
+        " max(dbt_valid_from) from snapshots.snap_movies",
+    )
+    assert rows == [(7, 7, 0, L1, L1)]
+
+
+@pytest.mark.parametrize(
+    ("dbt_vars", "message"),
+    [
+        (json.dumps({"roi_min_budget": "1000000 or 1 = 1"}), "var 'roi_min_budget' must be a number"),
+        (json.dumps({"dim_dates_start_date": "2000-01-01' or '1"}), "must be a date YYYY-MM-DD"),
+    ],
+)
+def test_vars_that_are_not_plain_values_stop_compilation(
+    builds: dict[str, Path], run_dbt: RunDbt, dbt_vars: str, message: str
+) -> None:
+    result = run_dbt(["compile", "--select", "rpt_roi_leaders dim_dates", "--vars", dbt_vars])
+    assert not result.success
+    messages = [str(result.exception)]
+    if result.result is not None:
+        messages += [str(r.message) for r in result.result.results]
+    assert any(message in m for m in messages), messages
+
+
 # --- second build: incremental upsert ---------------------------------------------------------
 
 
@@ -208,7 +399,7 @@ def test_incremental_build_upserts_ratings(builds: dict[str, Path]) -> None:
 
 def test_incremental_build_updates_the_changed_movie(builds: dict[str, Path]) -> None:
     wh = builds["second"]
-    assert scalar(wh, "select count(*) from marts.dim_movies") == 5
+    assert scalar(wh, "select count(*) from marts.dim_movies") == 7
     assert query(wh, "select title, _loaded_at from marts.dim_movies where movie_id = 8844") == [
         ("Jumanji (1995)", L2)
     ]
@@ -249,3 +440,26 @@ def test_rerun_on_unchanged_silver_changes_nothing(builds: dict[str, Path], tabl
     second = query(builds["second"], sql)
     assert second, f"{table} is empty"
     assert query(builds["third"], sql) == second
+
+
+def test_snapshot_records_a_version_when_a_tracked_column_changes(
+    builds: dict[str, Path],
+) -> None:
+    rows = query(
+        builds["second"],
+        "select movie_id, title, dbt_valid_from, dbt_valid_to from snapshots.snap_movies"
+        " where movie_id in (8844, 31357) order by movie_id, dbt_valid_from",
+    )
+    assert rows == [
+        # Jumanji's title changed in the L2 load: the old version closes when the new one opens.
+        (8844, "Jumanji", L1, L2),
+        (8844, "Jumanji (1995)", L2, None),
+        # Waiting to Exhale was re-delivered at L2 with only a new overview (not tracked).
+        (31357, "Waiting to Exhale", L1, None),
+    ]
+    assert scalar(builds["second"], "select count(*) from snapshots.snap_movies") == 8
+
+
+def test_snapshot_rerun_on_unchanged_silver_adds_no_version(builds: dict[str, Path]) -> None:
+    sql = "select * from snapshots.snap_movies order by movie_id, dbt_valid_from"
+    assert query(builds["third"], sql) == query(builds["second"], sql)
