@@ -6,16 +6,27 @@ append-only, with dlt's state stored beside the data so a new machine resumes fr
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import logging
+from collections import Counter
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import dlt
+import pyarrow.csv as pacsv
 from dlt.extract.source import DltSource
 
 from extract.csv_files import QUARANTINE_TABLE
 from extract.fred import fred_source
 from extract.kaggle import kaggle_source
+from extract.omdb import omdb_source
+from extract.replay import replay_sample_in_process
+from extract.tmdb import tmdb_source
+from extract.yts import yts_source
+
+log = logging.getLogger(__name__)
+API_SOURCES = ("omdb", "tmdb", "yts")
 
 
 @dataclass(frozen=True)
@@ -25,6 +36,7 @@ class LoadSummary:
     dataset: str
     load_ids: tuple[str, ...]
     rows: dict[str, int] = field(default_factory=dict)
+    counts: dict[str, int] = field(default_factory=dict)  # API sources: records, not_found, retries, ...
 
     @property
     def quarantined(self) -> int:
@@ -45,7 +57,9 @@ def _configure_dlt() -> None:
     dlt.config["runtime.dlthub_telemetry"] = False
 
 
-def run_source(source: DltSource, lake_url: str, pipelines_dir: Path) -> LoadSummary:
+def run_source(
+    source: DltSource, lake_url: str, pipelines_dir: Path, counts: Mapping[str, int] | None = None
+) -> LoadSummary:
     """Load one source into `<lake>/raw/<source name>/` and report what it appended."""
     _configure_dlt()
     pipeline = dlt.pipeline(
@@ -62,7 +76,8 @@ def run_source(source: DltSource, lake_url: str, pipelines_dir: Path) -> LoadSum
         for table, count in (normalize_info.row_counts if normalize_info else {}).items()
         if not table.startswith("_dlt")
     }
-    return LoadSummary(dataset=source.name, load_ids=tuple(info.loads_ids), rows=rows)
+    summary = LoadSummary(source.name, tuple(info.loads_ids), rows, dict(sorted((counts or {}).items())))
+    return summary
 
 
 FILE_SOURCES: dict[str, Callable[[Path], DltSource]] = {
@@ -76,3 +91,82 @@ def load_file_sources(
 ) -> list[LoadSummary]:
     """Load the CSV-file sources found under `files_dir` (the sample or a real download)."""
     return [run_source(FILE_SOURCES[name](files_dir), lake_url, pipelines_dir) for name in names]
+
+
+@dataclass(frozen=True)
+class ApiTarget:
+    """Where the API sources connect and how hard they push; keys None = dlt secrets/env."""
+
+    omdb_url: str | None = None
+    tmdb_url: str | None = None
+    yts_url: str | None = None
+    omdb_api_key: str | None = None
+    tmdb_token: str | None = None
+    requests_per_second: float | None = None
+    max_workers: int | None = None
+
+    def options(self, url: str | None, **secrets: str | None) -> dict[str, Any]:
+        """Keyword arguments for a source factory, leaving unset ones to dlt config/secrets."""
+        given = {"base_url": url, "requests_per_second": self.requests_per_second,
+                 "max_workers": self.max_workers, **secrets}  # fmt: skip
+        return {key: value for key, value in given.items() if value is not None}
+
+
+API_FACTORIES: dict[str, Callable[[ApiTarget, list[str], Counter[str]], DltSource]] = {
+    "omdb": lambda target, ids, counts: omdb_source(
+        imdb_ids=ids, counts=counts, **target.options(target.omdb_url, api_key=target.omdb_api_key)
+    ),
+    "tmdb": lambda target, _, counts: tmdb_source(
+        counts=counts, **target.options(target.tmdb_url, access_token=target.tmdb_token)
+    ),
+    "yts": lambda target, _, counts: yts_source(counts=counts, **target.options(target.yts_url)),
+}
+SAMPLE_RATE, SAMPLE_WORKERS = 0.0, 8  # sample mode talks to 127.0.0.1: no rate limit
+
+
+def imdb_ids(files_dir: Path) -> list[str]:
+    """The IMDb ids OMDb is asked about: Kaggle movies_metadata's imdb_id column, de-duplicated."""
+    options = pacsv.ConvertOptions(include_columns=["imdb_id"], column_types={"imdb_id": "string"})
+    table = pacsv.read_csv(files_dir / "kaggle" / "movies_metadata.csv", convert_options=options)
+    return sorted({value for value in table["imdb_id"].to_pylist() if value and value.startswith("tt")})
+
+
+def run_api_sources(
+    target: ApiTarget, ids: list[str], lake_url: str, pipelines_dir: Path, names: tuple[str, ...]
+) -> list[LoadSummary]:
+    """Run the named API sources against one target, each into `<lake>/raw/<name>/`."""
+    summaries = []
+    for name in names:
+        counts: Counter[str] = Counter()
+        summaries.append(
+            run_source(API_FACTORIES[name](target, ids, counts), lake_url, pipelines_dir, counts)
+        )
+    return summaries
+
+
+def api_keys_configured() -> bool:
+    """True when an OMDb key or TMDB token is set in .dlt/secrets.toml or the environment."""
+    return any(dlt.secrets.get(key) for key in ("sources.omdb.api_key", "sources.tmdb.access_token"))
+
+
+def load_api_sources(
+    files_dir: Path,
+    lake_url: str,
+    pipelines_dir: Path,
+    sample_dir: Path,
+    names: tuple[str, ...] = API_SOURCES,
+    sample_ids_limit: int | None = None,
+) -> list[LoadSummary]:
+    """Load OMDb, TMDB and YTS; without API keys, replay the sample from a server on 127.0.0.1."""
+    _configure_dlt()
+    ids = imdb_ids(files_dir)
+    if api_keys_configured():
+        return run_api_sources(ApiTarget(), ids, lake_url, pipelines_dir, names)
+    if not (sample_dir / "omdb" / "movies.jsonl").is_file():
+        log.warning("no API keys and no sample in %s: API sources skipped", sample_dir)
+        return []
+    with replay_sample_in_process(sample_dir) as url:
+        log.warning("no API keys configured: replaying the sample %s from %s", sample_dir, url)
+        target = ApiTarget(f"{url}/", f"{url}/3", f"{url}/api/v2", "sample-replay", "sample-replay",
+                           SAMPLE_RATE, SAMPLE_WORKERS)  # fmt: skip
+        return run_api_sources(target, ids[:sample_ids_limit], lake_url, pipelines_dir, names)

@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
 
-from extract.pipelines import load_file_sources
+from extract.pipelines import load_api_sources, load_file_sources
 from extract.sample.build import build_sample
 from flows import quality
 from flows.dbt_runner import run_dbt
@@ -33,8 +33,12 @@ def build_sample_task(sample_dir: Path) -> dict[str, Any]:
 
 @task(name="extract", retries=2, retry_delay_seconds=[5, 30])
 def extract_task(settings: Settings) -> list[dict[str, Any]]:
-    """Load the CSV-file sources into raw/; unchanged files add nothing."""
+    """Load the CSV-file sources, then the API sources (replaying the sample without keys) into raw/."""
     summaries = load_file_sources(settings.source_files_dir, settings.lake_url, settings.pipelines_dir)
+    summaries += load_api_sources(
+        settings.source_files_dir, settings.lake_url, settings.pipelines_dir, settings.sample_dir,
+        settings.api_sources, settings.sample_api_ids,
+    )  # fmt: skip
     return [asdict(summary) for summary in summaries]
 
 

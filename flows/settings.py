@@ -26,6 +26,12 @@ class Settings(BaseSettings):
     )
     dbt_target: str = Field(default="duckdb", description="dbt target in dbt_project/profiles.yml")
     cpi_base_month: date | None = Field(default=None, description="CPI base month; default latest")
+    api_sources: tuple[str, ...] = Field(
+        default=("omdb", "tmdb", "yts"), description="API sources extract loads (JSON list in env)"
+    )
+    sample_api_ids: int | None = Field(
+        default=None, description="sample mode: ask OMDb about only the first N ids; default all"
+    )
     project_root: Path = PROJECT_ROOT
 
     @property

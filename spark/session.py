@@ -1,15 +1,21 @@
-"""The one place a SparkSession is configured: local[*] by default, unchanged under spark-submit."""
+"""The one place a SparkSession is configured: local[*] by default, unchanged under spark-submit.
+
+Defaults suit the embedded box (2 cores, 24 GiB); each has a `MOVIES_SPARK_*` environment override,
+and anything spark-submit already set (`--master`, `--conf`) wins over both. A lake on `s3://`
+adds hadoop-aws (from Maven Central, via `spark.jars.packages`) and the S3A endpoint and
+credentials from the standard AWS environment variables.
+"""
 
 from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Mapping
 
 from pyspark.sql import SparkSession
 
 _DEFAULTS = {
     "spark.sql.session.timeZone": "UTC",
-    "spark.sql.shuffle.partitions": "8",
     "spark.sql.parquet.outputTimestampType": "TIMESTAMP_MICROS",
     "spark.sql.sources.partitionOverwriteMode": "dynamic",
     "spark.ui.enabled": "false",
@@ -17,29 +23,78 @@ _DEFAULTS = {
     "spark.driver.bindAddress": "127.0.0.1",
     "spark.driver.host": "127.0.0.1",
     "spark.sql.execution.arrow.pyspark.enabled": "true",
+    "spark.sql.adaptive.enabled": "true",
 }
+# Spark setting -> (environment variable, default for a 2-core / 24 GiB box).
+_TUNABLE = {
+    "spark.master": ("MOVIES_SPARK_MASTER", "local[*]"),
+    "spark.sql.shuffle.partitions": ("MOVIES_SPARK_SHUFFLE_PARTITIONS", "8"),
+    "spark.driver.memory": ("MOVIES_SPARK_DRIVER_MEMORY", "8g"),
+    "spark.sql.files.maxPartitionBytes": ("MOVIES_SPARK_MAX_PARTITION_BYTES", "64m"),
+}
+HADOOP_AWS = "org.apache.hadoop:hadoop-aws:3.5.0"
+# The AWS SDK v2 bundle hadoop-aws 3.5.0's POM declares (hadoop-project's aws-java-sdk-v2.version).
+AWS_SDK_BUNDLE = "software.amazon.awssdk:bundle:2.35.4"
 
 
-def get_spark(app_name: str = "movie-warehouse", extra: dict[str, str] | None = None) -> SparkSession:
-    """Return a session; spark-submit's --master and --conf win over these defaults."""
+def tuned_settings(env: Mapping[str, str]) -> dict[str, str]:
+    """The tunable settings: each from its `MOVIES_SPARK_*` variable when set, else the default."""
+    return {key: env.get(variable) or default for key, (variable, default) in _TUNABLE.items()}
+
+
+def s3a_settings(lake_url: str | None, env: Mapping[str, str]) -> dict[str, str]:
+    """hadoop-aws and S3A settings when the lake is on S3; nothing for a local lake.
+
+    AWS_ENDPOINT_URL (MinIO, moto) switches to path-style access; without it S3A uses AWS itself.
+    Credentials come from AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY when set, else S3A's default
+    provider chain (instance profile, ~/.aws, ...).
+    """
+    if not lake_url or not lake_url.startswith(("s3://", "s3a://")):
+        return {}
+    settings = {
+        "spark.jars.packages": f"{HADOOP_AWS},{AWS_SDK_BUNDLE}",
+        "spark.hadoop.fs.s3a.impl": "org.apache.hadoop.fs.s3a.S3AFileSystem",
+    }
+    endpoint = env.get("AWS_ENDPOINT_URL")
+    if endpoint:
+        settings["spark.hadoop.fs.s3a.endpoint"] = endpoint
+        settings["spark.hadoop.fs.s3a.path.style.access"] = "true"
+        settings["spark.hadoop.fs.s3a.connection.ssl.enabled"] = str(endpoint.startswith("https")).lower()
+    region = env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION")
+    if region:
+        settings["spark.hadoop.fs.s3a.endpoint.region"] = region
+    if env.get("AWS_ACCESS_KEY_ID") and env.get("AWS_SECRET_ACCESS_KEY"):
+        settings["spark.hadoop.fs.s3a.aws.credentials.provider"] = (
+            "org.apache.hadoop.fs.s3a.SimpleAWSCredentialsProvider"
+        )
+        settings["spark.hadoop.fs.s3a.access.key"] = env["AWS_ACCESS_KEY_ID"]
+        settings["spark.hadoop.fs.s3a.secret.key"] = env["AWS_SECRET_ACCESS_KEY"]
+    return settings
+
+
+def get_spark(
+    app_name: str = "movie-warehouse",
+    extra: dict[str, str] | None = None,
+    lake_url: str | None = None,
+) -> SparkSession:
+    """Return a session for a lake (`lake_url`, else `MOVIES_LAKE`); `extra` wins over defaults."""
+    from pyspark import SparkConf
+
     os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")  # never bind the driver to a public NIC
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)  # workers use this environment
-    builder = SparkSession.builder.appName(app_name)
-    for key, value in {
+    submitted = SparkConf()  # what spark-submit passed, if it launched us
+    settings = {
         **_DEFAULTS,
         "spark.pyspark.python": sys.executable,
-        **(extra or {}),
-    }.items():
+        **tuned_settings(os.environ),
+        **s3a_settings(lake_url or os.environ.get("MOVIES_LAKE"), os.environ),
+    }
+    builder = SparkSession.builder.appName(app_name)
+    for key, value in settings.items():
+        if not submitted.contains(key):
+            builder = builder.config(key, value)
+    for key, value in (extra or {}).items():
         builder = builder.config(key, value)
-    if not _master_configured():
-        builder = builder.master("local[*]")
     spark = builder.getOrCreate()
     spark.sparkContext.setLogLevel("WARN")
     return spark
-
-
-def _master_configured() -> bool:
-    """spark-submit passes the master through the environment's SparkConf."""
-    from pyspark import SparkConf
-
-    return SparkConf().contains("spark.master")

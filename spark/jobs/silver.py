@@ -1,6 +1,8 @@
 """Build every silver entity from raw/: `python -m spark.jobs.silver --lake data/lake`.
 
-Runs unchanged under `spark-submit --master <cluster> spark/jobs/silver.py`.
+Runs unchanged under `spark-submit --master <cluster> spark/jobs/silver.py`. API sources (TMDB,
+OMDb, YTS) that have not been loaded yet are read as empty tables, so their entities are published
+empty with their full schema.
 """
 
 from __future__ import annotations
@@ -11,11 +13,23 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 
 from pyspark.sql import DataFrame, SparkSession
+from pyspark.sql import functions as F
 from pyspark.sql.types import StringType, StructField, StructType
 
 from spark.lake import Lake
 from spark.session import get_spark
-from spark.transforms import common, inflation, movies, ratings
+from spark.transforms import (
+    common,
+    credits,
+    crosswalk,
+    inflation,
+    movie_lists,
+    movies,
+    omdb,
+    ratings,
+    tmdb,
+    yts,
+)
 
 RAW_QUARANTINE_SCHEMA = StructType(
     [
@@ -23,15 +37,20 @@ RAW_QUARANTINE_SCHEMA = StructType(
         for name in ("source_file", "position", "raw_value", "reason", "_dlt_load_id")
     ]
 )
+RAW_CREDITS_SCHEMA = StructType(
+    [StructField(name, StringType()) for name in ("cast", "crew", "id", "_source_file", "_dlt_load_id")]
+)
 
 
 @dataclass
 class SilverSummary:
-    """Rows published per silver entity, quarantined rows by reason, and the CPI base month."""
+    """Rows per silver entity, quarantined rows by reason, the CPI base month, and crosswalk health."""
 
     base_month: str
     rows: dict[str, int] = field(default_factory=dict)
     quarantined_by_reason: dict[str, int] = field(default_factory=dict)
+    crosswalk_conflicts: dict[str, int] = field(default_factory=dict)
+    unmatched: dict[str, int] = field(default_factory=dict)
 
 
 def build_silver(spark: SparkSession, lake_url: str, requested_base: date | None = None) -> SilverSummary:
@@ -46,11 +65,36 @@ def build_silver(spark: SparkSession, lake_url: str, requested_base: date | None
     )
     cpi = inflation.silver_cpi_monthly(lake.read_raw("fred", "cpiaucsl")).cache()
     base = inflation.base_month(cpi, requested_base)
-    quarantine = (
-        movies.movie_quarantine(typed_movies)
-        .unionByName(genre_rejects)
-        .unionByName(rating_rejects)
-        .unionByName(_raw_quarantine(lake))
+
+    tmdb_typed = tmdb.typed_tmdb(lake.read_raw("tmdb", "movies", tmdb.RAW_SCHEMA))
+    tmdb_latest = tmdb.latest_tmdb(tmdb_typed, movie_rows).cache()
+    people_entities, people_rejects = _credit_entities(lake, movie_rows, tmdb_latest)
+    list_entities, list_rejects = _list_entities(typed_movies, movie_rows, tmdb_latest)
+
+    omdb_typed = omdb.typed_omdb(lake.read_raw("omdb", "movies", omdb.RAW_SCHEMA))
+    omdb_latest = omdb.latest_omdb(omdb_typed).cache()
+    yts_typed = yts.typed_yts(lake.read_raw("yts", "movies", yts.RAW_SCHEMA))
+    yts_latest = yts.latest_yts(yts_typed).cache()
+    yts_movies = yts.yts_movies(yts_latest).cache()
+
+    movie_ids, conflicts = crosswalk.movie_ids(
+        movie_rows,
+        tmdb.tmdb_external_imdb_ids(tmdb_latest),
+        links,
+        omdb_latest.select(F.col("imdb_key").alias("imdb_id")),
+        yts_movies,
+    )
+    movie_ids = movie_ids.cache()
+    quarantine = _union(
+        movies.movie_quarantine(typed_movies),
+        genre_rejects,
+        rating_rejects,
+        *people_rejects,
+        *list_rejects,
+        tmdb.tmdb_rejects(tmdb_typed, movie_rows, tmdb_latest),
+        omdb.omdb_rejects(omdb_typed, omdb_latest),
+        yts.yts_rejects(yts_typed, yts_latest),
+        _raw_quarantine(lake),
     )
     entities: dict[str, DataFrame] = {
         "movies": movie_rows.drop("budget_nominal", "revenue_nominal"),
@@ -59,6 +103,16 @@ def build_silver(spark: SparkSession, lake_url: str, requested_base: date | None
         "ratings": rating_rows,
         "cpi_monthly": cpi,
         "movie_financials": inflation.movie_financials(movie_rows, cpi, base),
+        **people_entities,
+        **list_entities,
+        "movie_release_dates": tmdb.movie_release_dates(tmdb_latest),
+        "movie_keywords": tmdb.movie_keywords(tmdb_latest),
+        "omdb_movies": omdb.omdb_movies(omdb_latest),
+        "omdb_ratings": omdb.omdb_ratings(omdb_latest),
+        "yts_movies": yts_movies,
+        "yts_torrents": yts.yts_torrents(yts_latest),
+        "movie_ids": movie_ids,
+        "movie_id_conflicts": conflicts,
         "quarantine": quarantine,
     }
     summary = SilverSummary(base_month=base.isoformat())
@@ -66,20 +120,94 @@ def build_silver(spark: SparkSession, lake_url: str, requested_base: date | None
         lake.publish_silver(frame.coalesce(4), entity)
         summary.rows[entity] = lake.read_silver(entity).count()
     summary.quarantined_by_reason = _count_reasons(lake.read_silver("quarantine"))
+    summary.crosswalk_conflicts = _count_by(lake.read_silver("movie_id_conflicts"), "conflict")
+    summary.unmatched = {
+        kind: frame.count()
+        for kind, frame in crosswalk.unmatched_frames(
+            lake.read_silver("movie_ids"),
+            links,
+            lake.read_silver("omdb_movies"),
+            lake.read_silver("yts_movies"),
+        ).items()
+    }
     return summary
+
+
+def _credit_entities(
+    lake: Lake, movie_rows: DataFrame, tmdb_latest: DataFrame
+) -> tuple[dict[str, DataFrame], list[DataFrame]]:
+    """movie_cast, movie_crew and people from Kaggle credits and TMDB credits (TMDB wins)."""
+    typed = credits.typed_kaggle_credits(lake.read_raw("kaggle", "credits", RAW_CREDITS_SCHEMA))
+    parsed = credits.parsed_kaggle_credits(typed, movie_rows).cache()
+    lists = credits.preferred_credit_lists(
+        credits.kaggle_credit_lists(parsed), tmdb.tmdb_credit_lists(tmdb_latest)
+    ).cache()
+    cast, cast_rejects = credits.movie_cast(lists)
+    crew, crew_rejects = credits.movie_crew(lists)
+    cast, crew = cast.cache(), crew.cache()
+    entities = {"movie_cast": cast, "movie_crew": crew, "people": credits.people(cast, crew)}
+    return entities, [credits.kaggle_credit_rejects(typed, movie_rows, parsed), cast_rejects, crew_rejects]
+
+
+def _list_entities(
+    typed_movies: DataFrame, movie_rows: DataFrame, tmdb_latest: DataFrame
+) -> tuple[dict[str, DataFrame], list[DataFrame]]:
+    """Companies, countries, spoken languages and collections from Kaggle and TMDB (TMDB wins)."""
+    parsed = movie_lists.parsed_kaggle_movie_lists(typed_movies, movie_rows).cache()
+    lists = movie_lists.preferred_movie_lists(
+        movie_lists.kaggle_movie_lists(parsed), tmdb.tmdb_movie_lists(tmdb_latest)
+    ).cache()
+    company_rows, company_rejects = movie_lists.movie_companies(lists)
+    company_rows = company_rows.cache()
+    countries, country_rejects = movie_lists.movie_countries(lists)
+    languages, language_rejects = movie_lists.movie_languages(lists)
+    collection_rows = movie_rows.select("collection_id", "collection_name", "_loaded_at").unionByName(
+        tmdb.tmdb_collections(tmdb_latest)
+    )
+    entities = {
+        "movie_companies": company_rows,
+        "companies": movie_lists.companies(company_rows),
+        "movie_countries": countries,
+        "movie_languages": languages,
+        "collections": movie_lists.collections(collection_rows),
+    }
+    rejects = [
+        movie_lists.kaggle_movie_list_rejects(parsed),
+        company_rejects,
+        country_rejects,
+        language_rejects,
+    ]
+    return entities, rejects
+
+
+def _union(*frames: DataFrame) -> DataFrame:
+    result = frames[0]
+    for frame in frames[1:]:
+        result = result.unionByName(frame)
+    return result
 
 
 def _raw_quarantine(lake: Lake) -> DataFrame:
     frames = [
-        common.raw_quarantine(lake.read_raw(dataset, "quarantine", RAW_QUARANTINE_SCHEMA), dataset)
-        for dataset in ("kaggle", "fred")
+        common.raw_quarantine(
+            common.with_text_columns(
+                lake.read_raw(dataset, "quarantine", RAW_QUARANTINE_SCHEMA),
+                RAW_QUARANTINE_SCHEMA.fieldNames(),
+            ),
+            dataset,
+        )
+        for dataset in ("kaggle", "fred", "tmdb", "omdb", "yts")
     ]
-    return frames[0].unionByName(frames[1])
+    return _union(*frames)
 
 
 def _count_reasons(quarantine: DataFrame) -> dict[str, int]:
     rows = quarantine.groupBy("layer", "entity", "reason").count().collect()
     return {f"{row['layer']}/{row['entity']}: {row['reason']}": int(row["count"]) for row in rows}
+
+
+def _count_by(frame: DataFrame, column: str) -> dict[str, int]:
+    return {row[column]: int(row["count"]) for row in frame.groupBy(column).count().collect()}
 
 
 def main(argv: list[str] | None = None) -> int:

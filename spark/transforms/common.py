@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 from pyspark.sql import Column, DataFrame, Window
 from pyspark.sql import functions as F
+from pyspark.sql.types import StructType
 
 QUARANTINE_COLUMNS = (
     "layer", "source", "entity", "record_key", "raw_value", "reason", "_loaded_at",
@@ -49,4 +50,83 @@ def raw_quarantine(df: DataFrame, source: str) -> DataFrame:
         F.col("raw_value"),
         F.col("reason"),
         F.col("_loaded_at"),
+    )
+
+
+def clean_text(value: Column) -> Column:
+    """Trimmed text with inner whitespace runs collapsed; blank as null."""
+    cleaned = F.regexp_replace(F.trim(value), r"\s+", " ")
+    return F.when(cleaned != "", cleaned)
+
+
+def natural_key(source_id: Column, name: Column) -> Column:
+    """`tmdb:<id>` when the source gives a TMDB id, else `name:<cleaned name>`; null when both are missing.
+
+    The Kaggle sample has names but no TMDB ids for people and companies, so a key must work without
+    an id; the prefix keeps an id-keyed and a name-keyed entity from ever colliding.
+    """
+    by_name = clean_text(name)
+    return F.when(source_id.isNotNull(), F.concat(F.lit("tmdb:"), source_id.cast("string"))).when(
+        by_name.isNotNull(), F.concat(F.lit("name:"), by_name)
+    )
+
+
+def first_per_key(df: DataFrame, keys: Sequence[str], order: Sequence[Column]) -> DataFrame:
+    """One row per key: the first in `order` (which should be total so the choice is stable)."""
+    window = Window.partitionBy(*keys).orderBy(*order)
+    return df.withColumn("_rank", F.row_number().over(window)).where("_rank = 1").drop("_rank")
+
+
+SOURCE_PRIORITY = ("tmdb", "kaggle")
+
+
+def preferred_source_per_movie(df: DataFrame) -> DataFrame:
+    """One row per movie_id: TMDB before Kaggle when both have the movie, then the latest load."""
+    priority = F.when(F.col("source") == SOURCE_PRIORITY[0], 0).otherwise(1)
+    return first_per_key(df, ["movie_id"], [priority, F.col("_loaded_at").desc()])
+
+
+def with_text_columns(df: DataFrame, names: Sequence[str]) -> DataFrame:
+    """Every named column present: missing ones (dlt drops all-null columns) are added as null text."""
+    missing = [name for name in names if name not in df.columns]
+    return df.select("*", *[F.lit(None).cast("string").alias(name) for name in missing])
+
+
+def not_available(value: Column) -> Column:
+    """OMDb/TMDB/YTS text with blanks and OMDb's "N/A" as null."""
+    text = F.trim(value.cast("string"))
+    return F.when((text != "") & (F.upper(text) != "N/A"), text)
+
+
+def to_bigint(value: Column) -> Column:
+    """A whole number from text or any numeric type ("12", 12, "12.0"); null when it is not one."""
+    number = value.cast("string").try_cast("double")
+    return F.when(number == F.floor(number), number.try_cast("bigint"))
+
+
+def imdb_id(value: Column) -> Column:
+    """`tt` + 7 or more digits, else null."""
+    text = F.lower(F.trim(value.cast("string")))
+    return F.when(text.rlike(r"^tt\d{7,}$"), text)
+
+
+def json_rejects(df: DataFrame, *, source: str, entity: str, key: Column, raw: str, parsed: str) -> DataFrame:
+    """Rows whose `raw` JSON text is present but is not JSON of the shape `parsed` was read as.
+
+    `from_json` gives null for a malformed array but a struct of nulls for a malformed object, so
+    the shape is checked on the text itself (an object has keys, an array has a length).
+    """
+    text = not_available(F.col(raw))
+    present = F.coalesce(F.lower(text) != "null", F.lit(False))
+    if isinstance(df.schema[parsed].dataType, StructType):
+        well_formed = F.json_object_keys(text).isNotNull()
+    else:
+        well_formed = F.json_array_length(text).isNotNull()
+    return quarantine_rows(
+        df.where(present & ~well_formed),
+        source=source,
+        entity=entity,
+        key=key,
+        raw_value=F.col(raw),
+        reason=F.lit(f"{raw}: not JSON of the expected shape"),
     )

@@ -1,4 +1,4 @@
-"""One local Spark session for every Spark test (small frames, two shuffle partitions)."""
+"""One local Spark session for every Spark test: tiny frames, so one partition each (fewer tasks)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,14 @@ from spark.session import get_spark
 
 @pytest.fixture(scope="session")
 def spark() -> Iterator[SparkSession]:
-    session = get_spark("tests", {"spark.sql.shuffle.partitions": "2"})
+    session = get_spark(
+        "tests",
+        {
+            "spark.sql.shuffle.partitions": "1",
+            "spark.default.parallelism": "1",
+            "spark.driver.memory": "2g",
+        },
+    )
     try:
         yield session
     finally:

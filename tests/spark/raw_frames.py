@@ -79,3 +79,12 @@ def cpi(spark: SparkSession, rows: Sequence[tuple[date, float | None, str]]) -> 
     """Raw FRED CPIAUCSL rows (observation_date, cpiaucsl, _dlt_load_id)."""
     data = [(day, value, "CPIAUCSL.csv", load) for day, value, load in rows]
     return spark.createDataFrame(data, CPI_SCHEMA)
+
+
+CREDITS_SCHEMA = _text_schema(["cast", "crew", "id", "_source_file", "_dlt_load_id"])
+
+
+def credits(spark: SparkSession, rows: Sequence[tuple[str | None, str | None, str | None, str]]) -> DataFrame:
+    """Raw credits rows (cast, crew, id, _dlt_load_id), all text: the lists are Python literals."""
+    data = [(cast, crew, movie_id, "credits.csv", load) for cast, crew, movie_id, load in rows]
+    return spark.createDataFrame(data, CREDITS_SCHEMA)

@@ -1,0 +1,63 @@
+"""Fault injection for one replay server: throttling, server errors, resets, slow and broken bodies."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+
+
+@dataclass
+class Faults:
+    """What the next requests get instead of a normal answer; counters are consumed in order.
+
+    `throttle` requests get 429 with `Retry-After: retry_after_s`; `errors` lists the statuses the
+    next requests get (500, 502, 503, ...); `resets` connections are closed without an answer;
+    `delay_s` slows every answer; `invalid_pages` / `invalid_ids` get truncated JSON; `empty_pages`
+    get a page with no results; after `omdb_quota` OMDb answers, OMDb says its daily limit is reached.
+    `only_path` limits throttling, errors and resets to request paths starting with it.
+    """
+
+    throttle: int = 0
+    retry_after_s: int = 1
+    errors: list[int] = field(default_factory=list)
+    resets: int = 0
+    delay_s: float = 0.0
+    invalid_pages: frozenset[int] = frozenset()
+    invalid_ids: frozenset[str] = frozenset()
+    empty_pages: frozenset[int] = frozenset()
+    omdb_quota: int | None = None
+    only_path: str = ""
+    omdb_served: int = 0
+    lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def next_failure(self, path: str) -> str | int | None:
+        """Consume one failure for this request: "reset", 429, a 5xx status, or None."""
+        if not path.startswith(self.only_path):
+            return None
+        with self.lock:
+            return _take(self, "resets", "reset") or _take(self, "throttle", 429) or self._next_error()
+
+    def _next_error(self) -> int | None:
+        return self.errors.pop(0) if self.errors else None
+
+    def omdb_quota_left(self) -> bool:
+        """Count one OMDb answer against the quota; False once the quota is used up."""
+        with self.lock:
+            if self.omdb_quota is not None and self.omdb_served >= self.omdb_quota:
+                return False
+            self.omdb_served += 1
+            return True
+
+    def reset_quota(self, quota: int | None = None) -> None:
+        """A new day: the OMDb counter starts again (optionally with a new quota)."""
+        with self.lock:
+            self.omdb_served = 0
+            self.omdb_quota = quota
+
+
+def _take(faults: Faults, counter: str, failure: str | int) -> str | int | None:
+    left: int = getattr(faults, counter)
+    if left <= 0:
+        return None
+    setattr(faults, counter, left - 1)
+    return failure

@@ -1,0 +1,213 @@
+"""TMDB /movie/{id} responses (raw/tmdb/movies, JSON text columns) -> the shared credit and movie
+lists, collections, and silver movie_release_dates and movie_keywords.
+
+Rows are only used for movies silver `movies` holds; the others go to quarantine whole.
+"""
+
+from __future__ import annotations
+
+from pyspark.sql import DataFrame
+from pyspark.sql import functions as F
+from pyspark.sql.types import (
+    ArrayType,
+    IntegerType,
+    StringType,
+    StructField,
+    StructType,
+)
+
+from spark.transforms.common import (
+    clean_text,
+    first_per_key,
+    imdb_id,
+    json_rejects,
+    latest_per_key,
+    not_available,
+    quarantine_rows,
+    to_bigint,
+    with_loaded_at,
+    with_text_columns,
+)
+from spark.transforms.credits import CREDITS, NO_MOVIE
+from spark.transforms.movie_lists import COUNTRY_LIST, LANGUAGE_LIST
+from spark.transforms.movies import ID_NAME, ID_NAME_LIST
+
+RELEASE_DATES = StructType(
+    [
+        StructField(
+            "results",
+            ArrayType(
+                StructType(
+                    [
+                        StructField("iso_3166_1", StringType()),
+                        StructField(
+                            "release_dates",
+                            ArrayType(
+                                StructType(
+                                    [
+                                        StructField("certification", StringType()),
+                                        StructField("iso_639_1", StringType()),
+                                        StructField("note", StringType()),
+                                        StructField("release_date", StringType()),
+                                        StructField("type", IntegerType()),
+                                    ]
+                                )
+                            ),
+                        ),
+                    ]
+                )
+            ),
+        )
+    ]
+)
+KEYWORDS = StructType([StructField("keywords", ID_NAME_LIST)])
+EXTERNAL_IDS = StructType([StructField("imdb_id", StringType()), StructField("wikidata_id", StringType())])
+JSON_COLUMNS: dict[str, tuple[StructType | ArrayType, str]] = {
+    # raw column: (schema, the silver entity it feeds)
+    "credits": (CREDITS, "movie_cast"),
+    "production_companies": (ID_NAME_LIST, "movie_companies"),
+    "production_countries": (COUNTRY_LIST, "movie_countries"),
+    "spoken_languages": (LANGUAGE_LIST, "movie_languages"),
+    "belongs_to_collection": (ID_NAME, "collections"),
+    "release_dates": (RELEASE_DATES, "movie_release_dates"),
+    "keywords": (KEYWORDS, "movie_keywords"),
+    "external_ids": (EXTERNAL_IDS, "movie_ids"),
+}
+RAW_COLUMNS = ("id", "imdb_id", "title", *JSON_COLUMNS)
+RAW_SCHEMA = StructType([StructField(name, StringType()) for name in (*RAW_COLUMNS, "_dlt_load_id")])
+
+RELEASE_DATES_COLUMNS = (
+    "movie_id", "country", "certification", "release_date", "type", "note", "_loaded_at",
+)  # fmt: skip
+KEYWORDS_COLUMNS = ("movie_id", "keyword_id", "keyword_name", "_loaded_at")
+
+
+def typed_tmdb(raw: DataFrame) -> DataFrame:
+    """Raw responses with `_loaded_at`, `movie_id`, and each JSON column parsed as `<column>_json`."""
+    typed = with_loaded_at(with_text_columns(raw, RAW_COLUMNS)).withColumn(
+        "movie_id", to_bigint(F.trim(F.col("id").cast("string")))
+    )
+    for column, (schema, _) in JSON_COLUMNS.items():
+        typed = typed.withColumn(f"{column}_json", F.from_json(not_available(F.col(column)), schema))
+    return typed
+
+
+def latest_tmdb(typed: DataFrame, movies: DataFrame) -> DataFrame:
+    """One response per movie silver holds: the latest load wins."""
+    held = typed.where(F.col("movie_id").isNotNull()).join(movies.select("movie_id"), "movie_id", "semi")
+    return latest_per_key(held, ["movie_id"], [F.col("title").asc_nulls_last()])
+
+
+def tmdb_credit_lists(latest: DataFrame) -> DataFrame:
+    """TMDB credits in the shared credit-lists shape."""
+    return latest.select(
+        "movie_id",
+        F.lit("tmdb").alias("source"),
+        "_loaded_at",
+        F.col("credits_json.cast").alias("cast"),
+        F.col("credits_json.crew").alias("crew"),
+    )
+
+
+def tmdb_movie_lists(latest: DataFrame) -> DataFrame:
+    """TMDB companies, countries and spoken languages in the shared movie-lists shape."""
+    return latest.select(
+        "movie_id",
+        F.lit("tmdb").alias("source"),
+        "_loaded_at",
+        F.col("production_companies_json").alias("companies"),
+        F.col("production_countries_json").alias("countries"),
+        F.col("spoken_languages_json").alias("languages"),
+    )
+
+
+def tmdb_collections(latest: DataFrame) -> DataFrame:
+    """(collection_id, collection_name, _loaded_at) rows from belongs_to_collection."""
+    return latest.select(
+        F.col("belongs_to_collection_json.id").alias("collection_id"),
+        F.col("belongs_to_collection_json.name").alias("collection_name"),
+        "_loaded_at",
+    )
+
+
+def tmdb_external_imdb_ids(latest: DataFrame) -> DataFrame:
+    """(movie_id, imdb_id) from external_ids, falling back to the top-level imdb_id."""
+    return latest.select(
+        "movie_id",
+        F.coalesce(imdb_id(F.col("external_ids_json.imdb_id")), imdb_id(F.col("imdb_id"))).alias("imdb_id"),
+        "_loaded_at",
+    )
+
+
+def movie_release_dates(latest: DataFrame) -> DataFrame:
+    """One row per (movie, country, type, release_date): TMDB's release dates by country."""
+    per_country = latest.select(
+        "movie_id", "_loaded_at", F.explode("release_dates_json.results").alias("country_dates")
+    )
+    entries = per_country.select(
+        "movie_id",
+        "_loaded_at",
+        F.upper(clean_text(F.col("country_dates.iso_3166_1"))).alias("country"),
+        F.explode("country_dates.release_dates").alias("entry"),
+    )
+    rows = entries.select(
+        "movie_id",
+        "country",
+        clean_text(F.col("entry.certification")).alias("certification"),
+        F.substring(F.col("entry.release_date"), 1, 10).try_cast("date").alias("release_date"),
+        F.col("entry.type").alias("type"),
+        clean_text(F.col("entry.note")).alias("note"),
+        "_loaded_at",
+    ).where(F.col("country").isNotNull() & F.col("release_date").isNotNull())
+    return first_per_key(
+        rows,
+        ["movie_id", "country", "type", "release_date"],
+        [F.col("certification").asc_nulls_last(), F.col("note").asc_nulls_last()],
+    ).select(*RELEASE_DATES_COLUMNS)
+
+
+def movie_keywords(latest: DataFrame) -> DataFrame:
+    """One row per (movie, keyword_id)."""
+    entries = latest.select("movie_id", "_loaded_at", F.explode("keywords_json.keywords").alias("keyword"))
+    rows = entries.select(
+        "movie_id",
+        F.col("keyword.id").alias("keyword_id"),
+        clean_text(F.col("keyword.name")).alias("keyword_name"),
+        "_loaded_at",
+    ).where(F.col("keyword_id").isNotNull())
+    return first_per_key(rows, ["movie_id", "keyword_id"], [F.col("keyword_name")]).select(*KEYWORDS_COLUMNS)
+
+
+def tmdb_rejects(typed: DataFrame, movies: DataFrame, latest: DataFrame) -> DataFrame:
+    """Responses with no integer id or for a movie silver does not hold; JSON columns that do not parse."""
+    bad_id = quarantine_rows(
+        typed.where(F.col("movie_id").isNull()),
+        source="tmdb",
+        entity="tmdb_movies",
+        key=F.col("id").cast("string"),
+        raw_value=F.to_json(F.struct(F.col("id").cast("string").alias("id"), "imdb_id", "title")),
+        reason=F.lit("id is not an integer"),
+    )
+    orphans = quarantine_rows(
+        latest_per_key(typed.where(F.col("movie_id").isNotNull()), ["movie_id"]).join(
+            movies.select("movie_id"), "movie_id", "anti"
+        ),
+        source="tmdb",
+        entity="tmdb_movies",
+        key=F.col("movie_id"),
+        raw_value=F.to_json(F.struct("imdb_id", "title")),
+        reason=F.lit(NO_MOVIE),
+    )
+    result = bad_id.unionByName(orphans)
+    for column, (_, entity) in JSON_COLUMNS.items():
+        result = result.unionByName(
+            json_rejects(
+                latest,
+                source="tmdb",
+                entity=entity,
+                key=F.col("movie_id"),
+                raw=column,
+                parsed=f"{column}_json",
+            )
+        )
+    return result

@@ -1,0 +1,296 @@
+"""OMDb, TMDB and YTS sources against the replay server: shapes, faults, quota, incremental state."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import time
+from collections import Counter
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+import requests
+
+from extract.pipelines import ApiTarget, LoadSummary, load_api_sources, run_api_sources, run_source
+from extract.replay import Faults, ReplayServer
+from extract.replay.catalog import tmdb_detail, yts_movie
+from extract.rest import RateLimiter
+from extract.yts import yts_source
+from tests.extract.api_fakes import Api, imdb_id, kaggle_row, omdb_record, write_sample
+
+pytestmark = pytest.mark.slow
+FILMS = 45  # 3 TMDB discover pages of 20; one YTS page of 50 (or 5 pages of 10)
+IDS = [imdb_id(number) for number in range(FILMS)]
+
+
+@pytest.fixture
+def api(tmp_path: Path) -> Iterator[Api]:
+    sample = write_sample(tmp_path / "sample", FILMS)
+    with ReplayServer.from_sample(sample) as server:
+        yield Api(server, tmp_path / "lake", tmp_path / "pipelines")
+
+
+def load(api: Api, name: str, ids: list[str] = IDS, workers: int = 4) -> LoadSummary:
+    url = api.server.url
+    target = ApiTarget(f"{url}/", f"{url}/3", f"{url}/api/v2", "key", "token", 0.0, workers)
+    return run_api_sources(target, ids, str(api.lake), api.pipelines, (name,))[0]
+
+
+def load_yts_pages(api: Api, page_size: int) -> LoadSummary:
+    counts: Counter[str] = Counter()
+    source = yts_source(base_url=f"{api.server.url}/api/v2", requests_per_second=0.0, max_workers=2,
+                        page_size=page_size, counts=counts)  # fmt: skip
+    return run_source(source, str(api.lake), api.pipelines, counts)
+
+
+def today() -> str:
+    return datetime.now(UTC).date().isoformat()
+
+
+# --- the replay server speaks the real protocols ------------------------------------------------
+
+
+def test_replay_server_answers_in_each_api_shape(api: Api) -> None:
+    url = api.server.url
+
+    assert requests.get(f"{url}/?i={IDS[3]}&apikey=k", timeout=5).json() == omdb_record(3)
+    assert requests.get(f"{url}/?i=tt9999999&apikey=k", timeout=5).json() == {
+        "Response": "False",
+        "Error": "Movie not found!",
+    }
+    page = requests.get(f"{url}/3/discover/movie?page=3", timeout=5).json()
+    assert (page["page"], page["total_pages"], page["total_results"], len(page["results"])) == (3, 3, 45, 5)
+    assert requests.get(f"{url}/3/discover/movie?page=501", timeout=5).status_code == 400
+    detail = requests.get(f"{url}/3/movie/1000007", timeout=5).json()
+    assert detail["genres"] == [{"id": 18, "name": "Drama"}, {"id": None, "name": "Biography"}]
+    assert (detail["budget"], detail["runtime"], detail["imdb_id"]) == (7000, 87, IDS[7])
+    assert detail["credits"]["cast"] == [{"name": "A", "order": None}]
+    assert requests.get(f"{url}/3/movie/42", timeout=5).status_code == 404
+    yts = requests.get(f"{url}/api/v2/list_movies.json?page=1&limit=50", timeout=5).json()
+    assert yts["status"] == "ok"
+    assert (yts["data"]["movie_count"], yts["data"]["limit"], len(yts["data"]["movies"])) == (45, 50, 45)
+    newest = yts["data"]["movies"][0]
+    assert (newest["date_uploaded"], newest["torrents"], newest["rating"]) == (
+        "1994-03-17 00:00:00",
+        [],
+        None,
+    )
+    beyond = requests.get(f"{url}/api/v2/list_movies.json?page=2&limit=50", timeout=5).json()
+    assert "movies" not in beyond["data"]
+
+
+def test_omdb_quota_answers_401_with_the_limit_error(api: Api) -> None:
+    api.faults.omdb_quota = 1
+    url = api.server.url
+
+    assert requests.get(f"{url}/?i={IDS[0]}&apikey=k", timeout=5).status_code == 200
+    refused = requests.get(f"{url}/?i={IDS[1]}&apikey=k", timeout=5)
+    assert (refused.status_code, refused.json()["Error"]) == (401, "Request limit reached!")
+
+
+# --- raw shapes ---------------------------------------------------------------------------------
+
+
+def test_each_source_lands_one_row_per_record_as_sent(api: Api) -> None:
+    omdb, tmdb, yts = (load(api, name) for name in ("omdb", "tmdb", "yts"))
+
+    assert (omdb.rows, tmdb.rows, yts.rows) == ({"movies": 45}, {"movies": 45}, {"movies": 45})
+    assert api.rows("omdb", "movies", "imdb_id, year, imdb_rating, box_office, ratings", "imdb_id")[2] == (
+        IDS[2], "1952", "N/A", "N/A", '[{"Source":"Rotten Tomatoes","Value":"2%"}]'
+    )  # fmt: skip
+    movie = api.rows("tmdb", "movies", "id, imdb_id, budget, runtime, genres, credits, keywords", "id")[7]
+    assert movie[:4] == (1000007, IDS[7], 7000, 87)
+    assert json.loads(movie[4]) == [{"id": 18, "name": "Drama"}, {"id": None, "name": "Biography"}]
+    assert json.loads(movie[5]) == {"id": 1000007, "cast": [{"name": "A", "order": None}], "crew": []}
+    assert json.loads(movie[6]) == {"id": 1000007, "keywords": []}
+    assert api.rows("tmdb", "movies", "count(belongs_to_collection), count(*)") == [(0, 45)]
+    assert api.rows("yts", "movies", "id, imdb_code, year, date_uploaded, genres, torrents", "id")[0] == (
+        1000000, IDS[0], 1950, "1950-03-01 00:00:00", '["Drama","Comedy"]', "[]"
+    )  # fmt: skip
+
+
+# --- faults -------------------------------------------------------------------------------------
+
+
+def test_429_with_retry_after_is_retried_and_rows_are_complete(api: Api) -> None:
+    api.faults.throttle, api.faults.retry_after_s = 3, 1
+
+    summary = load(api, "omdb")
+
+    assert summary.rows == {"movies": 45}
+    assert summary.counts["retries"] == 3
+    assert api.server.hits[("/", "429")] == 3
+    assert [row[0] for row in api.rows("omdb", "movies", "imdb_id", "imdb_id")] == IDS
+
+
+def test_server_errors_and_resets_are_retried(api: Api) -> None:
+    api.faults.errors, api.faults.resets = [500, 502, 503], 1
+
+    summary = load(api, "tmdb")
+
+    assert summary.rows == {"movies": 45}
+    assert summary.counts["retries"] == 4
+    assert [row[0] for row in api.rows("tmdb", "movies", "id", "id")] == list(range(1000000, 1000045))
+
+
+def test_invalid_json_page_is_quarantined_and_other_pages_load(api: Api) -> None:
+    api.faults.invalid_pages = frozenset({2})
+
+    summary = load_yts_pages(api, page_size=10)
+
+    assert summary.rows == {"movies": 35, "quarantine": 1}
+    columns = "source_file, position, raw_value, reason"
+    (source_file, position, raw_value, reason) = api.rows("yts", "quarantine", columns)[0]
+    assert (source_file, position) == ("/list_movies.json", "page 2")
+    assert reason.startswith("invalid JSON")
+    assert raw_value.startswith('{"status": "ok"')
+
+
+def test_empty_page_inside_the_listing_is_quarantined(api: Api) -> None:
+    api.faults.empty_pages = frozenset({3})
+
+    summary = load(api, "tmdb")
+
+    assert summary.rows == {"movies": 40, "quarantine": 1}
+    assert api.rows("tmdb", "quarantine", "position, reason") == [
+        ("sort_by=primary_release_date.asc primary_release_date.gte=1874-01-01 "
+         "primary_release_date.lte=2100-12-31 page=3", "empty page inside the listing")
+    ]  # fmt: skip
+
+
+def test_invalid_detail_and_missing_id_are_quarantined(api: Api) -> None:
+    api.faults.invalid_ids = frozenset({"1000004"})
+    api.catalog.tmdb[1000006] = {"detail": {"title": "no id", "release_date": "1956-03-07"}}
+
+    summary = load(api, "tmdb")
+
+    assert summary.rows == {"movies": 43, "quarantine": 2}
+    quarantined = api.rows("tmdb", "quarantine", "source_file, position, reason", "position")
+    assert [row[:2] for row in quarantined] == [("/movie/{id}", "1000004"), ("/movie/{id}", "1000006")]
+    assert quarantined[0][2].startswith("invalid JSON")
+    assert quarantined[1][2] == "id: missing value"
+
+
+def test_not_found_ids_are_counted_skipped_and_not_asked_again(api: Api) -> None:
+    first = load(api, "omdb", [*IDS[:5], "tt9999999"])
+    again = load(api, "omdb", [*IDS[:5], "tt9999999"])
+
+    assert first.rows == {"movies": 5}
+    assert first.counts["not_found"] == 1
+    assert (again.rows, again.load_ids) == ({}, ())
+    assert api.server.hits[("/", "ok")] == 6
+
+
+def test_tmdb_404_from_the_changes_list_is_counted_and_skipped(api: Api) -> None:
+    load(api, "tmdb")
+    api.catalog.tmdb_changes.append((today(), 4242))
+
+    summary = load(api, "tmdb")
+
+    assert summary.counts["not_found"] == 1
+    assert summary.rows == {}
+
+
+# --- OMDb quota: partial load, then resume ------------------------------------------------------
+
+
+def test_omdb_quota_stops_cleanly_and_the_next_run_loads_exactly_the_rest(api: Api) -> None:
+    api.faults.omdb_quota = 10
+
+    first = load(api, "omdb", workers=1)
+    api.faults.reset_quota()
+    second = load(api, "omdb", workers=1)
+
+    assert (first.rows, first.counts["quota"]) == ({"movies": 10}, 1)
+    assert second.rows == {"movies": 35}
+    loaded = api.rows("omdb", "movies", "imdb_id, _dlt_load_id", "imdb_id")
+    assert [row[0] for row in loaded] == IDS
+    assert {row[1] for row in loaded[:10]} == set(first.load_ids)
+    assert {row[1] for row in loaded[10:]} == set(second.load_ids)
+
+
+# --- incremental --------------------------------------------------------------------------------
+
+
+def test_second_run_loads_nothing_new(api: Api) -> None:
+    for name in ("omdb", "tmdb", "yts"):
+        load(api, name)
+    files = sorted(api.lake.rglob("*.parquet"))
+
+    again = [load(api, name) for name in ("omdb", "tmdb", "yts")]
+
+    assert [(summary.rows, summary.load_ids) for summary in again] == [({}, ())] * 3
+    assert sorted(api.lake.rglob("*.parquet")) == files
+
+
+def test_new_and_changed_records_are_loaded_exactly(api: Api) -> None:
+    for name in ("omdb", "tmdb", "yts"):
+        load(api, name)
+    new = omdb_record(100)
+    api.catalog.omdb_put(new)
+    api.catalog.tmdb_put({**tmdb_detail(kaggle_row(100), None)}, today())
+    api.catalog.tmdb_put({**api.catalog.tmdb_movie(1000003), "budget": 123}, today())
+    api.catalog.tmdb_put(api.catalog.tmdb_movie(1000004), today())  # listed, but unchanged
+    api.catalog.yts_put({**yts_movie(new), "date_uploaded": "2030-01-01 00:00:00"})
+
+    omdb, tmdb, yts = load(api, "omdb", [*IDS, new["imdbID"]]), load(api, "tmdb"), load(api, "yts")
+
+    assert (omdb.rows, tmdb.rows, yts.rows) == ({"movies": 1}, {"movies": 2}, {"movies": 1})
+    latest = api.rows("tmdb", "movies", "id, budget", "_dlt_load_id desc, id")[:2]
+    assert latest == [(1000003, 123), (1000100, 100000)]
+    assert api.rows("yts", "movies", "imdb_code", "date_uploaded desc")[0] == (new["imdbID"],)
+
+
+def test_wiped_pipeline_dir_restores_state_from_the_lake(api: Api) -> None:
+    for name in ("omdb", "tmdb", "yts"):
+        load(api, name)
+    shutil.rmtree(api.pipelines)
+
+    again = [load(api, name) for name in ("omdb", "tmdb", "yts")]
+
+    assert [(summary.rows, summary.load_ids) for summary in again] == [({}, ())] * 3
+
+
+def test_faults_are_per_instance(tmp_path: Path) -> None:
+    with ReplayServer.from_sample(write_sample(tmp_path, 2), Faults(errors=[503])) as broken, \
+         ReplayServer.from_sample(write_sample(tmp_path, 2)) as healthy:  # fmt: skip
+        assert requests.get(f"{broken.url}/3/movie/1000000", timeout=5).status_code == 503
+        assert requests.get(f"{healthy.url}/3/movie/1000000", timeout=5).status_code == 200
+
+
+def test_without_keys_the_sample_is_replayed_from_a_local_server(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    for name in ("SOURCES__OMDB__API_KEY", "SOURCES__TMDB__ACCESS_TOKEN"):
+        monkeypatch.delenv(name, raising=False)
+    sample = write_sample(tmp_path / "sample", 30)
+
+    summaries = load_api_sources(sample, str(tmp_path / "lake"), tmp_path / "pipelines", sample,
+                                 sample_ids_limit=20)  # fmt: skip
+
+    assert [(summary.dataset, summary.rows) for summary in summaries] == [
+        ("omdb", {"movies": 20}), ("tmdb", {"movies": 30}), ("yts", {"movies": 30})
+    ]  # fmt: skip
+    assert "replaying the sample" in caplog.text
+    assert "sample-replay" not in caplog.text  # the replay key is never logged
+
+
+def test_discover_windows_past_the_page_limit_are_split(api: Api, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("extract.tmdb.listings.MAX_PAGE", 2)  # 45 films = 3 pages: the window must split
+
+    summary = load(api, "tmdb")
+
+    assert summary.rows == {"movies": 45}
+    assert api.rows("tmdb", "movies", "count(distinct id)") == [(45,)]
+    assert api.server.hits[("/3/discover/movie", "ok")] > 3
+
+
+def test_rate_limiter_spaces_requests() -> None:
+    limiter, started = RateLimiter(20.0), time.monotonic()
+
+    for _ in range(11):
+        limiter.wait()
+
+    assert time.monotonic() - started >= 0.49

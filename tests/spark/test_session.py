@@ -1,0 +1,34 @@
+"""Spark settings: defaults for the embedded box, each overridable from the environment."""
+
+from __future__ import annotations
+
+from spark.session import tuned_settings
+
+
+def test_defaults_suit_a_two_core_box() -> None:
+    assert tuned_settings({}) == {
+        "spark.master": "local[*]",
+        "spark.sql.shuffle.partitions": "8",
+        "spark.driver.memory": "8g",
+        "spark.sql.files.maxPartitionBytes": "64m",
+    }
+
+
+def test_environment_overrides_each_setting() -> None:
+    env = {
+        "MOVIES_SPARK_MASTER": "spark://cluster:7077",
+        "MOVIES_SPARK_SHUFFLE_PARTITIONS": "200",
+        "MOVIES_SPARK_DRIVER_MEMORY": "16g",
+        "MOVIES_SPARK_MAX_PARTITION_BYTES": "128m",
+    }
+
+    assert tuned_settings(env) == {
+        "spark.master": "spark://cluster:7077",
+        "spark.sql.shuffle.partitions": "200",
+        "spark.driver.memory": "16g",
+        "spark.sql.files.maxPartitionBytes": "128m",
+    }
+
+
+def test_blank_variable_keeps_the_default() -> None:
+    assert tuned_settings({"MOVIES_SPARK_SHUFFLE_PARTITIONS": ""})["spark.sql.shuffle.partitions"] == "8"
