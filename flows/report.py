@@ -34,6 +34,14 @@ class RunReport:
         lines += ["", f"## Silver (CPI base month {self.silver.get('base_month')})", ""]
         lines += ["| entity | rows |", "|---|---|"]
         lines += [f"| {entity} | {rows} |" for entity, rows in sorted(self.silver.get("rows", {}).items())]
+        lines += ["", "## Identity crosswalk", "", "| what | count |", "|---|---|"]
+        lines += [
+            f"| conflict: {kind} | {n} |"
+            for kind, n in sorted(self.silver.get("crosswalk_conflicts", {}).items())
+        ]
+        lines += [
+            f"| unmatched: {kind} | {n} |" for kind, n in sorted(self.silver.get("unmatched", {}).items())
+        ]
         lines += ["", "## Quarantined rows by reason", "", "| where: reason | rows |", "|---|---|"]
         lines += [
             f"| {reason} | {rows} |"

@@ -1,0 +1,50 @@
+"""The run report renders what each stage counted, in markdown and JSON."""
+
+from __future__ import annotations
+
+import json
+
+from flows.report import RunReport
+
+
+def _report() -> RunReport:
+    return RunReport(
+        started_at="2026-11-22T00:00:00+00:00",
+        parameters={"target": "duckdb"},
+        loads=[{"dataset": "kaggle", "load_ids": ["1"], "rows": {"ratings": 100_004, "quarantine": 3}}],
+        silver={
+            "base_month": "2026-08-01",
+            "rows": {"movies": 17_470},
+            "quarantined_by_reason": {"raw/ratings: expected 4 fields, found 2": 3},
+            "crosswalk_conflicts": {"imdb_id": 2},
+            "unmatched": {"movielens_movie_id": 1_617},
+        },
+        quality={"raw": {"evaluated": 16, "warnings": ["w"], "critical": []}},
+        dbt={"success": 15, "pass": 62},
+        durations_s={"extract": 1.26},
+        paths={"warehouse": "/x/warehouse.duckdb"},
+    )
+
+
+def test_markdown_carries_every_count():
+    markdown = _report().to_markdown()
+    assert "| kaggle | ratings | 100004 |" in markdown
+    assert "| raw/ratings: expected 4 fields, found 2 | 3 |" in markdown
+    assert "| conflict: imdb_id | 2 |" in markdown
+    assert "| unmatched: movielens_movie_id | 1617 |" in markdown
+    assert "| raw | 16 | 1 | 0 |" in markdown
+    assert "dbt: pass 62, success 15" in markdown
+    assert "| extract | 1.3 |" in markdown
+    assert "- warehouse: `/x/warehouse.duckdb`" in markdown
+
+
+def test_unchanged_sources_are_said_plainly():
+    report = _report()
+    report.loads = [{"dataset": "kaggle", "load_ids": [], "rows": {}}]
+    assert "nothing appended" in report.to_markdown()
+
+
+def test_write_produces_markdown_and_json(tmp_path):
+    markdown, data = _report().write(tmp_path / "reports")
+    assert markdown.read_text().startswith("# Movie warehouse run (2026-11-22")
+    assert json.loads(data.read_text())["silver"]["rows"] == {"movies": 17_470}
