@@ -10,30 +10,23 @@ import boto3
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-from moto.server import ThreadedMotoServer
 
 from extract.pipelines import ApiTarget, run_api_sources
 from extract.replay import ReplayServer
 from tests.extract.api_fakes import imdb_id, write_sample
+from tests.s3_endpoint import moto_s3
 
 pytestmark = pytest.mark.slow
-BUCKET = "movies-lake"
+BUCKET = "movies-lake-extract"
 CREDENTIALS = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing", "region_name": "us-east-1"}
 
 
 @pytest.fixture
 def s3_endpoint(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    endpoint = f"http://{host}:{port}"
-    boto3.client("s3", endpoint_url=endpoint, **CREDENTIALS).create_bucket(Bucket=BUCKET)
-    for key, value in {**CREDENTIALS, "endpoint_url": endpoint}.items():
-        monkeypatch.setenv(f"DESTINATION__FILESYSTEM__CREDENTIALS__{key.upper()}", value)
-    try:
+    with moto_s3(BUCKET) as endpoint:
+        for key, value in {**CREDENTIALS, "endpoint_url": endpoint}.items():
+            monkeypatch.setenv(f"DESTINATION__FILESYSTEM__CREDENTIALS__{key.upper()}", value)
         yield endpoint
-    finally:
-        server.stop()
 
 
 def s3_table(endpoint: str, prefix: str) -> pa.Table:

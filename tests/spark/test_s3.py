@@ -15,12 +15,12 @@ from pathlib import Path
 
 import boto3
 import pytest
-from moto.server import ThreadedMotoServer
 
 from spark.session import AWS_SDK_BUNDLE, HADOOP_AWS, s3a_settings
+from tests.s3_endpoint import moto_s3
 
 ROOT = Path(__file__).resolve().parents[2]
-BUCKET = "movies-lake"
+BUCKET = "movies-lake-spark"
 SPARK_SIDE = """
 import json, sys
 from spark.lake import Lake
@@ -42,21 +42,8 @@ spark.stop()
 
 @pytest.fixture(scope="module")
 def s3_endpoint() -> Iterator[str]:
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    url = f"http://{host}:{port}"
-    boto3.client(
-        "s3",
-        endpoint_url=url,
-        region_name="us-east-1",
-        aws_access_key_id="test",
-        aws_secret_access_key="test",
-    ).create_bucket(Bucket=BUCKET)
-    try:
+    with moto_s3(BUCKET) as url:
         yield url
-    finally:
-        server.stop()
 
 
 def test_s3a_settings_for_an_s3_lake() -> None:

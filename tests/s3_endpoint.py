@@ -1,0 +1,31 @@
+"""A real S3 HTTP endpoint on 127.0.0.1 (moto's server) for tests of the s3:// lake paths."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import boto3
+import requests
+from moto.server import ThreadedMotoServer
+
+CREDENTIALS = {"aws_access_key_id": "test", "aws_secret_access_key": "test", "region_name": "us-east-1"}
+
+
+@contextmanager
+def moto_s3(bucket: str) -> Iterator[str]:
+    """Start the server with `bucket` created; yield its URL; wipe moto's state afterwards.
+
+    moto keeps its backends per process, so without the reset a later test's bucket of the same
+    name would still hold this test's objects.
+    """
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    url = f"http://{host}:{port}"
+    boto3.client("s3", endpoint_url=url, **CREDENTIALS).create_bucket(Bucket=bucket)
+    try:
+        yield url
+    finally:
+        requests.post(f"{url}/moto-api/reset", timeout=10)
+        server.stop()
