@@ -1,8 +1,8 @@
 with
 
-movie_financials as (
+revenues as (
 
-    select * from {{ ref('fct_movie_financials') }}
+    select * from {{ ref('int_movie_revenues_dated') }}
 
 ),
 
@@ -23,35 +23,18 @@ months as (
 
 ),
 
-released_with_revenue as (
-
-    select
-        dates.month_number,
-        movie_financials.revenue_adjusted,
-        case
-            when dates.month_number = 1 and dates.date_day = dates.month_start_date then 1
-            else 0
-        end as is_first_of_january
-
-    from movie_financials
-    inner join dates
-        on movie_financials.release_date = dates.date_day
-    where movie_financials.revenue_adjusted is not null
-
-),
-
 box_office as (
 
     select
-        month_number,
+        release_month_number as month_number,
         count(*) as film_count,
         sum(is_first_of_january) as first_of_january_film_count,
         sum(revenue_adjusted) as total_revenue_adjusted,
         {{ movie_warehouse.median('revenue_adjusted') }} as median_revenue_adjusted,
         avg(revenue_adjusted) as mean_revenue_adjusted
 
-    from released_with_revenue
-    group by month_number
+    from revenues
+    group by release_month_number
 
 ),
 
