@@ -1,0 +1,1 @@
+"""Kaggle-scale benchmark: a deterministic data generator and the `make bench` harness."""
