@@ -7,7 +7,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export UV_LINK_MODE ?= copy
 
-.PHONY: help install run test lint format sample docs clean
+.PHONY: help install run test lint format sample docs bench clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -41,6 +41,9 @@ sample: install ## build only the real-data sample into data/sample
 
 docs: install ## regenerate the dbt docs site (after a run)
 	$(BIN)/movies dbt docs generate --static
+
+bench: install ## Kaggle-scale benchmark (SCALE=1.0): full + incremental day beside DuckDB floors -> data/bench/report.md
+	$(BIN)/python -m bench.run --scale $(or $(SCALE),1.0)
 
 clean: ## remove generated data, dbt target and caches (keeps .venv)
 	rm -rf data dbt_project/target dbt_project/logs great_expectations/gx/uncommitted/validations great_expectations/gx/uncommitted/data_docs .pytest_cache .ruff_cache

@@ -1,0 +1,48 @@
+"""The floors the benchmark compares against, measured in the same run on the same files.
+
+python -m bench.floors copy <ratings.csv> <out.parquet>   # DuckDB COPY read_csv -> parquet
+python -m bench.floors scan <lake>                        # DuckDB scan of silver ratings
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import duckdb
+
+RATINGS_COLUMNS = "{'userId': 'BIGINT', 'movieId': 'BIGINT', 'rating': 'DOUBLE', 'timestamp': 'BIGINT'}"
+
+
+def copy_floor(csv_path: str, out: str) -> dict[str, int]:
+    """DuckDB's own CSV reader and parquet writer, typed like our ratings spec: the ingest floor."""
+    duckdb.sql(
+        f"copy (select * from read_csv('{csv_path}', header = true, columns = {RATINGS_COLUMNS})) "
+        f"to '{out}' (format parquet)"
+    )
+    return {"rows": int(duckdb.sql(f"select count(*) from '{out}'").fetchone()[0])}
+
+
+def scan_floor(lake: str) -> dict[str, float]:
+    """One pass over silver ratings with DuckDB (count, average): the floor for reading the layer."""
+    rows, average = duckdb.sql(
+        f"select count(*), avg(rating) from read_parquet('{lake}/silver/ratings/**/*.parquet')"
+    ).fetchone()
+    return {"rows": int(rows), "average_rating": float(average)}
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run one floor and print its result as JSON."""
+    args = sys.argv[1:] if argv is None else argv
+    if args[:1] == ["copy"] and len(args) == 3:
+        print(json.dumps(copy_floor(args[1], args[2])))
+    elif args[:1] == ["scan"] and len(args) == 2:
+        print(json.dumps(scan_floor(args[1])))
+    else:
+        print(__doc__, file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
