@@ -1,13 +1,16 @@
 """Stream a CSV file as typed Arrow batches; a row that does not parse goes to quarantine, never away.
 
 Parsing is Arrow's multithreaded reader with every column read as text, so a bad value cannot
-abort a whole block. Typed columns are then validated with vectorised checks: rows that fail
-become quarantine rows (source file, position, raw text, reason) and the rest are cast.
+abort a whole block. A block is first cast whole (the fast path: a clean block costs one cast per
+column and a few cheap checks); only a block that does not cast cleanly is validated value by value,
+and its failing rows become quarantine rows (source file, position, raw text, reason).
 """
 
 from __future__ import annotations
 
 import hashlib
+import queue
+import threading
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,7 +29,7 @@ QUARANTINE_SCHEMA = pa.schema(
     ]
 )
 _PATTERNS: Mapping[pa.DataType, str] = {
-    pa.int64(): r"^[+-]?\d{1,18}$",  # 18 digits always fit in int64
+    pa.int64(): r"^-?\d{1,18}$",  # 18 digits always fit in int64
     pa.float64(): r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$",
     pa.date32(): r"^\d{4}-\d{2}-\d{2}$",
 }
@@ -40,6 +43,9 @@ class CsvSpec:
     types: Mapping[str, pa.DataType] = field(default_factory=dict)
     required: frozenset[str] = frozenset()
     block_size: int = 32 << 20
+    # Quoted values may span lines (Kaggle's overviews do). A file that never has them (ratings)
+    # says so, which lets Arrow split blocks without tracking quotes.
+    newlines_in_values: bool = True
 
 
 @dataclass(frozen=True)
@@ -59,8 +65,57 @@ def file_sha256(path: Path, chunk_size: int = 8 << 20) -> str:
     return digest.hexdigest()
 
 
-def read_csv_batches(path: Path, spec: CsvSpec) -> Iterator[CsvBatch]:
-    """Yield the file block by block; raise if the header is not the one the spec expects."""
+def read_csv_batches(path: Path, spec: CsvSpec, prefetch: int = 2) -> Iterator[CsvBatch]:
+    """Yield the file block by block; raise if the header is not the one the spec expects.
+
+    Blocks are parsed and typed in a background thread up to `prefetch` blocks ahead (Arrow releases
+    the GIL), so parsing overlaps with whatever the consumer does with a block, e.g. writing parquet;
+    memory stays bounded by `prefetch + 2` blocks.
+    """
+    return _prefetched(_parse_blocks(path, spec), prefetch)
+
+
+_DONE = object()
+
+
+def _prefetched(items: Iterator[CsvBatch], depth: int) -> Iterator[CsvBatch]:
+    """Run `items` in a daemon thread, `depth` items ahead; its exceptions re-raise here, in order."""
+    buffer: queue.Queue[object] = queue.Queue(maxsize=depth)
+    stop = threading.Event()
+
+    def put(item: object) -> bool:
+        """Hand one item over; False once the consumer has gone away."""
+        while not stop.is_set():
+            try:
+                buffer.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def produce() -> None:
+        try:
+            for item in items:
+                if not put(item):
+                    return
+            put(_DONE)
+        except BaseException as error:  # handed to the consumer, which raises it
+            put(error)
+
+    worker = threading.Thread(target=produce, name="csv-prefetch", daemon=True)
+    worker.start()
+    try:
+        while (item := buffer.get()) is not _DONE:
+            if isinstance(item, BaseException):
+                raise item
+            yield item  # type: ignore[misc]
+    finally:
+        stop.set()
+        worker.join()
+
+
+def _parse_blocks(path: Path, spec: CsvSpec) -> Iterator[CsvBatch]:
+    """Parse and type the file block by block (runs in the prefetch thread)."""
     invalid: list[pacsv.InvalidRow] = []
 
     def keep_invalid(row: pacsv.InvalidRow) -> str:
@@ -70,10 +125,13 @@ def read_csv_batches(path: Path, spec: CsvSpec) -> Iterator[CsvBatch]:
     reader = pacsv.open_csv(
         path,
         read_options=pacsv.ReadOptions(block_size=spec.block_size),
-        parse_options=pacsv.ParseOptions(newlines_in_values=True, invalid_row_handler=keep_invalid),
+        parse_options=pacsv.ParseOptions(
+            newlines_in_values=spec.newlines_in_values, invalid_row_handler=keep_invalid
+        ),
         convert_options=pacsv.ConvertOptions(
             column_types=dict.fromkeys(spec.columns, pa.string()),
-            strings_can_be_null=False,
+            strings_can_be_null=True,  # blank (quoted or not) reads as null, and only blank does
+            null_values=[""],
         ),
     )
     _check_header(path, reader.schema.names, spec.columns)
@@ -99,20 +157,49 @@ def _enforce_types(
     table: pa.Table, spec: CsvSpec, source_file: str, records_before: int
 ) -> tuple[pa.Table, pa.Table]:
     """Split a text table into typed rows that pass and quarantine rows with a reason."""
+    clean = _cast_clean_block(table, spec)
+    if clean is not None:
+        return clean, QUARANTINE_SCHEMA.empty_table()
     reasons = pa.nulls(table.num_rows, pa.string())
     for name in spec.columns:
         column = table[name]
-        empty = pc.equal(column, "")
+        empty = pc.is_null(column)
         if name in spec.required:
             reasons = _first_reason(reasons, empty, f"{name}: missing value")
         if name in spec.types:
             valid = _valid_values(column, spec.types[name])
-            bad = pc.and_(pc.invert(valid), pc.invert(empty))
+            bad = pc.fill_null(pc.invert(valid), False)  # blanks are null, never invalid
             reasons = _first_reason(reasons, bad, f"{name}: not a valid {spec.types[name]}")
     rejected_mask = pc.is_valid(reasons)
     good = table.filter(pc.invert(rejected_mask))
     quarantined = _rejected_rows_table(table, reasons, rejected_mask, source_file, records_before)
     return _cast(good, spec), quarantined
+
+
+def _cast_clean_block(table: pa.Table, spec: CsvSpec) -> pa.Table | None:
+    """The block cast whole when every value passes; None when any does not (then check row by row).
+
+    Arrow's casts accept a little more than the value patterns do (hex `0x1F` integers, `nan` and
+    `inf` floats): those are looked for explicitly, so both paths accept exactly the same values.
+    """
+    try:
+        typed = _cast(table, spec)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return None
+    for name in spec.required:
+        if typed[name].null_count:
+            return None
+    for name, target in spec.types.items():
+        if target == pa.int64() and _any_hex(table[name]):
+            return None
+        if target == pa.float64() and not pc.all(pc.is_finite(typed[name])).as_py():
+            return None
+    return typed
+
+
+def _any_hex(column: pa.ChunkedArray) -> bool:
+    """Whether any value is a `0x`/`0X` hex literal, the only integer form Arrow casts beyond digits."""
+    return bool(pc.any(pc.or_(pc.starts_with(column, "0x"), pc.starts_with(column, "0X"))).as_py())
 
 
 def _valid_values(column: pa.ChunkedArray, target: pa.DataType) -> pa.ChunkedArray:
@@ -132,7 +219,7 @@ def _first_reason(reasons: pa.Array, failed: pa.Array, reason: str) -> pa.Array:
 def _cast(table: pa.Table, spec: CsvSpec) -> pa.Table:
     columns = []
     for name in spec.columns:
-        column = pc.if_else(pc.equal(table[name], ""), None, table[name])
+        column = table[name]
         target = spec.types.get(name)
         if target == pa.date32():
             column = pc.cast(pc.strptime(column, format="%Y-%m-%d", unit="s"), pa.date32())
@@ -149,7 +236,10 @@ def _rejected_rows_table(
     if not indices:
         return QUARANTINE_SCHEMA.empty_table()
     rejected = table.take(indices)
-    raw = [",".join(values) for values in zip(*rejected.to_pydict().values(), strict=True)]
+    raw = [
+        ",".join(value or "" for value in values)
+        for values in zip(*rejected.to_pydict().values(), strict=True)
+    ]
     return pa.table(
         {
             "source_file": [source_file] * len(indices),

@@ -35,6 +35,7 @@ KAGGLE_FILES: dict[str, CsvSpec] = {
             "timestamp": pa.int64(),
         },
         required=frozenset({"userId", "movieId", "rating", "timestamp"}),
+        newlines_in_values=False,
     ),
 }
 

@@ -245,3 +245,65 @@ def test_value_matching_the_pattern_but_out_of_range_is_quarantined(
 
     assert rows.num_rows == 1
     assert quarantined.column("reason").to_pylist() == [reason]
+
+
+@pytest.mark.parametrize(
+    ("line", "reason"),
+    [
+        ("0x1F,31,2.5,1260759144", "userId: not a valid int64"),  # Arrow's cast would read 31
+        ("+7,31,2.5,1260759144", "userId: not a valid int64"),
+        ("1,31,nan,1260759144", "rating: not a valid double"),
+        ("1,31,inf,1260759144", "rating: not a valid double"),
+        ("1,31,-inf,1260759144", "rating: not a valid double"),
+        ("1,31,,1260759144", "rating: missing value"),
+        ('1,31,"",1260759144', "rating: missing value"),
+    ],
+)
+def test_values_arrows_cast_would_accept_are_held_to_the_patterns(
+    tmp_path: Path, line: str, reason: str
+) -> None:
+    """A block that casts cleanly skips row checks; it must not let through what the row checks reject."""
+    path = write_csv(tmp_path, "ratings.csv", [RATINGS_HEADER, "1,1,4.0,1260759144", line])
+
+    rows, quarantined = read_all(path, RATINGS_SPEC)
+
+    assert rows.to_pylist() == [{"userId": 1, "movieId": 1, "rating": 4.0, "timestamp": 1260759144}]
+    assert quarantined.select(["position", "reason"]).to_pylist() == [
+        {"position": "record 2", "reason": reason}
+    ]
+
+
+def test_clean_and_dirty_blocks_give_the_rows_of_a_row_by_row_check(tmp_path: Path) -> None:
+    """Small blocks: clean ones take the fast path, the one with a bad value the row checks."""
+    lines = [f"{user},{user % 7 + 1},{(user % 10 + 1) / 2},{1260759144 + user}" for user in range(1, 3001)]
+    lines[1499] = "1500,x,3.0,1260760644"
+    path = write_csv(tmp_path, "ratings.csv", [RATINGS_HEADER, *lines])
+    spec = dataclasses.replace(RATINGS_SPEC, block_size=4096)
+
+    rows, quarantined = read_all(path, spec)
+
+    assert rows.num_rows == 2999
+    assert 1500 not in rows.column("userId").to_pylist()
+    assert rows.column("userId").to_pylist() == sorted(rows.column("userId").to_pylist())
+    assert quarantined.to_pylist() == [
+        {"source_file": "ratings.csv", "position": "record 1500", "raw_value": "1500,x,3.0,1260760644",
+         "reason": "movieId: not a valid int64"}
+    ]  # fmt: skip
+
+
+def test_a_consumer_that_stops_early_does_not_hang_the_reader(tmp_path: Path) -> None:
+    lines = [f"{user},1,4.0,1260759144" for user in range(1, 5001)]
+    path = write_csv(tmp_path, "ratings.csv", [RATINGS_HEADER, *lines])
+    batches = read_csv_batches(path, dataclasses.replace(RATINGS_SPEC, block_size=1024), prefetch=1)
+
+    first = next(batches)
+    batches.close()  # the prefetch thread is blocked on a full queue: closing must release it
+
+    assert first.rows.column("userId").to_pylist()[0] == 1
+
+
+def test_an_error_in_the_reader_thread_reaches_the_consumer(tmp_path: Path) -> None:
+    path = write_csv(tmp_path, "ratings.csv", ["user,movie,rating,timestamp", "1,1,4.0,1"])
+
+    with pytest.raises(ValueError, match=r"ratings\.csv: header"):
+        list(read_csv_batches(path, RATINGS_SPEC))
