@@ -3,6 +3,9 @@
 The first run lists every id with date-windowed `/discover/movie`; later runs ask `/movie/changes`
 since the cursor kept in the resource state (stored with the destination). A detail whose content
 hash equals the one loaded before is not appended again, so a re-run on the same data adds nothing.
+Nothing is skipped for good: the cursor advances only after a listing without unreadable pages (else
+the next run lists the same span again), and a detail that could not be read is quarantined and
+asked for again on every run until it loads or TMDB answers 404.
 """
 
 from __future__ import annotations
@@ -41,7 +44,7 @@ def content_hash(record: dict[str, Any]) -> str:
 
 
 def _listed_ids(listing: Iterator[Any], ids: list[int]) -> Iterator[Any]:
-    """Collect listed ids into `ids`; pass quarantine rows through."""
+    """Collect listed ids into `ids`; pass quarantine rows (unreadable pages) through."""
     for item in listing:
         if isinstance(item, list):
             ids.extend(item)
@@ -66,6 +69,7 @@ def tmdb_source(
     def movies() -> Iterator[Any]:
         state = dlt.current.resource_state()
         hashes: dict[str, str] = state.setdefault("content_hashes", {})
+        retry: list[int] = state.setdefault("retry_ids", [])
         today = datetime.now(UTC).date()
         since = state.get("changes_since")
         listing = (
@@ -74,16 +78,22 @@ def tmdb_source(
             else changes(client, date.fromisoformat(since), today, max_workers)
         )
         ids: list[int] = []
-        yield from _listed_ids(listing, ids)
+        broken_pages = list(_listed_ids(listing, ids))
+        yield from broken_pages
+        failed: list[int] = []
         try:
             for found in ordered_map(
-                lambda movie_id: fetch_movie(client, movie_id), dict.fromkeys(ids), max_workers
+                lambda movie_id: fetch_movie(client, movie_id), dict.fromkeys([*ids, *retry]), max_workers
             ):
                 tally[found.kind] = tally.get(found.kind, 0) + 1
+                if found.kind == "invalid":
+                    failed.append(int(found.key))
                 yield from _handle(found, hashes)
         finally:
             tally["retries"] = tally.get("retries", 0) + client.retries
-        state["changes_since"] = today.isoformat()
+        state["retry_ids"] = failed
+        if not broken_pages:
+            state["changes_since"] = today.isoformat()
 
     return dlt.resource(movies, name="movies", write_disposition="append")
 

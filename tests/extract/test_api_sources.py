@@ -294,3 +294,63 @@ def test_rate_limiter_spaces_requests() -> None:
         limiter.wait()
 
     assert time.monotonic() - started >= 0.49
+
+
+# --- nothing skipped for good: unreadable pages and details are fetched again -------------------
+
+
+def test_unreadable_yts_page_is_loaded_exactly_on_the_next_run(api: Api) -> None:
+    api.faults.invalid_pages = frozenset({2})
+    first = load_yts_pages(api, page_size=10)
+    api.faults.invalid_pages = frozenset()
+
+    second = load_yts_pages(api, page_size=10)
+    third = load_yts_pages(api, page_size=10)
+
+    assert first.rows == {"movies": 35, "quarantine": 1}
+    assert second.rows == {"movies": 10}
+    assert third.rows == {}
+    ids = [row[0] for row in api.rows("yts", "movies", "id", "id")]
+    assert len(ids) == len(set(ids)) == FILMS
+
+
+def test_yts_movies_uploaded_after_a_held_cursor_are_loaded_once(api: Api) -> None:
+    api.faults.invalid_pages = frozenset({5})
+    load_yts_pages(api, page_size=10)
+    new = omdb_record(100)
+    api.catalog.yts_put({**yts_movie(new), "date_uploaded": "2030-01-01 00:00:00"})
+    api.faults.invalid_pages = frozenset()
+
+    second = load_yts_pages(api, page_size=10)
+
+    assert second.rows == {"movies": 6}  # the new movie and the five on the page that failed
+    codes = [row[0] for row in api.rows("yts", "movies", "imdb_code", "imdb_code")]
+    assert len(codes) == len(set(codes)) == FILMS + 1
+
+
+def test_unreadable_tmdb_detail_is_asked_again_until_it_loads(api: Api) -> None:
+    api.faults.invalid_ids = frozenset({"1000004"})
+    first = load(api, "tmdb")
+    second = load(api, "tmdb")  # still broken: quarantined again, still on the retry list
+    api.faults.invalid_ids = frozenset()
+
+    third = load(api, "tmdb")
+    fourth = load(api, "tmdb")
+
+    assert first.rows == {"movies": 44, "quarantine": 1}
+    assert second.rows == {"quarantine": 1}
+    assert third.rows == {"movies": 1}
+    assert fourth.rows == {}
+    assert api.rows("tmdb", "movies", "count(*), count(distinct id)") == [(45, 45)]
+
+
+def test_tmdb_cursor_holds_after_an_unreadable_listing_page(api: Api) -> None:
+    api.faults.empty_pages = frozenset({3})
+    first = load(api, "tmdb")
+    api.faults.empty_pages = frozenset()
+
+    second = load(api, "tmdb")  # lists everything again; unchanged details are not appended
+
+    assert first.rows == {"movies": 40, "quarantine": 1}
+    assert second.rows == {"movies": 5}
+    assert api.rows("tmdb", "movies", "count(*), count(distinct id)") == [(45, 45)]
