@@ -1,4 +1,4 @@
-"""dlt source for Kaggle's "The Movies Dataset" CSV files (movies, credits, links, ratings).
+"""dlt source for Kaggle's "The Movies Dataset" CSV files (movies, credits, keywords, links, ratings).
 
 Values are landed as read: the Python-literal list columns and the Kaggle defects (shifted
 columns, non-numeric ids) reach raw/ untouched and are parsed or quarantined by Spark. Only
@@ -7,6 +7,7 @@ ratings.csv, the 26M-row file, is typed here, so it streams as compact Arrow bat
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 import dlt
@@ -25,6 +26,7 @@ MOVIES_METADATA_COLUMNS = (
 KAGGLE_FILES: dict[str, CsvSpec] = {
     "movies_metadata": CsvSpec(columns=MOVIES_METADATA_COLUMNS),
     "credits": CsvSpec(columns=("cast", "crew", "id")),
+    "keywords": CsvSpec(columns=("id", "keywords")),
     "links": CsvSpec(columns=("movieId", "imdbId", "tmdbId"), required=frozenset({"movieId"})),
     "ratings": CsvSpec(
         columns=("userId", "movieId", "rating", "timestamp"),
@@ -40,8 +42,22 @@ KAGGLE_FILES: dict[str, CsvSpec] = {
 }
 
 
+# Files a delivery may lack: the sample has no keyword data (no shipped source gives keywords).
+OPTIONAL_FILES = frozenset({"keywords"})
+log = logging.getLogger(__name__)
+
+
 @dlt.source(name="kaggle")
 def kaggle_source(path: str = dlt.config.value) -> list[DltResource]:
-    """One append-only resource per Kaggle CSV found under `path`."""
+    """One append-only resource per Kaggle CSV found under `path`; a missing required file is an error."""
     folder = Path(path)
-    return [csv_file_resource(folder / f"{table}.csv", table, spec) for table, spec in KAGGLE_FILES.items()]
+    resources = []
+    for table, spec in KAGGLE_FILES.items():
+        csv_path = folder / f"{table}.csv"
+        if csv_path.is_file():
+            resources.append(csv_file_resource(csv_path, table, spec))
+        elif table in OPTIONAL_FILES:
+            log.info("kaggle: %s not found in %s; %s not loaded", csv_path.name, folder, table)
+        else:
+            raise FileNotFoundError(f"kaggle: {csv_path.name} not found in {folder}")
+    return resources

@@ -33,6 +33,7 @@ KAGGLE_ROWS: dict[str, list[dict[str, str]]] = {
         _movie("1997-08-20", "0", ""),  # Kaggle's shifted row: landed as text, judged by Spark
     ],
     "credits": [{"cast": "[{'character': 'Woody',\n'name': 'Tom Hanks'}]", "crew": "[]", "id": "862"}],
+    "keywords": [{"id": "862", "keywords": "[{'id': 931, 'name': 'jealousy'}, {'id': 4290, 'name': 'toy'}]"}],
     "links": [
         {"movieId": "1", "imdbId": "0114709", "tmdbId": "862"},
         {"movieId": "2", "imdbId": "0113497", "tmdbId": "8844"},
@@ -116,6 +117,7 @@ def test_first_run_counts_rows_per_table(two_runs: TwoRuns) -> None:
     assert kaggle.rows == {
         "movies_metadata": 2,
         "credits": 1,
+        "keywords": 1,
         "links": 2,
         "ratings": 3,
         "quarantine": 1,
@@ -178,7 +180,7 @@ def test_second_identical_run_appends_nothing(two_runs: TwoRuns) -> None:
         assert two_runs.second[dataset].rows == {}
         assert two_runs.second[dataset].load_ids == ()
     assert two_runs.files_after_second == two_runs.files_after_first
-    assert len(two_runs.files_after_first) == 7
+    assert len(two_runs.files_after_first) == 8
 
 
 def test_changed_file_gets_a_new_load_for_its_table_only(tmp_path: Path) -> None:
@@ -212,3 +214,30 @@ def test_state_is_restored_from_the_lake_without_local_pipelines(tmp_path: Path)
     assert again.rows == {}
     assert again.load_ids == ()
     assert parquet_files(workspace.lake) == files_before
+
+
+def test_keywords_land_as_read_text(two_runs: TwoRuns) -> None:
+    folder = two_runs.workspace.lake / "raw" / "kaggle" / "keywords"
+
+    assert query(
+        "select id, keywords, _source_file from read_parquet(?)", f"{folder.as_posix()}/*.parquet"
+    ) == [("862", "[{'id': 931, 'name': 'jealousy'}, {'id': 4290, 'name': 'toy'}]", "keywords.csv")]
+
+
+def test_a_delivery_without_keywords_loads_the_rest(tmp_path: Path) -> None:
+    workspace = new_workspace(tmp_path)
+    (workspace.files / "kaggle" / "keywords.csv").unlink()
+
+    kaggle = workspace.load(("kaggle",))["kaggle"]
+
+    assert kaggle.rows == {"movies_metadata": 2, "credits": 1, "links": 2, "ratings": 3, "quarantine": 1}
+    assert not (workspace.lake / "raw" / "kaggle" / "keywords").exists()
+
+
+def test_a_missing_required_file_is_an_error_naming_it(tmp_path: Path) -> None:
+    workspace = new_workspace(tmp_path)
+    (workspace.files / "kaggle" / "links.csv").unlink()
+
+    with pytest.raises(FileNotFoundError, match=r"kaggle: links\.csv not found in .*kaggle"):
+        workspace.load(("kaggle",))
+    assert not (workspace.lake / "raw" / "kaggle").exists()
