@@ -12,7 +12,8 @@ class Faults:
 
     `throttle` requests get 429 with `Retry-After: retry_after_s`; `errors` lists the statuses the
     next requests get (500, 502, 503, ...); `resets` connections are closed without an answer;
-    `delay_s` slows every answer; `invalid_pages` / `invalid_ids` get truncated JSON; `empty_pages`
+    `delay_s` slows every answer and the next `slow` answers take `slow_s` longer (for client timeouts);
+    `invalid_pages` / `invalid_ids` get truncated JSON; `empty_pages`
     get a page with no results; after `omdb_quota` OMDb answers, OMDb says its daily limit is reached.
     `only_path` limits throttling, errors and resets to request paths starting with it.
     """
@@ -22,6 +23,8 @@ class Faults:
     errors: list[int] = field(default_factory=list)
     resets: int = 0
     delay_s: float = 0.0
+    slow: int = 0
+    slow_s: float = 2.0
     invalid_pages: frozenset[int] = frozenset()
     invalid_ids: frozenset[str] = frozenset()
     empty_pages: frozenset[int] = frozenset()
@@ -39,6 +42,13 @@ class Faults:
 
     def _next_error(self) -> int | None:
         return self.errors.pop(0) if self.errors else None
+
+    def take_slow(self, path: str) -> float:
+        """Extra seconds for this answer: `slow_s` while slow answers are left, else 0."""
+        if not path.startswith(self.only_path):
+            return 0.0
+        with self.lock:
+            return self.slow_s if _take(self, "slow", True) else 0.0
 
     def omdb_quota_left(self) -> bool:
         """Count one OMDb answer against the quota; False once the quota is used up."""

@@ -40,8 +40,9 @@ class _Handler(BaseHTTPRequestHandler):
         if failure == "reset":
             self.close_connection = True
             return
-        if self.server.faults.delay_s:
-            time.sleep(self.server.faults.delay_s)
+        delay = self.server.faults.delay_s + self.server.faults.take_slow(url.path)
+        if delay:
+            time.sleep(delay)
         self._write(self._answer(request, failure))
 
     def _answer(self, request: Request, failure: str | int | None) -> Answer:

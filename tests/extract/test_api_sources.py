@@ -16,7 +16,7 @@ import requests
 from extract.pipelines import ApiTarget, LoadSummary, load_api_sources, run_api_sources, run_source
 from extract.replay import Faults, ReplayServer
 from extract.replay.catalog import tmdb_detail, yts_movie
-from extract.rest import RateLimiter
+from extract.rest import ApiClient, HttpLimits, RateLimiter
 from extract.yts import yts_source
 from tests.extract.api_fakes import Api, imdb_id, kaggle_row, omdb_record, write_sample
 
@@ -133,6 +133,18 @@ def test_server_errors_and_resets_are_retried(api: Api) -> None:
     assert summary.rows == {"movies": 45}
     assert summary.counts["retries"] == 4
     assert [row[0] for row in api.rows("tmdb", "movies", "id", "id")] == list(range(1000000, 1000045))
+
+
+def test_slow_answers_time_out_and_are_retried(api: Api) -> None:
+    api.faults.slow, api.faults.slow_s = 2, 1.5
+    limits = HttpLimits(requests_per_second=0.0, max_workers=1, backoff_base_s=0.01, timeout_s=0.5)
+    client = ApiClient(f"{api.server.url}/3", limits)
+
+    response = client.get("/movie/1000007")
+
+    assert response.json()["id"] == 1000007
+    assert client.retries == 2
+    assert api.server.hits[("/3/movie/{id}", "ok")] == 3  # two answered too late, the third in time
 
 
 def test_invalid_json_page_is_quarantined_and_other_pages_load(api: Api) -> None:
