@@ -17,7 +17,7 @@ import dlt
 import pyarrow.csv as pacsv
 from dlt.extract.source import DltSource
 
-from extract.csv_files import QUARANTINE_TABLE
+from extract.csv_files import QUARANTINE_TABLE, location
 from extract.fred import fred_source
 from extract.kaggle import kaggle_source
 from extract.omdb import omdb_source
@@ -80,17 +80,17 @@ def run_source(
     return summary
 
 
-FILE_SOURCES: dict[str, Callable[[Path], DltSource]] = {
-    "kaggle": lambda sample: kaggle_source(path=str(sample / "kaggle")),
-    "fred": lambda sample: fred_source(csv_path=str(sample / "fred" / "CPIAUCSL.csv")),
+FILE_SOURCES: dict[str, Callable[[str], DltSource]] = {
+    "kaggle": lambda files: kaggle_source(path=location.join(files, "kaggle")),
+    "fred": lambda files: fred_source(csv_path=location.join(files, "fred", "CPIAUCSL.csv")),
 }
 
 
 def load_file_sources(
-    files_dir: Path, lake_url: str, pipelines_dir: Path, names: tuple[str, ...] = ("kaggle", "fred")
+    files_dir: Path | str, lake_url: str, pipelines_dir: Path, names: tuple[str, ...] = ("kaggle", "fred")
 ) -> list[LoadSummary]:
-    """Load the CSV-file sources found under `files_dir` (the sample or a real download)."""
-    return [run_source(FILE_SOURCES[name](files_dir), lake_url, pipelines_dir) for name in names]
+    """Load the CSV-file sources under `files_dir`: the sample, a download folder or an `s3://` prefix."""
+    return [run_source(FILE_SOURCES[name](str(files_dir)), lake_url, pipelines_dir) for name in names]
 
 
 @dataclass(frozen=True)
@@ -124,10 +124,11 @@ API_FACTORIES: dict[str, Callable[[ApiTarget, list[str], Counter[str]], DltSourc
 SAMPLE_RATE, SAMPLE_WORKERS = 0.0, 8  # sample mode talks to 127.0.0.1: no rate limit
 
 
-def imdb_ids(files_dir: Path) -> list[str]:
+def imdb_ids(files_dir: Path | str) -> list[str]:
     """The IMDb ids OMDb is asked about: Kaggle movies_metadata's imdb_id column, de-duplicated."""
     options = pacsv.ConvertOptions(include_columns=["imdb_id"], column_types={"imdb_id": "string"})
-    table = pacsv.read_csv(files_dir / "kaggle" / "movies_metadata.csv", convert_options=options)
+    with location.open_binary(location.join(str(files_dir), "kaggle", "movies_metadata.csv")) as source:
+        table = pacsv.read_csv(source, convert_options=options)
     return sorted({value for value in table["imdb_id"].to_pylist() if value and value.startswith("tt")})
 
 
@@ -150,7 +151,7 @@ def api_keys_configured() -> bool:
 
 
 def load_api_sources(
-    files_dir: Path,
+    files_dir: Path | str,
     lake_url: str,
     pipelines_dir: Path,
     sample_dir: Path,

@@ -18,8 +18,9 @@ class Settings(BaseSettings):
 
     data_dir: Path = Field(default=PROJECT_ROOT / "data", description="root of all generated data")
     lake: str | None = Field(default=None, description="lake root; default <data_dir>/lake")
-    files_dir: Path | None = Field(
-        default=None, description="CSV-file sources (kaggle/, fred/); default the built sample"
+    files_dir: str | None = Field(
+        default=None,
+        description="CSV-file sources (kaggle/, fred/): a folder or s3:// prefix; default the built sample",
     )
     warehouse: Path | None = Field(
         default=None, description="DuckDB file; default <data_dir>/warehouse.duckdb"
@@ -45,9 +46,9 @@ class Settings(BaseSettings):
         return self.data_dir / "sample"
 
     @property
-    def source_files_dir(self) -> Path:
-        """CSV-file sources: a real download if configured, else the sample."""
-        return self.files_dir or self.sample_dir
+    def source_files_dir(self) -> str:
+        """CSV-file sources: a real download (folder or s3:// prefix) if configured, else the sample."""
+        return self.files_dir or str(self.sample_dir)
 
     @property
     def warehouse_path(self) -> Path:

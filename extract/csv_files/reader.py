@@ -8,16 +8,19 @@ and its failing rows become quarantine rows (source file, position, raw text, re
 
 from __future__ import annotations
 
-import hashlib
 import queue
 import threading
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
+
+from extract.csv_files.location import name as base_name
+from extract.csv_files.location import open_binary
 
 QUARANTINE_TABLE = "quarantine"
 QUARANTINE_SCHEMA = pa.schema(
@@ -56,23 +59,14 @@ class CsvBatch:
     quarantined: pa.Table
 
 
-def file_sha256(path: Path, chunk_size: int = 8 << 20) -> str:
-    """Content hash used to skip a file that was already loaded unchanged."""
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        while chunk := handle.read(chunk_size):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
-def read_csv_batches(path: Path, spec: CsvSpec, prefetch: int = 2) -> Iterator[CsvBatch]:
-    """Yield the file block by block; raise if the header is not the one the spec expects.
+def read_csv_batches(path: Path | str, spec: CsvSpec, prefetch: int = 2) -> Iterator[CsvBatch]:
+    """Yield the file (a path or an `s3://` URL) block by block; raise if its header is not the spec's.
 
     Blocks are parsed and typed in a background thread up to `prefetch` blocks ahead (Arrow releases
     the GIL), so parsing overlaps with whatever the consumer does with a block, e.g. writing parquet;
     memory stays bounded by `prefetch + 2` blocks.
     """
-    return _prefetched(_parse_blocks(path, spec), prefetch)
+    return _prefetched(_parse_blocks(str(path), spec), prefetch)
 
 
 _DONE = object()
@@ -114,8 +108,14 @@ def _prefetched(items: Iterator[CsvBatch], depth: int) -> Iterator[CsvBatch]:
         worker.join()
 
 
-def _parse_blocks(path: Path, spec: CsvSpec) -> Iterator[CsvBatch]:
+def _parse_blocks(location: str, spec: CsvSpec) -> Iterator[CsvBatch]:
     """Parse and type the file block by block (runs in the prefetch thread)."""
+    with open_binary(location) as source:
+        yield from _parse_stream(source, base_name(location), spec)
+
+
+def _parse_stream(source: Any, file_name: str, spec: CsvSpec) -> Iterator[CsvBatch]:
+    """Blocks of one open file (a path Arrow opens itself, or a binary stream)."""
     invalid: list[pacsv.InvalidRow] = []
 
     def keep_invalid(row: pacsv.InvalidRow) -> str:
@@ -123,7 +123,7 @@ def _parse_blocks(path: Path, spec: CsvSpec) -> Iterator[CsvBatch]:
         return "skip"
 
     reader = pacsv.open_csv(
-        path,
+        source,
         read_options=pacsv.ReadOptions(block_size=spec.block_size),
         parse_options=pacsv.ParseOptions(
             newlines_in_values=spec.newlines_in_values, invalid_row_handler=keep_invalid
@@ -134,23 +134,23 @@ def _parse_blocks(path: Path, spec: CsvSpec) -> Iterator[CsvBatch]:
             null_values=[""],
         ),
     )
-    _check_header(path, reader.schema.names, spec.columns)
+    _check_header(file_name, reader.schema.names, spec.columns)
     records_before = 0
     for record_batch in reader:
         table = pa.Table.from_batches([record_batch])
-        rows, rejected = _enforce_types(table, spec, path.name, records_before)
-        parse_errors = _invalid_rows_table(invalid, path.name)
+        rows, rejected = _enforce_types(table, spec, file_name, records_before)
+        parse_errors = _invalid_rows_table(invalid, file_name)
         invalid.clear()
         records_before += table.num_rows
         yield CsvBatch(rows=rows, quarantined=pa.concat_tables([parse_errors, rejected]))
     if invalid:  # malformed lines after the last parsed block (or in a file of only bad lines)
         empty = pa.table({name: pa.array([], pa.string()) for name in spec.columns})
-        yield CsvBatch(rows=_cast(empty, spec), quarantined=_invalid_rows_table(invalid, path.name))
+        yield CsvBatch(rows=_cast(empty, spec), quarantined=_invalid_rows_table(invalid, file_name))
 
 
-def _check_header(path: Path, found: list[str], expected: tuple[str, ...]) -> None:
+def _check_header(file_name: str, found: list[str], expected: tuple[str, ...]) -> None:
     if tuple(found) != expected:
-        raise ValueError(f"{path.name}: header {found} does not match the expected columns {list(expected)}")
+        raise ValueError(f"{file_name}: header {found} does not match the expected columns {list(expected)}")
 
 
 def _enforce_types(

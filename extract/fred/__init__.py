@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import dlt
 import pyarrow as pa
 from dlt.extract.resource import DltResource
@@ -19,5 +17,8 @@ CPI_SPEC = CsvSpec(
 
 @dlt.source(name="fred")
 def fred_source(csv_path: str = dlt.config.value) -> DltResource:
-    """The CPIAUCSL observations; FRED's "." for a missing month is quarantined with its reason."""
-    return csv_file_resource(Path(csv_path), "cpiaucsl", CPI_SPEC)
+    """CPIAUCSL from a file, an `s3://` object or FRED's CSV download URL
+    (`https://fred.stlouisfed.org/graph/fredgraph.csv?id=CPIAUCSL`); FRED's "." for a missing month is
+    quarantined with its reason. The whole series is re-delivered each time: an unchanged one adds nothing.
+    """
+    return csv_file_resource(csv_path, "cpiaucsl", CPI_SPEC)

@@ -8,13 +8,12 @@ ratings.csv, the 26M-row file, is typed here, so it streams as compact Arrow bat
 from __future__ import annotations
 
 import logging
-from pathlib import Path
 
 import dlt
 import pyarrow as pa
 from dlt.extract.resource import DltResource
 
-from extract.csv_files import CsvSpec, csv_file_resource
+from extract.csv_files import CsvSpec, csv_file_resource, location
 
 MOVIES_METADATA_COLUMNS = (
     "adult", "belongs_to_collection", "budget", "genres", "homepage", "id", "imdb_id",
@@ -49,15 +48,17 @@ log = logging.getLogger(__name__)
 
 @dlt.source(name="kaggle")
 def kaggle_source(path: str = dlt.config.value) -> list[DltResource]:
-    """One append-only resource per Kaggle CSV found under `path`; a missing required file is an error."""
-    folder = Path(path)
+    """One append-only resource per Kaggle CSV under `path` (a folder or an `s3://` prefix).
+
+    A missing required file is an error; a missing optional one is logged and skipped.
+    """
     resources = []
     for table, spec in KAGGLE_FILES.items():
-        csv_path = folder / f"{table}.csv"
-        if csv_path.is_file():
+        csv_path = location.join(path, f"{table}.csv")
+        if location.exists(csv_path):
             resources.append(csv_file_resource(csv_path, table, spec))
         elif table in OPTIONAL_FILES:
-            log.info("kaggle: %s not found in %s; %s not loaded", csv_path.name, folder, table)
+            log.info("kaggle: %s.csv not found in %s; %s not loaded", table, path, table)
         else:
-            raise FileNotFoundError(f"kaggle: {csv_path.name} not found in {folder}")
+            raise FileNotFoundError(f"kaggle: {table}.csv not found in {path}")
     return resources

@@ -8,11 +8,11 @@ from pathlib import Path
 import pyarrow as pa
 import pytest
 
+from extract.csv_files.location import file_sha256
 from extract.csv_files.reader import (
     QUARANTINE_SCHEMA,
     CsvBatch,
     CsvSpec,
-    file_sha256,
     read_csv_batches,
 )
 from extract.fred import CPI_SPEC
