@@ -1,35 +1,28 @@
 """Benchmark: our ratings CSV -> raw parquet (dlt + Arrow reader) against DuckDB's COPY read_csv -> parquet.
 
-    .venv/bin/python scripts/bench_ratings_ingest.py --rows 5000000
+    .venv/bin/python scripts/bench_ratings_ingest.py                 # 26,024,289 rows, Kaggle's size
+    .venv/bin/python scripts/bench_ratings_ingest.py --rows 2000000
 
 Generates `data/bench/ratings_<rows>.csv` (MovieLens ratings.csv layout) once, then runs each engine
-in a child process, polling its resident memory with psutil, and prints rows/s, peak RSS and ratios.
-Not a test: numbers depend on the machine.
+in a child process and prints wall time, rows/s, peak RSS of the process tree and the ratios.
+Targets (issue 3): at least half of DuckDB's throughput, peak RSS under 2 GiB. Not a test.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import shutil
-import subprocess
 import sys
-import time
-from dataclasses import dataclass
 from pathlib import Path
 
-import psutil
-
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(PROJECT_ROOT))
 
+from bench.measure import Measured, measure  # noqa: E402
 
-@dataclass(frozen=True)
-class Result:
-    """One engine's wall time and peak resident memory."""
-
-    engine: str
-    seconds: float
-    peak_rss_mb: float
+KAGGLE_RATINGS = 26_024_289
 
 
 def write_ratings(path: Path, rows: int, seed: int = 7) -> Path:
@@ -41,18 +34,13 @@ def write_ratings(path: Path, rows: int, seed: int = 7) -> Path:
     with path.open("w", encoding="utf-8") as handle:
         handle.write("userId,movieId,rating,timestamp\n")
         for _ in range(rows):
-            rating = rng.randint(1, 10) / 2
-            user, movie, stamp = (
-                rng.randint(1, 270000),
-                rng.randint(1, 176000),
-                rng.randint(789652009, 1501829000),
-            )
-            handle.write(f"{user},{movie},{rating},{stamp}\n")
+            user, movie = rng.randint(1, 270_000), rng.randint(1, 176_000)
+            handle.write(f"{user},{movie},{rng.randint(1, 10) / 2},{rng.randint(789652009, 1501829000)}\n")
     return path
 
 
 def run_ours(csv_path: Path, out: Path) -> None:
-    """The production path: kaggle's ratings spec through csv_file_resource into a parquet raw/."""
+    """The production path: Kaggle's ratings spec through csv_file_resource into a parquet raw/."""
     import dlt
 
     from extract.csv_files import csv_file_resource
@@ -66,61 +54,44 @@ def run_ours(csv_path: Path, out: Path) -> None:
     run_source(bench(), str(out / "lake"), out / "pipelines")
 
 
-def run_duckdb(csv_path: Path, out: Path) -> None:
-    """DuckDB's reader and parquet writer, typed like our ratings spec."""
-    import duckdb
-
-    out.mkdir(parents=True, exist_ok=True)
-    columns = "{'userId': 'BIGINT', 'movieId': 'BIGINT', 'rating': 'DOUBLE', 'timestamp': 'BIGINT'}"
-    duckdb.sql(
-        f"copy (select * from read_csv('{csv_path}', header=true, columns={columns})) "
-        f"to '{out / 'ratings.parquet'}' (format parquet)"
-    )
-
-
-def measure(engine: str, csv_path: Path, out: Path) -> Result:
-    """Run one engine in a child process; poll its RSS (with its children) every 20 ms."""
+def engine(name: str, csv_path: Path, out: Path) -> Measured:
+    """One engine in a child process, from a clean output folder."""
     shutil.rmtree(out, ignore_errors=True)
-    command = [sys.executable, __file__, "--engine", engine, "--csv", str(csv_path), "--out", str(out)]
-    started, peak = time.perf_counter(), 0
-    with subprocess.Popen(command, cwd=PROJECT_ROOT) as child:
-        process = psutil.Process(child.pid)
-        while child.poll() is None:
-            try:
-                peak = max(peak, sum(p.memory_info().rss for p in [process, *process.children(True)]))
-            except psutil.NoSuchProcess:
-                break
-            time.sleep(0.02)
-    if child.returncode:
-        raise RuntimeError(f"{engine} failed with exit code {child.returncode}")
-    return Result(engine, time.perf_counter() - started, peak / 2**20)
+    out.mkdir(parents=True)
+    if name == "ours":
+        command = [sys.executable, __file__, "--engine", "ours", "--csv", str(csv_path), "--out", str(out)]
+    else:
+        command = [sys.executable, "-m", "bench.floors", "copy", str(csv_path), str(out / "ratings.parquet")]
+    result = measure(name, command, os.environ, PROJECT_ROOT, out.parent / f"{name}.log")
+    if result.returncode:
+        raise RuntimeError(f"{name} failed:\n{result.output_tail}")
+    return result
 
 
-def report(rows: int, ours: Result, duck: Result) -> None:
-    """Print throughput and memory for both engines, and our ratio to DuckDB's."""
+def report(rows: int, ours: Measured, duck: Measured) -> None:
+    """Throughput and memory of both engines, and our share of DuckDB's throughput."""
     for result in (ours, duck):
-        rate = rows / result.seconds
-        memory = result.peak_rss_mb
-        print(f"{result.engine:7} {result.seconds:7.2f} s  {rate:12,.0f} rows/s  peak RSS {memory:7.0f} MB")
-    time_ratio, rss_ratio = ours.seconds / duck.seconds, ours.peak_rss_mb / duck.peak_rss_mb
-    print(f"ratio ours/duckdb: time x{time_ratio:.2f}, peak RSS x{rss_ratio:.2f}")
+        print(f"{result.name:7} {result.seconds:7.2f} s {rows / result.seconds:12,.0f} rows/s "
+              f"peak RSS {result.peak_rss_mib:7.0f} MiB")  # fmt: skip
+    print(f"ours / duckdb throughput: {duck.seconds / ours.seconds:.0%} (target >= 50%); "
+          f"peak RSS {ours.peak_rss_mib / 1024:.2f} GiB (target < 2)")  # fmt: skip
 
 
 def main() -> int:
-    """Generate the CSV if needed, then benchmark both engines (or run one, as the child)."""
+    """Generate the CSV if needed, then benchmark both engines (or run ours, as the child)."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rows", type=int, default=2_000_000)
-    parser.add_argument("--engine", choices=("ours", "duckdb"))
-    parser.add_argument("--csv", type=Path)
-    parser.add_argument("--out", type=Path)
+    parser.add_argument("--rows", type=int, default=KAGGLE_RATINGS)
+    parser.add_argument("--engine", choices=("ours",), help=argparse.SUPPRESS)
+    parser.add_argument("--csv", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--out", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.engine:
-        {"ours": run_ours, "duckdb": run_duckdb}[args.engine](args.csv, args.out)
+        run_ours(args.csv, args.out)
         return 0
     bench_dir = PROJECT_ROOT / "data" / "bench"
     csv_path = write_ratings(bench_dir / f"ratings_{args.rows}.csv", args.rows)
-    ours = measure("ours", csv_path, bench_dir / "out_ours")
-    duck = measure("duckdb", csv_path, bench_dir / "out_duckdb")
+    ours = engine("ours", csv_path, bench_dir / "ingest_ours")
+    duck = engine("duckdb", csv_path, bench_dir / "ingest_duckdb")
     report(args.rows, ours, duck)
     return 0
 
