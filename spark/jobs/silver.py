@@ -23,6 +23,7 @@ from spark.transforms import (
     credits,
     crosswalk,
     inflation,
+    keywords,
     movie_lists,
     movies,
     omdb,
@@ -57,8 +58,13 @@ def build_silver(spark: SparkSession, lake_url: str, requested_base: date | None
     """Read raw/, build and publish all silver entities, and count what each holds."""
     lake = Lake(spark, lake_url)
     typed_movies = movies.typed_movies(lake.read_raw("kaggle", "movies_metadata")).cache()
-    movie_rows = movies.silver_movies(typed_movies).cache()
-    genres, genre_rejects = movies.movie_genres(typed_movies, movie_rows)
+    tmdb_typed = tmdb.typed_tmdb(lake.read_raw("tmdb", "movies", tmdb.RAW_SCHEMA))
+    tmdb_latest = tmdb.latest_responses(tmdb_typed).cache()  # every one is a movie
+    movie_rows = movies.preferred_movies(
+        movies.silver_movies(typed_movies), tmdb.tmdb_movie_rows(tmdb_latest)
+    ).cache()
+    kaggle_genres, genre_rejects = movies.movie_genres(typed_movies, movie_rows)
+    genres = kaggle_genres.unionByName(tmdb.tmdb_genres(tmdb_latest, movie_rows))
     links = ratings.silver_movie_links(lake.read_raw("kaggle", "links")).cache()
     rating_rows, rating_rejects = ratings.silver_ratings(
         lake.read_raw("kaggle", "ratings"), links, movie_rows
@@ -66,11 +72,11 @@ def build_silver(spark: SparkSession, lake_url: str, requested_base: date | None
     cpi = inflation.silver_cpi_monthly(lake.read_raw("fred", "cpiaucsl")).cache()
     base = inflation.base_month(cpi, requested_base)
 
-    tmdb_typed = tmdb.typed_tmdb(lake.read_raw("tmdb", "movies", tmdb.RAW_SCHEMA))
-    tmdb_latest = tmdb.latest_tmdb(tmdb_typed, movie_rows).cache()
     people_entities, people_rejects = _credit_entities(lake, movie_rows, tmdb_latest)
     list_entities, list_rejects = _list_entities(typed_movies, movie_rows, tmdb_latest)
 
+    raw_keywords = lake.read_raw("kaggle", "keywords", keywords.RAW_SCHEMA)
+    kaggle_keywords = keywords.parsed_kaggle_keywords(raw_keywords, movie_rows).cache()
     omdb_typed = omdb.typed_omdb(lake.read_raw("omdb", "movies", omdb.RAW_SCHEMA))
     omdb_latest = omdb.latest_omdb(omdb_typed).cache()
     yts_typed = yts.typed_yts(lake.read_raw("yts", "movies", yts.RAW_SCHEMA))
@@ -92,6 +98,7 @@ def build_silver(spark: SparkSession, lake_url: str, requested_base: date | None
         *people_rejects,
         *list_rejects,
         tmdb.tmdb_rejects(tmdb_typed, movie_rows, tmdb_latest),
+        keywords.kaggle_keyword_rejects(raw_keywords, movie_rows, kaggle_keywords),
         omdb.omdb_rejects(omdb_typed, omdb_latest),
         yts.yts_rejects(yts_typed, yts_latest),
         _raw_quarantine(lake),
@@ -106,7 +113,9 @@ def build_silver(spark: SparkSession, lake_url: str, requested_base: date | None
         **people_entities,
         **list_entities,
         "movie_release_dates": tmdb.movie_release_dates(tmdb_latest),
-        "movie_keywords": tmdb.movie_keywords(tmdb_latest),
+        "movie_keywords": keywords.movie_keywords(
+            tmdb.tmdb_keyword_lists(tmdb_latest), keywords.kaggle_keyword_lists(kaggle_keywords)
+        ),
         "omdb_movies": omdb.omdb_movies(omdb_latest),
         "omdb_ratings": omdb.omdb_ratings(omdb_latest),
         "yts_movies": yts_movies,

@@ -1,4 +1,9 @@
-"""Kaggle movies_metadata (raw text) -> silver movies, movie_genres and the movie quarantine."""
+"""Kaggle movies_metadata (raw text) -> silver movies, movie_genres and the movie quarantine.
+
+Silver `movies` holds Kaggle's movies and TMDB's (spark.transforms.tmdb gives them in the same
+columns): one row per movie, from TMDB when TMDB has the movie, else from Kaggle, the latest load
+within a source; `source` says which. The genres of a movie come from the same delivery.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +11,12 @@ from pyspark.sql import Column, DataFrame
 from pyspark.sql import functions as F
 from pyspark.sql.types import ArrayType, LongType, StringType, StructField, StructType
 
-from spark.transforms.common import latest_per_key, quarantine_rows, with_loaded_at
+from spark.transforms.common import (
+    latest_per_key,
+    preferred_source_per_movie,
+    quarantine_rows,
+    with_loaded_at,
+)
 from spark.transforms.literals import with_parsed_literal
 
 ID_NAME = StructType([StructField("id", LongType()), StructField("name", StringType())])
@@ -15,19 +25,20 @@ ID_NAME_LIST = ArrayType(ID_NAME)
 MOVIE_COLUMNS = (
     "movie_id", "imdb_id", "title", "original_title", "original_language", "overview", "status",
     "release_date", "release_year", "runtime_minutes", "popularity", "vote_average", "vote_count",
-    "collection_id", "collection_name", "budget_nominal", "revenue_nominal", "_loaded_at",
+    "collection_id", "collection_name", "budget_nominal", "revenue_nominal", "source", "_loaded_at",
 )  # fmt: skip
+GENRE_COLUMNS = ("movie_id", "genre_id", "genre_name", "_loaded_at")
 
 
-def _text(column: str) -> Column:
+def text_value(column: str) -> Column:
     """Trimmed text, blank as null."""
-    value = F.trim(F.col(column))
+    value = F.trim(F.col(column).cast("string"))
     return F.when(value != "", value)
 
 
-def _money(column: str) -> Column:
-    """Kaggle writes 0 for unknown money: 0 and negatives become null."""
-    value = F.col(column).try_cast("double")
+def money_value(column: str) -> Column:
+    """Kaggle and TMDB write 0 for unknown money: 0 and negatives become null."""
+    value = F.col(column).cast("string").try_cast("double")
     return F.when(value > 0, value)
 
 
@@ -46,8 +57,8 @@ def typed_movies(raw: DataFrame) -> DataFrame:
             F.col("popularity").try_cast("double").alias("popularity_value"),
             F.col("vote_average").try_cast("double").alias("vote_average_value"),
             F.col("vote_count").try_cast("double").try_cast("bigint").alias("vote_count_value"),
-            _money("budget").alias("budget_nominal"),
-            _money("revenue").alias("revenue_nominal"),
+            money_value("budget").alias("budget_nominal"),
+            money_value("revenue").alias("revenue_nominal"),
         )
     )
 
@@ -59,11 +70,11 @@ def silver_movies(typed: DataFrame) -> DataFrame:
     return deduped.select(
         "movie_id",
         F.col("imdb_id_clean").alias("imdb_id"),
-        _text("title").alias("title"),
-        _text("original_title").alias("original_title"),
-        _text("original_language").alias("original_language"),
-        _text("overview").alias("overview"),
-        _text("status").alias("status"),
+        text_value("title").alias("title"),
+        text_value("original_title").alias("original_title"),
+        text_value("original_language").alias("original_language"),
+        text_value("overview").alias("overview"),
+        text_value("status").alias("status"),
         F.col("release_date_parsed").alias("release_date"),
         "release_year",
         "runtime_minutes",
@@ -74,17 +85,23 @@ def silver_movies(typed: DataFrame) -> DataFrame:
         F.col("collection.name").alias("collection_name"),
         "budget_nominal",
         "revenue_nominal",
+        F.lit("kaggle").alias("source"),
         "_loaded_at",
     )
 
 
-def movie_genres(movies_raw: DataFrame, movies: DataFrame) -> tuple[DataFrame, DataFrame]:
-    """Explode the genres literal to one row per (movie, genre); unparseable lists to quarantine."""
-    latest = movies_raw.join(movies.select("movie_id", "_loaded_at"), ["movie_id", "_loaded_at"], "semi")
-    parsed = with_parsed_literal(latest, "genres", ID_NAME_LIST, "genre_list")
-    bridge = (
-        parsed.select("movie_id", "_loaded_at", F.explode("genre_list").alias("genre"))
-        .select(
+def preferred_movies(*deliveries: DataFrame) -> DataFrame:
+    """One row per movie across Kaggle's and TMDB's movie rows: TMDB's when it has the movie."""
+    union = deliveries[0]
+    for frame in deliveries[1:]:
+        union = union.unionByName(frame)
+    return preferred_source_per_movie(union).select(*MOVIE_COLUMNS)
+
+
+def genre_rows(exploded: DataFrame) -> DataFrame:
+    """(movie_id, genre_id, genre_name, _loaded_at) from rows with a `genre` struct; one per name."""
+    return (
+        exploded.select(
             "movie_id",
             F.col("genre.id").alias("genre_id"),
             F.trim("genre.name").alias("genre_name"),
@@ -93,6 +110,14 @@ def movie_genres(movies_raw: DataFrame, movies: DataFrame) -> tuple[DataFrame, D
         .where(F.col("genre_name").isNotNull() & (F.col("genre_name") != ""))
         .dropDuplicates(["movie_id", "genre_name"])
     )
+
+
+def movie_genres(movies_raw: DataFrame, movies: DataFrame) -> tuple[DataFrame, DataFrame]:
+    """Explode Kaggle's genres literal for the movies silver took from Kaggle; bad lists to quarantine."""
+    from_kaggle = movies.where(F.col("source") == "kaggle").select("movie_id", "_loaded_at")
+    latest = movies_raw.join(from_kaggle, ["movie_id", "_loaded_at"], "semi")
+    parsed = with_parsed_literal(latest, "genres", ID_NAME_LIST, "genre_list")
+    bridge = genre_rows(parsed.select("movie_id", "_loaded_at", F.explode("genre_list").alias("genre")))
     rejected = quarantine_rows(
         parsed.where(F.col("genre_list_error").isNotNull()),
         source="kaggle",

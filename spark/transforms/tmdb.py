@@ -1,7 +1,8 @@
-"""TMDB /movie/{id} responses (raw/tmdb/movies, JSON text columns) -> the shared credit and movie
-lists, collections, and silver movie_release_dates and movie_keywords.
+"""TMDB /movie/{id} responses (raw/tmdb/movies, JSON text columns) -> movie rows and genres in silver
+`movies`' shape, the shared credit and movie lists, collections, movie_release_dates, movie_keywords.
 
-Rows are only used for movies silver `movies` holds; the others go to quarantine whole.
+Every response with an integer id is a movie (TMDB's row wins over Kaggle's in silver `movies`);
+the list entities use the responses of the movies silver holds.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from pyspark.sql.types import (
     StructType,
 )
 
+from spark.transforms import keywords
 from spark.transforms.common import (
     clean_text,
     first_per_key,
@@ -30,7 +32,15 @@ from spark.transforms.common import (
 )
 from spark.transforms.credits import CREDITS, NO_MOVIE
 from spark.transforms.movie_lists import COUNTRY_LIST, LANGUAGE_LIST
-from spark.transforms.movies import ID_NAME, ID_NAME_LIST
+from spark.transforms.movies import (
+    GENRE_COLUMNS,
+    ID_NAME,
+    ID_NAME_LIST,
+    MOVIE_COLUMNS,
+    genre_rows,
+    money_value,
+    text_value,
+)
 
 RELEASE_DATES = StructType(
     [
@@ -64,6 +74,7 @@ KEYWORDS = StructType([StructField("keywords", ID_NAME_LIST)])
 EXTERNAL_IDS = StructType([StructField("imdb_id", StringType()), StructField("wikidata_id", StringType())])
 JSON_COLUMNS: dict[str, tuple[StructType | ArrayType, str]] = {
     # raw column: (schema, the silver entity it feeds)
+    "genres": (ID_NAME_LIST, "movie_genres"),
     "credits": (CREDITS, "movie_cast"),
     "production_companies": (ID_NAME_LIST, "movie_companies"),
     "production_countries": (COUNTRY_LIST, "movie_countries"),
@@ -73,13 +84,17 @@ JSON_COLUMNS: dict[str, tuple[StructType | ArrayType, str]] = {
     "keywords": (KEYWORDS, "movie_keywords"),
     "external_ids": (EXTERNAL_IDS, "movie_ids"),
 }
-RAW_COLUMNS = ("id", "imdb_id", "title", *JSON_COLUMNS)
+SCALAR_COLUMNS = (
+    "original_title", "original_language", "overview", "status", "release_date", "runtime", "popularity",
+    "vote_average", "vote_count", "budget", "revenue",
+)  # fmt: skip
+RAW_COLUMNS = ("id", "imdb_id", "title", *SCALAR_COLUMNS, *JSON_COLUMNS)
 RAW_SCHEMA = StructType([StructField(name, StringType()) for name in (*RAW_COLUMNS, "_dlt_load_id")])
 
 RELEASE_DATES_COLUMNS = (
     "movie_id", "country", "certification", "release_date", "type", "note", "_loaded_at",
 )  # fmt: skip
-KEYWORDS_COLUMNS = ("movie_id", "keyword_id", "keyword_name", "_loaded_at")
+KEYWORDS_COLUMNS = keywords.KEYWORDS_COLUMNS
 
 
 def typed_tmdb(raw: DataFrame) -> DataFrame:
@@ -92,10 +107,48 @@ def typed_tmdb(raw: DataFrame) -> DataFrame:
     return typed
 
 
+def latest_responses(typed: DataFrame) -> DataFrame:
+    """One response per integer TMDB id: the latest load wins."""
+    return latest_per_key(
+        typed.where(F.col("movie_id").isNotNull()), ["movie_id"], [F.col("title").asc_nulls_last()]
+    )
+
+
 def latest_tmdb(typed: DataFrame, movies: DataFrame) -> DataFrame:
     """One response per movie silver holds: the latest load wins."""
-    held = typed.where(F.col("movie_id").isNotNull()).join(movies.select("movie_id"), "movie_id", "semi")
-    return latest_per_key(held, ["movie_id"], [F.col("title").asc_nulls_last()])
+    return latest_responses(typed).join(movies.select("movie_id"), "movie_id", "semi")
+
+
+def tmdb_movie_rows(latest: DataFrame) -> DataFrame:
+    """TMDB responses in silver `movies`' columns, `source` tmdb (money 0 = unknown, as Kaggle's)."""
+    release = F.to_date(F.try_to_timestamp(text_value("release_date"), F.lit("yyyy-MM-dd")))
+    return latest.select(
+        "movie_id",
+        F.coalesce(imdb_id(F.col("external_ids_json.imdb_id")), imdb_id(F.col("imdb_id"))).alias("imdb_id"),
+        *[text_value(name).alias(name) for name in ("title", "original_title", "original_language")],
+        *[text_value(name).alias(name) for name in ("overview", "status")],
+        release.alias("release_date"),
+        F.year(release).alias("release_year"),
+        F.round(F.col("runtime").cast("string").try_cast("double")).try_cast("int").alias("runtime_minutes"),
+        F.col("popularity").cast("string").try_cast("double").alias("popularity"),
+        F.col("vote_average").cast("string").try_cast("double").alias("vote_average"),
+        to_bigint(F.col("vote_count")).alias("vote_count"),
+        F.col("belongs_to_collection_json.id").alias("collection_id"),
+        clean_text(F.col("belongs_to_collection_json.name")).alias("collection_name"),
+        money_value("budget").alias("budget_nominal"),
+        money_value("revenue").alias("revenue_nominal"),
+        F.lit("tmdb").alias("source"),
+        "_loaded_at",
+    ).select(*MOVIE_COLUMNS)
+
+
+def tmdb_genres(latest: DataFrame, movies: DataFrame) -> DataFrame:
+    """Genres of the movies silver took from TMDB, in movie_genres' columns."""
+    from_tmdb = movies.where(F.col("source") == "tmdb").select("movie_id")
+    exploded = latest.join(from_tmdb, "movie_id", "semi").select(
+        "movie_id", "_loaded_at", F.explode("genres_json").alias("genre")
+    )
+    return genre_rows(exploded).select(*GENRE_COLUMNS)
 
 
 def tmdb_credit_lists(latest: DataFrame) -> DataFrame:
@@ -166,16 +219,15 @@ def movie_release_dates(latest: DataFrame) -> DataFrame:
     ).select(*RELEASE_DATES_COLUMNS)
 
 
+def tmdb_keyword_lists(latest: DataFrame) -> DataFrame:
+    """TMDB keywords in the shared keyword-lists shape."""
+    return latest.select("movie_id", F.lit("tmdb").alias("source"), "_loaded_at",
+                         F.col("keywords_json.keywords").alias("keywords"))  # fmt: skip
+
+
 def movie_keywords(latest: DataFrame) -> DataFrame:
-    """One row per (movie, keyword_id)."""
-    entries = latest.select("movie_id", "_loaded_at", F.explode("keywords_json.keywords").alias("keyword"))
-    rows = entries.select(
-        "movie_id",
-        F.col("keyword.id").alias("keyword_id"),
-        clean_text(F.col("keyword.name")).alias("keyword_name"),
-        "_loaded_at",
-    ).where(F.col("keyword_id").isNotNull())
-    return first_per_key(rows, ["movie_id", "keyword_id"], [F.col("keyword_name")]).select(*KEYWORDS_COLUMNS)
+    """One row per (movie, keyword_id) from TMDB alone (the job also offers Kaggle's lists)."""
+    return keywords.movie_keywords(tmdb_keyword_lists(latest))
 
 
 def tmdb_rejects(typed: DataFrame, movies: DataFrame, latest: DataFrame) -> DataFrame:
