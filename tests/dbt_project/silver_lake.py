@@ -49,6 +49,40 @@ SCHEMAS: dict[str, str] = {
         layer varchar, source varchar, entity varchar, record_key varchar, raw_value varchar,
         reason varchar, _loaded_at timestamp
     """,
+    "movie_cast": """
+        movie_id bigint, person_key varchar, person_id bigint, person_name varchar,
+        "character" varchar, billing_order integer, gender integer, source varchar,
+        _loaded_at timestamp
+    """,
+    "movie_crew": """
+        movie_id bigint, person_key varchar, person_id bigint, person_name varchar,
+        department varchar, job varchar, gender integer, source varchar, _loaded_at timestamp
+    """,
+    "people": """
+        person_key varchar, person_id bigint, person_name varchar, gender integer,
+        _loaded_at timestamp
+    """,
+    "movie_companies": """
+        movie_id bigint, company_key varchar, company_id bigint, company_name varchar,
+        source varchar, _loaded_at timestamp
+    """,
+    "companies": "company_key varchar, company_id bigint, company_name varchar, _loaded_at timestamp",
+    "movie_languages": """
+        movie_id bigint, language_code varchar, language_name varchar, source varchar,
+        _loaded_at timestamp
+    """,
+    "collections": "collection_id bigint, collection_name varchar, _loaded_at timestamp",
+    "omdb_ratings": """
+        imdb_id varchar, source varchar, value varchar, score double, _loaded_at timestamp
+    """,
+    "omdb_movies": """
+        imdb_id varchar, title varchar, year integer, metascore integer, imdb_rating double,
+        imdb_votes bigint, box_office_usd bigint, _loaded_at timestamp
+    """,
+    "movie_ids": """
+        movie_id bigint, imdb_id varchar, movielens_movie_id bigint, yts_id bigint,
+        in_omdb boolean, _loaded_at timestamp
+    """,
 }
 
 Row = tuple[object, ...]
@@ -184,6 +218,82 @@ QUARANTINE: list[Row] = [
 ]
 
 
+# People: (key, TMDB id, name, gender). Pat Fixture is a name-only person (the sample's case) who
+# co-directs Jumanji and Grumpier Old Men: the one director with two films of at least min_votes.
+HANKS, ALLEN = ("tmdb:31", 31, "Tom Hanks", 2), ("tmdb:12898", 12898, "Tim Allen", 2)
+WILLIAMS, MATTHAU = ("tmdb:2157", 2157, "Robin Williams", 2), ("tmdb:6837", 6837, "Walter Matthau", 2)
+LEMMON, HOUSTON = (
+    ("tmdb:3151", 3151, "Jack Lemmon", 2),
+    ("name:Whitney Houston", None, "Whitney Houston", None),
+)
+LASSETER, JOHNSTON = ("tmdb:7879", 7879, "John Lasseter", 2), ("tmdb:4945", 4945, "Joe Johnston", 2)
+DEUTCH, FIXTURE = ("tmdb:26502", 26502, "Howard Deutch", 2), ("name:Pat Fixture", None, "Pat Fixture", None)
+
+
+def _cast(movie_id: int, person: tuple, character: str | None, order: int | None) -> Row:
+    key, person_id, name, gender = person
+    return (movie_id, key, person_id, name, character, order, gender, "tmdb", L1)
+
+
+def _crew(movie_id: int, person: tuple, job: str = "Director") -> Row:
+    key, person_id, name, gender = person
+    return (movie_id, key, person_id, name, "Directing", job, gender, "tmdb", L1)
+
+
+CAST: list[Row] = [
+    _cast(862, HANKS, "Woody (voice)", 0), _cast(862, ALLEN, "Buzz Lightyear (voice)", 1),
+    _cast(863, HANKS, "Woody (voice)", 0), _cast(863, ALLEN, "Buzz Lightyear (voice)", 1),
+    _cast(8844, WILLIAMS, "Alan Parrish", 0),
+    _cast(15602, MATTHAU, "Max Goldman", 0), _cast(15602, LEMMON, "John Gustafson", 1),
+    _cast(11520, LEMMON, "John Gustafson", 0), _cast(11520, MATTHAU, "Max Goldman", 1),
+    _cast(31357, HOUSTON, None, None),  # known only by name, character and billing unknown
+]  # fmt: skip
+CREW: list[Row] = [
+    _crew(862, LASSETER), _crew(863, LASSETER), _crew(8844, JOHNSTON), _crew(8844, FIXTURE),
+    _crew(15602, DEUTCH), _crew(15602, FIXTURE), _crew(862, LASSETER, "Screenplay"),
+]  # fmt: skip
+PEOPLE: list[Row] = [
+    (*person, L1)
+    for person in (HANKS, ALLEN, WILLIAMS, MATTHAU, LEMMON, HOUSTON, LASSETER, JOHNSTON, DEUTCH, FIXTURE)
+]
+COMPANIES: list[Row] = [
+    ("tmdb:3", 3, "Pixar Animation Studios", L1), ("tmdb:559", 559, "TriStar Pictures", L1),
+    ("name:Warner Bros.", None, "Warner Bros.", L1),
+]  # fmt: skip
+MOVIE_COMPANIES: list[Row] = [
+    (862, "tmdb:3", 3, "Pixar Animation Studios", "tmdb", L1),
+    (863, "tmdb:3", 3, "Pixar Animation Studios", "tmdb", L1),
+    (8844, "tmdb:559", 559, "TriStar Pictures", "tmdb", L1),
+    (15602, "name:Warner Bros.", None, "Warner Bros.", "kaggle", L1),
+]
+MOVIE_LANGUAGES: list[Row] = [
+    (862, "en", "English", "tmdb", L1), (8844, "en", "English", "tmdb", L1),
+    (8844, "fr", "Français", "tmdb", L1), (15602, "en", "English", "kaggle", L1),
+]  # fmt: skip
+COLLECTIONS: list[Row] = [
+    (10194, "Toy Story Collection", L1), (119050, "Grumpy Old Men Collection", L1),
+    (96871, "Father of the Bride Collection", L1),
+]  # fmt: skip
+OMDB_RATINGS: list[Row] = [
+    ("tt0114709", "Internet Movie Database", "8.3/10", 83.0, L1),
+    ("tt0114709", "Rotten Tomatoes", "100%", 100.0, L1),
+    ("tt0114709", "Metacritic", "95/100", 95.0, L1),
+    ("tt0113497", "Internet Movie Database", "7.0/10", 70.0, L1),
+    ("tt0113497", "Rotten Tomatoes", "52%", 52.0, L1),
+    ("tt9999999", "Rotten Tomatoes", "10%", 10.0, L1),  # no movie has this IMDb id
+]
+OMDB_MOVIES: list[Row] = [
+    ("tt0114709", "Toy Story", 1995, 95, 8.3, 1_071_000, 223_225_679, L1),
+    ("tt0113497", "Jumanji", 1995, 39, 7.0, 375_000, 100_499_940, L1),
+]
+MOVIE_IDS: list[Row] = [
+    (862, "tt0114709", 1, 100, True, L1), (8844, "tt0113497", 2, None, True, L1),
+    (15602, "tt0113228", 3, None, False, L1), (31357, "tt0114885", 4, None, False, L1),
+    (11862, "tt0113041", 5, None, False, L1), (863, "tt0120363", None, None, False, L1),
+    (11520, "tt0107050", None, None, False, L1),
+]  # fmt: skip
+
+
 @dataclass(frozen=True)
 class SilverBatch:
     """Full contents of every silver entity at one point in time (silver is rewritten whole)."""
@@ -200,6 +310,16 @@ BATCH_1 = SilverBatch(
         "cpi_monthly": CPI,
         "movie_financials": FINANCIALS,
         "quarantine": QUARANTINE,
+        "movie_cast": CAST,
+        "movie_crew": CREW,
+        "people": PEOPLE,
+        "movie_companies": MOVIE_COMPANIES,
+        "companies": COMPANIES,
+        "movie_languages": MOVIE_LANGUAGES,
+        "collections": COLLECTIONS,
+        "omdb_ratings": OMDB_RATINGS,
+        "omdb_movies": OMDB_MOVIES,
+        "movie_ids": MOVIE_IDS,
     }
 )
 

@@ -1,0 +1,25 @@
+with
+
+quarantine as (
+
+    select * from {{ ref('stg_silver__quarantine') }}
+
+),
+
+final as (
+
+    select
+        quarantine_record_id,
+        layer,
+        source_name,
+        entity,
+        record_key,
+        raw_value,
+        reason,
+        _loaded_at
+
+    from quarantine
+
+)
+
+select * from final

@@ -1,0 +1,49 @@
+with
+
+source as (
+
+    select * from {{ source('silver', 'movie_crew') }}
+
+),
+
+renamed as (
+
+    select
+        cast(movie_id as bigint) as movie_id,
+        cast(person_key as {{ movie_warehouse.type_text() }}) as person_key,
+        cast(person_id as bigint) as person_id,
+        cast(person_name as {{ movie_warehouse.type_text() }}) as person_name,
+        cast(department as {{ movie_warehouse.type_text() }}) as department,
+        cast(job as {{ movie_warehouse.type_text() }}) as job,
+        cast(gender as integer) as gender,
+        cast(source as {{ movie_warehouse.type_text() }}) as credit_source,
+        cast(_loaded_at as timestamp) as _loaded_at
+
+    from source
+
+),
+
+deduplicated as (
+
+    {{ movie_warehouse.dedupe_latest('renamed', partition_by=['movie_id', 'person_key', 'department', 'job']) }}
+
+),
+
+final as (
+
+    select
+        movie_id,
+        person_key,
+        person_id,
+        person_name,
+        department,
+        job,
+        gender,
+        credit_source,
+        _loaded_at
+
+    from deduplicated
+
+)
+
+select * from final

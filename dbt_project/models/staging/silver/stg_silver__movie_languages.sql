@@ -1,0 +1,41 @@
+with
+
+source as (
+
+    select * from {{ source('silver', 'movie_languages') }}
+
+),
+
+renamed as (
+
+    select
+        cast(movie_id as bigint) as movie_id,
+        cast(language_code as {{ movie_warehouse.type_text() }}) as language_code,
+        cast(language_name as {{ movie_warehouse.type_text() }}) as language_name,
+        cast(source as {{ movie_warehouse.type_text() }}) as list_source,
+        cast(_loaded_at as timestamp) as _loaded_at
+
+    from source
+
+),
+
+deduplicated as (
+
+    {{ movie_warehouse.dedupe_latest('renamed', partition_by=['movie_id', 'language_code']) }}
+
+),
+
+final as (
+
+    select
+        movie_id,
+        language_code,
+        language_name,
+        list_source,
+        _loaded_at
+
+    from deduplicated
+
+)
+
+select * from final
