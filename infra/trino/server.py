@@ -1,0 +1,184 @@
+"""Start and stop the pinned single-node Trino on 127.0.0.1.
+
+    python -m infra.trino.server fetch | start | stop | status | register [--lake DIR]
+
+`start` fetches Trino 476 if needed (cached outside the repo), writes the configuration, starts the
+server with a Java 24+ runtime found for Trino only, and returns once `/v1/info` says it has started.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import socket
+import subprocess
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from infra.trino.config import write_config
+from infra.trino.distribution import fetch
+from infra.trino.java import find_java_home
+from infra.trino.settings import TrinoSettings
+
+log = logging.getLogger(__name__)
+
+START_TIMEOUT_SECONDS = 240.0
+POLL_SECONDS = 1.0
+LOG_TAIL_LINES = 40
+
+
+class TrinoStartError(RuntimeError):
+    """Trino did not come up; the message carries the tail of its server log."""
+
+
+@dataclass(frozen=True)
+class StartReport:
+    """How a start went: whether this call started the server, and how long until it served."""
+
+    started: bool
+    seconds: float
+    java_home: Path
+
+
+def server_info(settings: TrinoSettings, timeout: float = 2.0) -> dict[str, object] | None:
+    """Trino's /v1/info as a dict, or None when nothing answers on the port."""
+    try:
+        with urllib.request.urlopen(f"{settings.url}/v1/info", timeout=timeout) as response:
+            return json.load(response)
+    except (urllib.error.URLError, ConnectionError, TimeoutError, json.JSONDecodeError):
+        return None
+
+
+def is_ready(settings: TrinoSettings) -> bool:
+    info = server_info(settings)
+    return info is not None and info.get("starting") is False
+
+
+def port_in_use(host: str, port: int) -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.settimeout(1.0)
+        return probe.connect_ex((host, port)) == 0
+
+
+def _launcher(settings: TrinoSettings, install_dir: Path, java_home: Path, command: str) -> None:
+    env = {**os.environ, "JAVA_HOME": java_home.as_posix()}
+    env["PATH"] = f"{java_home / 'bin'}{os.pathsep}{env.get('PATH', '')}"
+    args = [
+        (install_dir / "bin" / "launcher").as_posix(),
+        f"--jvm-dir={java_home.as_posix()}",
+        f"--etc-dir={settings.etc_dir.as_posix()}",
+        f"--data-dir={settings.data_dir.as_posix()}",
+        command,
+    ]
+    subprocess.run(args, env=env, check=True, capture_output=True, text=True)
+
+
+def _log_tail(settings: TrinoSettings) -> str:
+    if not settings.server_log.exists():
+        return "(no server log)"
+    lines = settings.server_log.read_text(errors="replace").splitlines()
+    return "\n".join(lines[-LOG_TAIL_LINES:])
+
+
+def _pid(settings: TrinoSettings) -> int | None:
+    pid_file = settings.data_dir / "var" / "run" / "launcher.pid"
+    if not pid_file.exists():
+        return None
+    text = pid_file.read_text().strip()
+    return int(text) if text.isdigit() else None
+
+
+def _alive(pid: int | None) -> bool:
+    if pid is None:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def wait_until_started(settings: TrinoSettings, timeout: float = START_TIMEOUT_SECONDS) -> None:
+    """Poll /v1/info until `starting` is false; fail early (with the log) if the server died."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if is_ready(settings):
+            return
+        if not _alive(_pid(settings)):
+            raise TrinoStartError(f"Trino exited during start-up. Server log:\n{_log_tail(settings)}")
+        time.sleep(POLL_SECONDS)
+    raise TrinoStartError(f"Trino did not start within {timeout:.0f} s. Server log:\n{_log_tail(settings)}")
+
+
+def start(settings: TrinoSettings) -> StartReport:
+    """Start Trino unless this instance already serves; idempotent."""
+    java_home = find_java_home()
+    if is_ready(settings):
+        return StartReport(started=False, seconds=0.0, java_home=java_home)
+    if port_in_use(settings.host, settings.port) and not _alive(_pid(settings)):
+        raise TrinoStartError(f"port {settings.port} on {settings.host} is taken by another program")
+    install = fetch(settings.cache_dir)
+    write_config(settings, install.install_dir)
+    began = time.monotonic()
+    if not _alive(_pid(settings)):
+        _launcher(settings, install.install_dir, java_home, "start")
+    wait_until_started(settings)
+    return StartReport(started=True, seconds=time.monotonic() - began, java_home=java_home)
+
+
+def stop(settings: TrinoSettings) -> bool:
+    """Stop the instance if it runs (the launcher waits for the process to exit); True if it ran."""
+    if not _alive(_pid(settings)):
+        return False
+    install = fetch(settings.cache_dir)
+    _launcher(settings, install.install_dir, find_java_home(), "stop")
+    return True
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m infra.trino.server", description=__doc__)
+    parser.add_argument("command", choices=("fetch", "start", "stop", "status", "register"))
+    parser.add_argument("--lake", help="lake root for `register` (default: MOVIES_LAKE or data/lake)")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    args = _parser().parse_args(argv)
+    settings = TrinoSettings.from_env()
+    if args.command == "fetch":
+        report = fetch(settings.cache_dir)
+        log.info(
+            "Trino in %s (%.1f MB downloaded in %.1f s)",
+            report.install_dir,
+            report.downloaded_bytes / 1e6,
+            report.seconds,
+        )
+    elif args.command == "start":
+        started = start(settings)
+        verb = f"started in {started.seconds:.1f} s" if started.started else "already running"
+        log.info("Trino %s at %s (Java: %s)", verb, settings.url, started.java_home)
+    elif args.command == "stop":
+        log.info("Trino stopped" if stop(settings) else "Trino was not running")
+    elif args.command == "status":
+        info = server_info(settings)
+        log.info("Trino at %s: %s", settings.url, json.dumps(info) if info else "not running")
+        return 0 if info else 1
+    else:
+        from infra.trino.silver import default_lake, register_silver
+
+        tables = register_silver(settings, Path(args.lake) if args.lake else default_lake())
+        log.info("registered %d silver tables: %s", len(tables), ", ".join(tables))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
