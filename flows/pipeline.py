@@ -19,6 +19,7 @@ from extract.pipelines import load_api_sources, load_file_sources
 from extract.sample.build import build_sample
 from flows import quality
 from flows.dbt_runner import run_dbt
+from flows.html_report import REPORT_FILE, write_html_report
 from flows.report import RunReport
 from flows.settings import Settings
 
@@ -77,6 +78,12 @@ def dbt_task(command: list[str], settings: Settings) -> dict[str, int]:
     return {status: outcome.count(status) for status in sorted(set(outcome.statuses.values()))}
 
 
+@task(name="html-report")
+def html_report_task(settings: Settings, summary: dict[str, str]) -> str:
+    """Draw the HTML report from the warehouse's marts (read-only) into the reports folder."""
+    return str(write_html_report(settings.warehouse_path, settings.reports_dir, summary))
+
+
 @contextmanager
 def scoped_env(values: dict[str, str]) -> Iterator[None]:
     """Set environment variables for the duration of a block, then restore them."""
@@ -101,12 +108,13 @@ def _timed(report: RunReport, stage: str, call: Callable[[], T]) -> T:
 
 
 def result_paths(settings: Settings) -> dict[str, str]:
-    """The four places a person looks after a run."""
+    """The places a person looks after a run."""
     return {
         "warehouse": str(settings.warehouse_path),
         "dbt docs": str(settings.dbt_project_dir / "target" / "static_index.html"),
         "GX Data Docs": str(quality.data_docs_index(settings.gx_root)),
         "run report": str(settings.reports_dir / "run_report.md"),
+        "HTML report": str(settings.reports_dir / REPORT_FILE),
     }
 
 
@@ -128,6 +136,8 @@ def movie_warehouse(build_sample_first: bool = True, settings: Settings | None =
     report.dbt = _timed(report, "dbt build", lambda: dbt_task(["build"], settings))
     report.quality["gold"] = _timed(report, "validate gold", lambda: validate_task("gold", settings))
     _timed(report, "dbt docs", lambda: dbt_task(["docs", "generate", "--static"], settings))
+    summary = {"run started": report.started_at, **{k: str(v) for k, v in report.parameters.items()}}
+    _timed(report, "html report", lambda: html_report_task(settings, summary))
     report.paths = result_paths(settings)
     report.write(settings.reports_dir)
     create_markdown_artifact(

@@ -1,0 +1,56 @@
+"""One pair of whole-flow runs on the real sample, shared by every test that needs a built warehouse."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+import pytest
+
+MARTS = ("dim_movies", "dim_genres", "bridge_movie_genres", "fct_ratings", "fct_movie_financials",
+         "rpt_top_rated_movies", "rpt_genre_popularity")  # fmt: skip
+
+
+def movies_run(data_dir: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+    """`movies run` in a subprocess with its own data dir (and so its own Prefect home and lock)."""
+    env = {**os.environ, "MOVIES_DATA_DIR": str(data_dir)}
+    movies = Path(sys.executable).parent / "movies"
+    result = subprocess.run(
+        [str(movies), "run", *args], env=env, capture_output=True, text=True, timeout=900, check=False
+    )
+    if check:
+        assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-6000:]
+    return result
+
+
+def fingerprints(warehouse: Path) -> dict[str, tuple[int, str]]:
+    """Row count and an order-independent content hash per mart (ignoring nothing)."""
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        prints = {}
+        for mart in MARTS:
+            rows = con.sql(f"select * from marts.{mart}").fetchall()
+            digest = hashlib.sha256("\n".join(sorted(map(repr, rows))).encode()).hexdigest()
+            prints[mart] = (len(rows), digest)
+        return prints
+
+
+def raw_files(data_dir: Path) -> list[str]:
+    """Every parquet file under raw/, relative to the data dir."""
+    return sorted(str(p.relative_to(data_dir)) for p in (data_dir / "lake" / "raw").rglob("*.parquet"))
+
+
+@pytest.fixture(scope="session")
+def pipeline_runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
+    """`movies run` twice on one data dir (~5 minutes): what the first built and what the second changed."""
+    data_dir = tmp_path_factory.mktemp("data")
+    first = movies_run(data_dir)
+    after_first = (fingerprints(data_dir / "warehouse.duckdb"), raw_files(data_dir))
+    first_report = (data_dir / "reports" / "run_report.md").read_text()
+    second = movies_run(data_dir)
+    after_second = (fingerprints(data_dir / "warehouse.duckdb"), raw_files(data_dir))
+    return {"dir": data_dir, "first": first, "second": second, "after_first": after_first,
+            "after_second": after_second, "first_report": first_report}  # fmt: skip
