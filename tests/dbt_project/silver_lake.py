@@ -332,6 +332,11 @@ BATCH_2 = SilverBatch(
             WAITING_TO_EXHALE_RELOADED,
         ],
         "ratings": [*RATINGS_BATCH_1, *RATINGS_BATCH_2_EXTRA],
+        "omdb_ratings": [
+            *OMDB_RATINGS,
+            ("tt0113497", "Rotten Tomatoes", "54%", 54.0, L2),  # re-scored: replaces the 52% of L1
+            ("tt0113497", "Metacritic", "39/100", 39.0, L2),  # a new source for Jumanji
+        ],
     }
 )
 

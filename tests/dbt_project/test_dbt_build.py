@@ -43,7 +43,9 @@ from .silver_lake import BATCH_1, BATCH_2, L1, L2, LATE_INSIDE_LOOKBACK, SilverB
 pytestmark = pytest.mark.slow
 
 # roi_min_budget 40M (adjusted): Waiting to Exhale (32M) drops out of rpt_roi_leaders.
-DBT_VARS = '{"min_votes": 3, "roi_min_budget": 40000000}'
+DBT_VARS = json.dumps(
+    {"min_votes": 3, "roi_min_budget": 40000000, "director_name": "John Lasseter", "actor_name": "tom hanks"}
+)
 
 MART_TABLES = (
     "dim_movies",
@@ -60,11 +62,23 @@ MART_TABLES = (
     "rpt_roi_leaders",
     "rpt_franchise_vs_standalone",
     "rpt_top_franchises",
+    "dim_people",
+    "dim_companies",
+    "dim_collections",
+    "dim_languages",
+    "bridge_movie_cast",
+    "bridge_movie_crew",
+    "bridge_movie_companies",
+    "fct_critic_scores",
+    "fct_quarantined_records",
+    "rpt_top_directors",
+    "rpt_films_by_director_with_actor",
 )
 INCREMENTAL_KEYS = {
     "dim_movies": "movie_id",
     "fct_ratings": "user_id, movielens_movie_id",
     "fct_movie_financials": "movie_id",
+    "fct_critic_scores": "movie_id, critic_source",
 }
 
 
@@ -132,6 +146,17 @@ def test_first_build_row_counts(builds: dict[str, Path]) -> None:
         "rpt_roi_leaders": 4,
         "rpt_franchise_vs_standalone": 2,
         "rpt_top_franchises": 2,
+        "dim_people": 10,
+        "dim_companies": 3,
+        "dim_collections": 3,
+        "dim_languages": 2,
+        "bridge_movie_cast": 10,
+        "bridge_movie_crew": 7,
+        "bridge_movie_companies": 4,
+        "fct_critic_scores": 5,  # tt9999999's score has no movie
+        "fct_quarantined_records": 2,
+        "rpt_top_directors": 1,
+        "rpt_films_by_director_with_actor": 2,
     }
 
 
@@ -463,3 +488,108 @@ def test_snapshot_records_a_version_when_a_tracked_column_changes(
 def test_snapshot_rerun_on_unchanged_silver_adds_no_version(builds: dict[str, Path]) -> None:
     sql = "select * from snapshots.snap_movies order by movie_id, dbt_valid_from"
     assert query(builds["third"], sql) == query(builds["second"], sql)
+
+
+# --- people, companies, critics, crosswalk, directors ----------------------------------------
+
+
+def test_cast_and_crew_bridges_resolve_people(builds: dict[str, Path]) -> None:
+    wh = builds["first"]
+    cast = query(
+        wh,
+        "select c.movie_id, p.person_name, c.character_name, c.billing_order, p.gender_name"
+        " from marts.bridge_movie_cast c join marts.dim_people p using (person_key)"
+        " where c.movie_id in (862, 31357) order by c.movie_id, c.billing_order",
+    )
+    assert cast == [
+        (862, "Tom Hanks", "Woody (voice)", 0, "male"),
+        (862, "Tim Allen", "Buzz Lightyear (voice)", 1, "male"),
+        (31357, "Whitney Houston", None, None, None),  # known only by name
+    ]
+    directors = query(
+        wh,
+        "select c.movie_id, p.person_name from marts.bridge_movie_crew c join marts.dim_people p"
+        " using (person_key) where c.job = 'Director' order by 1, 2",
+    )
+    assert directors == [
+        (862, "John Lasseter"), (863, "John Lasseter"), (8844, "Joe Johnston"), (8844, "Pat Fixture"),
+        (15602, "Howard Deutch"), (15602, "Pat Fixture"),
+    ]  # fmt: skip
+
+
+def test_languages_take_names_from_spoken_lists(builds: dict[str, Path]) -> None:
+    rows = query(builds["first"], "select language_code, language_name from marts.dim_languages order by 1")
+    assert rows == [("en", "English"), ("fr", "Français")]
+
+
+def test_dim_movies_carries_the_crosswalk_ids(builds: dict[str, Path]) -> None:
+    rows = query(
+        builds["first"],
+        "select movie_id, imdb_id, movielens_movie_id, yts_id, is_in_omdb from marts.dim_movies"
+        " where movie_id in (862, 8844, 863) order by movie_id",
+    )
+    assert rows == [
+        (862, "tt0114709", 1, 100, True),
+        (863, "tt0120363", None, None, False),
+        (8844, "tt0113497", 2, None, True),
+    ]
+
+
+def test_critic_scores_per_movie_and_source(builds: dict[str, Path]) -> None:
+    sql = "select movie_id, critic_source, rating_value, score from marts.fct_critic_scores order by 1, 2"
+    assert query(builds["first"], sql) == [
+        (862, "imdb", "8.3/10", 83.0),
+        (862, "metacritic", "95/100", 95.0),
+        (862, "rotten_tomatoes", "100%", 100.0),
+        (8844, "imdb", "7.0/10", 70.0),
+        (8844, "rotten_tomatoes", "52%", 52.0),
+    ]
+
+
+def test_incremental_build_upserts_critic_scores(builds: dict[str, Path]) -> None:
+    sql = (
+        "select critic_source, score, _loaded_at from marts.fct_critic_scores"
+        " where movie_id = 8844 order by 1"
+    )
+    assert query(builds["second"], sql) == [
+        ("imdb", 70.0, L1),
+        ("metacritic", 39.0, L2),  # new source inserted
+        ("rotten_tomatoes", 54.0, L2),  # changed score updated in place
+    ]
+
+
+def test_top_directors_need_two_rated_films(builds: dict[str, Path]) -> None:
+    """Only Pat Fixture directed two films with min_votes ratings: Jumanji and Grumpier Old Men."""
+    sql = (
+        "select person_name, films_directed, rated_films, rating_count, average_weighted_rating,"
+        " revenue_adjusted, films_with_revenue from marts.rpt_top_directors order by director_rank"
+    )
+    assert query(builds["first"], sql) == [
+        ("Pat Fixture", 2, 2, 7, pytest.approx((3.364286 + 4.425) / 2, abs=1e-6), 668_594_498.0, 2)
+    ]
+    assert query(builds["second"], sql) == [
+        ("Pat Fixture", 2, 2, 9, pytest.approx((3.875 + 4.428571) / 2, abs=1e-6), 668_594_498.0, 2)
+    ]
+
+
+def test_films_by_director_with_actor_shortest_first(builds: dict[str, Path]) -> None:
+    rows = query(
+        builds["first"],
+        "select runtime_rank, director_name, actor_name, title, runtime_minutes, character_name"
+        " from marts.rpt_films_by_director_with_actor order by runtime_rank",
+    )
+    assert rows == [
+        (1, "John Lasseter", "tom hanks", "Toy Story", 81, "Woody (voice)"),
+        (2, "John Lasseter", "tom hanks", "Toy Story 2", 92, "Woody (voice)"),
+    ]
+
+
+def test_quarantined_records_are_queryable_with_their_reason(builds: dict[str, Path]) -> None:
+    rows = query(
+        builds["first"],
+        "select layer, source_name, entity, record_key, reason from marts.fct_quarantined_records order by 1",
+    )
+    assert rows == [
+        ("raw", "kaggle", "movies", "1997-08-20", "movie_id is not an integer"),
+        ("silver", "kaggle", "ratings", "3|99", "rating out of range"),
+    ]

@@ -15,9 +15,9 @@ movies as (
 spoken as (
 
     select
-        lower(language_code) as language_code,
         language_name,
-        _loaded_at
+        _loaded_at,
+        lower(language_code) as language_code
 
     from movie_languages
 

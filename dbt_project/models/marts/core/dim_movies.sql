@@ -27,10 +27,8 @@ joined as (
         movies.movie_id,
         movies.title,
         movies.original_title,
-        coalesce(movie_ids.imdb_id, movies.imdb_id) as imdb_id,
         movie_ids.movielens_movie_id,
         movie_ids.yts_id,
-        coalesce(movie_ids.is_in_omdb, false) as is_in_omdb,
         movies.release_date,
         movies.release_year,
         movies.runtime_minutes,
@@ -41,6 +39,8 @@ joined as (
         movies.popularity,
         movies.vote_average,
         movies.vote_count,
+        coalesce(movie_ids.imdb_id, movies.imdb_id) as imdb_id,
+        coalesce(movie_ids.is_in_omdb, false) as is_in_omdb,
         case
             when movie_ids._loaded_at > movies._loaded_at then movie_ids._loaded_at
             else movies._loaded_at

@@ -29,16 +29,16 @@ resolved as (
     select
         movie_ids.movie_id,
         omdb_ratings.imdb_id,
+        omdb_ratings.rating_source as critic_source_name,
+        omdb_ratings.rating_value,
+        omdb_ratings.score,
+        omdb_ratings._loaded_at,
         case omdb_ratings.rating_source
             when 'Internet Movie Database' then 'imdb'
             when 'Rotten Tomatoes' then 'rotten_tomatoes'
             when 'Metacritic' then 'metacritic'
             else lower(replace(omdb_ratings.rating_source, ' ', '_'))
-        end as critic_source,
-        omdb_ratings.rating_source as critic_source_name,
-        omdb_ratings.rating_value,
-        omdb_ratings.score,
-        omdb_ratings._loaded_at
+        end as critic_source
 
     from omdb_ratings
     inner join movie_ids

@@ -13,7 +13,7 @@ renamed as (
         cast(person_key as {{ movie_warehouse.type_text() }}) as person_key,
         cast(person_id as bigint) as person_id,
         cast(person_name as {{ movie_warehouse.type_text() }}) as person_name,
-        cast("character" as {{ movie_warehouse.type_text() }}) as character_name,
+        cast(character as {{ movie_warehouse.type_text() }}) as character_name,
         cast(billing_order as integer) as billing_order,
         cast(gender as integer) as gender,
         cast(source as {{ movie_warehouse.type_text() }}) as credit_source,
