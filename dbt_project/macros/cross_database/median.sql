@@ -16,9 +16,25 @@
     quantile_cont({{ expression }}, 0.5)
 {%- endmacro %}
 
-{# Trino has no exact median aggregate; approx_percentile is a close estimate (t-digest). #}
+{#
+    Trino has no exact median aggregate (approx_percentile is a t-digest estimate that never
+    interpolates), so sort the non-null values and average the middle one or two, as
+    percentile_cont(0.5) does. Memory grows with the group's size: fine for per-genre or per-month
+    groups; an ungrouped median over billions of rows wants approx_percentile instead.
+#}
 {% macro trino__median(expression) -%}
-    approx_percentile({{ expression }}, 0.5)
+    case
+        when count({{ expression }}) > 0 then (
+            element_at(
+                array_sort(array_agg(cast({{ expression }} as double)) filter (where {{ expression }} is not null)),
+                cast(floor((count({{ expression }}) + 1) / 2.0) as bigint)
+            )
+            + element_at(
+                array_sort(array_agg(cast({{ expression }} as double)) filter (where {{ expression }} is not null)),
+                cast(ceiling((count({{ expression }}) + 1) / 2.0) as bigint)
+            )
+        ) / 2
+    end
 {%- endmacro %}
 
 {# Redshift's MEDIAN is percentile_cont(0.5). #}
