@@ -41,8 +41,7 @@ def _validate(layer: str) -> Callable[[Settings], Any]:
     def run(settings: Settings) -> Any:
         from flows import quality
 
-        result = quality.validate_layer(layer, settings.lake_url, settings.warehouse_path, settings.gx_root)
-        return {"evaluated": result.evaluated, "rows_checked": result.rows_checked}
+        return quality.validate_layer(layer, settings).summary()
 
     return run
 
@@ -50,8 +49,15 @@ def _validate(layer: str) -> Callable[[Settings], Any]:
 def _dbt(settings: Settings) -> Any:
     from flows.dbt_runner import run_dbt
 
-    outcome = run_dbt(["build"], settings.dbt_project_dir, settings.dbt_target)
-    return {status: outcome.count(status) for status in sorted(set(outcome.statuses.values()))}
+    return run_dbt(
+        ["build"], settings.dbt_project_dir, settings.dbt_target, settings.dbt_target_path
+    ).summary()
+
+
+def _report(settings: Settings) -> Any:
+    from flows.html_report import write_html_report
+
+    return str(write_html_report(settings.warehouse_path, settings.reports_dir))
 
 
 STAGES: dict[str, Callable[[Settings], Any]] = {
@@ -61,6 +67,7 @@ STAGES: dict[str, Callable[[Settings], Any]] = {
     "validate-silver": _validate("silver"),
     "dbt": _dbt,
     "validate-gold": _validate("gold"),
+    "report": _report,
 }
 
 

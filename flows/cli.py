@@ -1,6 +1,7 @@
 """`movies` command line: the whole flow or one step.
 
-movies run            # the Prefect flow: sample -> extract -> Spark -> dbt -> checks -> report
+movies run            # the Prefect flow: sample -> extract -> Spark -> dbt -> checks -> reports
+movies run --sources kaggle,fred --full-refresh --cpi-base-month 2020-01-01 --target duckdb
 movies sample         # build the real-data sample only
 movies extract        # load CSV-file sources into raw/
 movies silver         # Spark: raw/ -> silver/
@@ -14,6 +15,7 @@ import json
 import os
 import sys
 from dataclasses import asdict
+from datetime import date
 
 from flows.settings import Settings
 
@@ -21,7 +23,14 @@ from flows.settings import Settings
 def _run(settings: Settings, args: argparse.Namespace) -> int:
     from flows.pipeline import movie_warehouse, result_paths
 
-    movie_warehouse(build_sample_first=not args.skip_sample, settings=settings)
+    movie_warehouse(
+        target=args.target,
+        sources=args.sources.split(",") if args.sources else None,
+        full_refresh=args.full_refresh,
+        cpi_base_month=args.cpi_base_month,
+        build_sample_first=not args.skip_sample,
+        settings=settings,
+    )
     print("\nThe warehouse is built. Results:")
     for name, path in result_paths(settings).items():
         print(f"  {name:13} {path}")
@@ -59,7 +68,7 @@ def _silver(settings: Settings, _: argparse.Namespace) -> int:
 def _dbt(settings: Settings, args: argparse.Namespace) -> int:
     from flows.dbt_runner import run_dbt
 
-    outcome = run_dbt(args.dbt_args, settings.dbt_project_dir, settings.dbt_target)
+    outcome = run_dbt(args.dbt_args, settings.dbt_project_dir, settings.dbt_target, settings.dbt_target_path)
     print(f"dbt {outcome.command}: {len(outcome.statuses)} node(s) ok")
     return 0
 
@@ -72,6 +81,14 @@ def build_parser() -> argparse.ArgumentParser:
     steps = parser.add_subparsers(dest="step", required=True)
     run = steps.add_parser("run", help="run the whole Prefect flow")
     run.add_argument("--skip-sample", action="store_true", help="do not (re)build the sample first")
+    run.add_argument("--target", help="dbt target in dbt_project/profiles.yml (default MOVIES_DBT_TARGET)")
+    run.add_argument("--sources", help="comma-separated sources to extract, e.g. kaggle,fred (default all)")
+    run.add_argument("--full-refresh", action="store_true", help="rebuild dbt's incremental models")
+    run.add_argument(
+        "--cpi-base-month",
+        type=date.fromisoformat,
+        help="YYYY-MM-01: prices to adjust money to (default latest)",
+    )
     run.set_defaults(handler=_run)
     steps.add_parser("sample", help="build the real-data sample").set_defaults(handler=_sample)
     steps.add_parser("extract", help="load CSV-file sources into raw/").set_defaults(handler=_extract)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from dbt.cli.main import dbtRunner
 
@@ -22,6 +23,14 @@ class DbtOutcome:
     def count(self, status: str) -> int:
         """How many nodes ended with `status`."""
         return sum(1 for value in self.statuses.values() if value == status)
+
+    def summary(self) -> dict[str, Any]:
+        """Counts per status and the nodes that warned, for the run report."""
+        return {
+            "command": self.command,
+            "statuses": {status: self.count(status) for status in sorted(set(self.statuses.values()))},
+            "warned": sorted(node for node, status in self.statuses.items() if status == "warn"),
+        }
 
 
 FAILED = {"error", "fail", "runtime error"}

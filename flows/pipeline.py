@@ -1,5 +1,12 @@
-"""The Prefect flow: sample -> extract -> raw checks -> Spark silver -> silver checks -> dbt build
--> gold checks -> dbt docs -> run report. Each stage is a small task; I/O tasks retry."""
+"""The Prefect flow: sample -> extract (sources concurrently) -> raw checks -> Spark silver -> silver
+checks -> dbt build -> gold checks -> dbt docs -> run report, HTML report and a markdown artifact.
+
+Each stage is a small task; tasks that do I/O retry with backoff. Stage results are persisted and
+keyed on (task source, inputs, flow run id), so a retried flow run (Prefect's "Retry" on a failed run,
+or flow-level retries) picks up the stages that already finished instead of recomputing them. One
+run per data dir at a time (`flows/lock.py`): a second one waits `MOVIES_LOCK_WAIT_SECONDS`, then
+refuses naming the holder.
+"""
 
 from __future__ import annotations
 
@@ -8,56 +15,62 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
+from prefect.cache_policies import INPUTS, RUN_ID, TASK_SOURCE
+from prefect.futures import wait
+from prefect.runtime import flow_run
 
-from extract.pipelines import load_api_sources, load_file_sources
+from extract.pipelines import API_SOURCES, FILE_SOURCES, load_api_sources, load_file_sources
 from extract.sample.build import build_sample
 from flows import quality
 from flows.dbt_runner import run_dbt
 from flows.html_report import REPORT_FILE, write_html_report
+from flows.lock import run_lock
 from flows.report import RunReport
 from flows.settings import Settings
 
 T = TypeVar("T")
+ALL_SOURCES = (*FILE_SOURCES, *API_SOURCES)
+# Completed stage results survive a retry of the flow run: same run id + same inputs = cache hit.
+RESUMABLE: dict[str, Any] = {"cache_policy": TASK_SOURCE + INPUTS + RUN_ID, "persist_result": True}
 
 
-@task(name="build-sample")
+@task(name="build-sample", **RESUMABLE)
 def build_sample_task(sample_dir: Path) -> dict[str, Any]:
     """Build the real-data sample (deterministic: rebuilding gives the same bytes)."""
     return build_sample(sample_dir)
 
 
-@task(name="extract", retries=2, retry_delay_seconds=[5, 30])
-def extract_task(settings: Settings) -> list[dict[str, Any]]:
-    """Load the CSV-file sources, then the API sources (replaying the sample without keys) into raw/."""
-    summaries = load_file_sources(settings.source_files_dir, settings.lake_url, settings.pipelines_dir)
-    summaries += load_api_sources(
-        settings.source_files_dir, settings.lake_url, settings.pipelines_dir, settings.sample_dir,
-        settings.api_sources, settings.sample_api_ids,
-    )  # fmt: skip
+@task(name="extract", task_run_name="extract-{name}", retries=2, retry_delay_seconds=[5, 30], **RESUMABLE)
+def extract_task(name: str, settings: Settings) -> list[dict[str, Any]]:
+    """Load one source into raw/ with its own dlt pipeline (API sources replay the sample without keys)."""
+    if name in FILE_SOURCES:
+        summaries = load_file_sources(
+            settings.source_files_dir, settings.lake_url, settings.pipelines_dir, names=(name,)
+        )
+    else:
+        summaries = load_api_sources(
+            settings.source_files_dir, settings.lake_url, settings.pipelines_dir, settings.sample_dir,
+            names=(name,), sample_ids_limit=settings.sample_api_ids,
+        )  # fmt: skip
     return [asdict(summary) for summary in summaries]
 
 
-@task(name="validate")
+@task(name="validate", task_run_name="validate-{layer}", **RESUMABLE)
 def validate_task(layer: str, settings: Settings) -> dict[str, Any]:
-    """Run one layer's GX suites; a critical failure raises and fails the flow."""
-    result = quality.validate_layer(layer, settings.lake_url, settings.warehouse_path, settings.gx_root)
+    """Run one layer's GX checkpoint; a critical failure raises and fails the flow."""
+    result = quality.validate_layer(layer, settings)
     for failure in result.warnings:
         get_run_logger().warning("quality warning: %s", failure.describe(layer))
-    return {
-        "evaluated": result.evaluated,
-        "rows_checked": result.rows_checked,
-        "warnings": [f.describe(layer) for f in result.warnings],
-        "critical": [f.describe(layer) for f in result.critical],
-    }
+    return result.summary()
 
 
-@task(name="spark-silver", retries=1, retry_delay_seconds=10)
+@task(name="spark-silver", retries=1, retry_delay_seconds=10, **RESUMABLE)
 def silver_task(settings: Settings) -> dict[str, Any]:
     """Build silver/ with a local Spark session (or the cluster spark-submit configured)."""
     from spark.jobs.silver import build_silver
@@ -70,18 +83,26 @@ def silver_task(settings: Settings) -> dict[str, Any]:
         spark.stop()
 
 
-@task(name="dbt")
-def dbt_task(command: list[str], settings: Settings) -> dict[str, int]:
-    """Run a dbt command in-process; any failed node fails the task with the node names."""
+@task(name="dbt", task_run_name="dbt-{command}", **RESUMABLE)
+def dbt_task(command: str, settings: Settings) -> dict[str, Any]:
+    """Run a dbt command (`build --full-refresh`) in-process; any failed node fails the task, naming it."""
     with scoped_env(settings.runtime_env()):
-        outcome = run_dbt(command, settings.dbt_project_dir, settings.dbt_target)
-    return {status: outcome.count(status) for status in sorted(set(outcome.statuses.values()))}
+        outcome = run_dbt(
+            command.split(), settings.dbt_project_dir, settings.dbt_target, settings.dbt_target_path
+        )
+    return outcome.summary()
 
 
 @task(name="html-report")
 def html_report_task(settings: Settings, summary: dict[str, str]) -> str:
     """Draw the HTML report from the warehouse's marts (read-only) into the reports folder."""
     return str(write_html_report(settings.warehouse_path, settings.reports_dir, summary))
+
+
+@task(name="quarantine-summary")
+def quarantine_task(settings: Settings) -> list[dict[str, Any]]:
+    """Quarantined rows by layer, source, entity and reason, from the warehouse's fct_quarantined_records."""
+    return quality.quarantine_by_reason(settings)
 
 
 @contextmanager
@@ -99,48 +120,139 @@ def scoped_env(values: dict[str, str]) -> Iterator[None]:
                 os.environ[key] = value
 
 
-def _timed(report: RunReport, stage: str, call: Callable[[], T]) -> T:
-    started = time.perf_counter()
-    value = call()
-    report.durations_s[stage] = round(time.perf_counter() - started, 2)
-    get_run_logger().info("stage %s done in %.1f s", stage, report.durations_s[stage])
-    return value
+class Progress:
+    """Times each stage into the report and logs what a person follows: stage, counts, elapsed."""
+
+    def __init__(self, report: RunReport) -> None:
+        self.report = report
+        self.started = time.perf_counter()
+
+    def stage(self, name: str, call: Callable[[], T], counts: Callable[[T], str] | None = None) -> T:
+        """Run one stage, log its start and its end with counts and the run's elapsed time."""
+        log = get_run_logger()
+        log.info("stage %s: started (run elapsed %.0f s)", name, time.perf_counter() - self.started)
+        began = time.perf_counter()
+        value = call()
+        self.report.durations_s[name] = round(time.perf_counter() - began, 2)
+        said = f"; {counts(value)}" if counts else ""
+        log.info("stage %s: done in %.1f s (run elapsed %.0f s)%s", name, self.report.durations_s[name],
+                 time.perf_counter() - self.started, said)  # fmt: skip
+        return value
+
+
+def loads_counts(loads: list[dict[str, Any]]) -> str:
+    """'kaggle 117,014 rows (quarantine 0), fred 956 rows (quarantine 1)'."""
+    said = [
+        (load["dataset"], sum(load["rows"].values()), load["rows"].get("quarantine", 0)) for load in loads
+    ]
+    return ", ".join(f"{dataset} {rows:,} rows (quarantine {bad})" for dataset, rows, bad in said)
+
+
+def silver_counts(silver: dict[str, Any]) -> str:
+    """'23 entities, 650,000 rows, 234 quarantined'."""
+    rows = silver.get("rows", {})
+    quarantined = sum(silver.get("quarantined_by_reason", {}).values())
+    return f"{len(rows)} entities, {sum(rows.values()):,} rows, {quarantined} quarantined"
+
+
+def check_counts(summary: dict[str, Any]) -> str:
+    """'48 expectations on 5 tables (120,000 rows), 1 warning(s)'."""
+    rows = sum(summary["rows_checked"].values())
+    return (f"{summary['evaluated']} expectations on {len(summary['rows_checked'])} tables ({rows:,} rows), "
+            f"{len(summary['warnings'])} warning(s)")  # fmt: skip
+
+
+def dbt_counts(summary: dict[str, Any]) -> str:
+    """'success 46, pass 216'."""
+    return ", ".join(f"{status} {n}" for status, n in sorted(summary["statuses"].items()))
 
 
 def result_paths(settings: Settings) -> dict[str, str]:
     """The places a person looks after a run."""
     return {
         "warehouse": str(settings.warehouse_path),
-        "dbt docs": str(settings.dbt_project_dir / "target" / "static_index.html"),
+        "dbt docs": str(settings.dbt_target_path / "static_index.html"),
         "GX Data Docs": str(quality.data_docs_index(settings.gx_root)),
         "run report": str(settings.reports_dir / "run_report.md"),
         "HTML report": str(settings.reports_dir / REPORT_FILE),
     }
 
 
+def configure(
+    settings: Settings, target: str | None, sources: list[str] | None, cpi_base_month: date | None
+) -> tuple[Settings, tuple[str, ...]]:
+    """Apply the flow's parameters to the settings; check the source names."""
+    names = tuple(sources) if sources is not None else (*FILE_SOURCES, *settings.api_sources)
+    unknown = sorted(set(names) - set(ALL_SOURCES))
+    if unknown:
+        raise ValueError(f"unknown source(s) {unknown}; choose from {list(ALL_SOURCES)}")
+    update = {
+        "dbt_target": target or settings.dbt_target,
+        "cpi_base_month": cpi_base_month or settings.cpi_base_month,
+    }
+    return settings.model_copy(update=update), names
+
+
 @flow(name="movie_warehouse", log_prints=True)
-def movie_warehouse(build_sample_first: bool = True, settings: Settings | None = None) -> dict[str, Any]:
-    """Build the whole warehouse; returns the run report as a dict."""
-    settings = settings or Settings()
+def movie_warehouse(
+    target: str | None = None,
+    sources: list[str] | None = None,
+    full_refresh: bool = False,
+    cpi_base_month: date | None = None,
+    build_sample_first: bool = True,
+    settings: Settings | None = None,
+) -> dict[str, Any]:
+    """Build the whole warehouse; returns the run report as a dict.
+
+    target: dbt target in dbt_project/profiles.yml (default MOVIES_DBT_TARGET, `duckdb`);
+    sources: the sources to extract (default kaggle, fred and MOVIES_API_SOURCES), each its own
+    dlt pipeline, all at once; full_refresh: rebuild dbt's incremental models from scratch;
+    cpi_base_month: the month whose prices adjusted money is expressed in (default the latest).
+    """
+    settings, names = configure(settings or Settings(), target, sources, cpi_base_month)
+    with run_lock(settings.data_dir, settings.lock_wait_seconds, flow_run.get_name() or ""):
+        return build_warehouse(settings, names, full_refresh, build_sample_first)
+
+
+def build_warehouse(
+    settings: Settings, sources: tuple[str, ...], full_refresh: bool, build_sample_first: bool
+) -> dict[str, Any]:
+    """The stages in order, under the run lock."""
     report = RunReport(
         started_at=datetime.now(UTC).isoformat(timespec="seconds"),
-        parameters={"target": settings.dbt_target, "lake": settings.lake_url,
-                    "cpi_base_month": str(settings.cpi_base_month or "latest")},
+        parameters={"target": settings.dbt_target, "sources": ",".join(sources), "full_refresh": full_refresh,
+                    "lake": settings.lake_url, "cpi_base_month": str(settings.cpi_base_month or "latest")},
     )  # fmt: skip
+    progress = Progress(report)
     if build_sample_first and settings.files_dir is None:
-        _timed(report, "sample", lambda: build_sample_task(settings.sample_dir))
-    report.loads = _timed(report, "extract", lambda: extract_task(settings))
-    report.quality["raw"] = _timed(report, "validate raw", lambda: validate_task("raw", settings))
-    report.silver = _timed(report, "spark", lambda: silver_task(settings))
-    report.quality["silver"] = _timed(report, "validate silver", lambda: validate_task("silver", settings))
-    report.dbt = _timed(report, "dbt build", lambda: dbt_task(["build"], settings))
-    report.quality["gold"] = _timed(report, "validate gold", lambda: validate_task("gold", settings))
-    _timed(report, "dbt docs", lambda: dbt_task(["docs", "generate", "--static"], settings))
+        progress.stage("sample", lambda: build_sample_task(settings.sample_dir))
+    report.loads = progress.stage("extract", lambda: extract_concurrently(settings, sources), loads_counts)
+    report.quality["raw"] = progress.stage(
+        "validate raw", lambda: validate_task("raw", settings), check_counts
+    )
+    report.silver = progress.stage("spark", lambda: silver_task(settings), silver_counts)
+    report.quality["silver"] = progress.stage(
+        "validate silver", lambda: validate_task("silver", settings), check_counts
+    )
+    build = "build --full-refresh" if full_refresh else "build"
+    report.dbt = progress.stage("dbt build", lambda: dbt_task(build, settings), dbt_counts)
+    report.quality["gold"] = progress.stage(
+        "validate gold", lambda: validate_task("gold", settings), check_counts
+    )
+    report.quarantine = quarantine_task(settings)
+    progress.stage("dbt docs", lambda: dbt_task("docs generate --static", settings))
     summary = {"run started": report.started_at, **{k: str(v) for k, v in report.parameters.items()}}
-    _timed(report, "html report", lambda: html_report_task(settings, summary))
+    progress.stage("html report", lambda: html_report_task(settings, summary))
     report.paths = result_paths(settings)
     report.write(settings.reports_dir)
     create_markdown_artifact(
         markdown=report.to_markdown(), key="movie-warehouse-run", description="Run summary"
     )
     return asdict(report)
+
+
+def extract_concurrently(settings: Settings, sources: tuple[str, ...]) -> list[dict[str, Any]]:
+    """Submit one extract task per source at once; wait for all, then fail if any failed."""
+    futures = [extract_task.submit(name, settings) for name in sources]
+    wait(futures)
+    return [load for future in futures for load in future.result()]

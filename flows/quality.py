@@ -20,6 +20,8 @@ from typing import Any
 import duckdb
 import pandas as pd
 
+from flows.settings import Settings
+
 LAYERS = ("raw", "silver", "gold")
 DATASOURCE = "frames"
 BATCH = "whole_frame"
@@ -59,6 +61,15 @@ class LayerResult:
     def warnings(self) -> list[Failure]:
         """Failures that are reported only."""
         return [f for f in self.failures if f.severity != "critical"]
+
+    def summary(self) -> dict[str, Any]:
+        """What the run report shows for this layer."""
+        return {
+            "evaluated": self.evaluated,
+            "rows_checked": self.rows_checked,
+            "warnings": [f.describe(self.layer) for f in self.warnings],
+            "critical": [f.describe(self.layer) for f in self.critical],
+        }
 
 
 class QualityError(RuntimeError):
@@ -112,8 +123,9 @@ def read_frame(sql: str, warehouse: Path | None = None) -> pd.DataFrame:
         return connection.sql(sql).df()
 
 
-def validate_layer(layer: str, lake: str, warehouse: Path, gx_root: Path) -> LayerResult:
+def validate_layer(layer: str, settings: Settings) -> LayerResult:
     """Validate every table of `layer`, rebuild Data Docs, raise QualityError on critical failures."""
+    lake, warehouse, gx_root = settings.lake_url, settings.warehouse_path, settings.gx_root
     context = _context(gx_root)
     result = LayerResult(layer=layer)
     for table, query in TABLES[layer].items():
@@ -129,6 +141,16 @@ def validate_layer(layer: str, lake: str, warehouse: Path, gx_root: Path) -> Lay
             f"{len(result.critical)} critical expectation(s) failed in layer {layer}: {details}"
         )
     return result
+
+
+def quarantine_by_reason(settings: Settings) -> list[dict[str, Any]]:
+    """Quarantined rows per layer, source, entity and reason, as the warehouse's mart counts them."""
+    frame = read_frame(
+        "select layer, source_name, entity, reason, count(*) as row_count from marts.fct_quarantined_records "
+        "group by all order by row_count desc, layer, source_name, entity, reason",
+        settings.warehouse_path,
+    )
+    return frame.to_dict(orient="records")
 
 
 def data_docs_index(gx_root: Path) -> Path:

@@ -17,7 +17,8 @@ class RunReport:
     loads: list[dict[str, Any]] = field(default_factory=list)
     silver: dict[str, Any] = field(default_factory=dict)
     quality: dict[str, dict[str, Any]] = field(default_factory=dict)
-    dbt: dict[str, int] = field(default_factory=dict)
+    dbt: dict[str, Any] = field(default_factory=dict)
+    quarantine: list[dict[str, Any]] = field(default_factory=list)
     durations_s: dict[str, float] = field(default_factory=dict)
     paths: dict[str, str] = field(default_factory=dict)
 
@@ -60,7 +61,8 @@ class RunReport:
         ]
         lines += [
             "",
-            "dbt: " + ", ".join(f"{status} {n}" for status, n in sorted(self.dbt.items())),
+            "dbt: "
+            + ", ".join(f"{status} {n}" for status, n in sorted(self.dbt.get("statuses", {}).items())),
             "",
         ]
         lines += ["## Durations (s)", "", "| stage | seconds |", "|---|---|"]

@@ -33,6 +33,17 @@ class Settings(BaseSettings):
     sample_api_ids: int | None = Field(
         default=None, description="sample mode: ask OMDb about only the first N ids; default all"
     )
+    lock_wait_seconds: float = Field(
+        default=0.0,
+        description="a second run on the same data dir waits this long for the first, then refuses",
+    )
+    raw_max_change: float = Field(
+        default=0.5,
+        description="raw checks: a table's newest load may differ from the one before by this share",
+    )
+    gold_max_age_hours: float = Field(
+        default=72.0, description="gold checks: the newest load in the marts is at most this old (warning)"
+    )
     project_root: Path = PROJECT_ROOT
 
     @property
@@ -59,6 +70,11 @@ class Settings(BaseSettings):
     def reports_dir(self) -> Path:
         """Run reports (markdown and JSON)."""
         return self.data_dir / "reports"
+
+    @property
+    def dbt_target_path(self) -> Path:
+        """dbt's target folder (manifest, run results, the docs site) for this data dir."""
+        return self.data_dir / "dbt_target"
 
     @property
     def pipelines_dir(self) -> Path:

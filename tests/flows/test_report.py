@@ -20,7 +20,7 @@ def _report() -> RunReport:
             "unmatched": {"movielens_movie_id": 1_617},
         },
         quality={"raw": {"evaluated": 16, "warnings": ["w"], "critical": []}},
-        dbt={"success": 15, "pass": 62},
+        dbt={"command": "build", "statuses": {"success": 15, "pass": 62}, "warned": []},
         durations_s={"extract": 1.26},
         paths={"warehouse": "/x/warehouse.duckdb"},
     )
