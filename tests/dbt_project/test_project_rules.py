@@ -146,3 +146,16 @@ def test_public_marts_are_grouped_and_the_report_is_an_exposure(artifacts: dict[
     exposures = {exposure["name"]: exposure for exposure in manifest["exposures"].values()}
     assert "run_report" in exposures
     assert "model.movie_warehouse.rpt_top_directors" in exposures["run_report"]["depends_on"]["nodes"]
+
+
+def test_dimensions_facts_and_bridges_enforce_contracts(artifacts: dict[str, Any]) -> None:
+    """Every dim_/fct_/bridge_ of marts/core has an enforced contract typing each column."""
+    core = [n for n in models(artifacts["manifest"]) if Path(n["original_file_path"]).parts[2:3] == ("core",)]
+    assert len(core) >= 14
+    loose = [
+        node["name"]
+        for node in core
+        if not node["config"]["contract"]["enforced"]
+        or any(not column.get("data_type") for column in node["columns"].values())
+    ]
+    assert loose == []
