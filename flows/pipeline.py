@@ -126,10 +126,12 @@ class Progress:
     def __init__(self, report: RunReport) -> None:
         self.report = report
         self.started = time.perf_counter()
+        self.current = "start"
 
     def stage(self, name: str, call: Callable[[], T], counts: Callable[[T], str] | None = None) -> T:
         """Run one stage, log its start and its end with counts and the run's elapsed time."""
         log = get_run_logger()
+        self.current = name
         log.info("stage %s: started (run elapsed %.0f s)", name, time.perf_counter() - self.started)
         began = time.perf_counter()
         value = call()
@@ -224,6 +226,29 @@ def build_warehouse(
                     "lake": settings.lake_url, "cpi_base_month": str(settings.cpi_base_month or "latest")},
     )  # fmt: skip
     progress = Progress(report)
+    try:
+        run_stages(settings, sources, full_refresh, build_sample_first, report, progress)
+    except Exception as error:
+        report.failure = f"stage {progress.current}: {error}"
+        raise
+    finally:
+        report.paths = result_paths(settings)
+        report.write(settings.reports_dir)
+        create_markdown_artifact(
+            markdown=report.to_markdown(), key="movie-warehouse-run", description="Run summary"
+        )
+    return asdict(report)
+
+
+def run_stages(
+    settings: Settings,
+    sources: tuple[str, ...],
+    full_refresh: bool,
+    build_sample_first: bool,
+    report: RunReport,
+    progress: Progress,
+) -> None:
+    """Every stage in order; each fills its part of the report."""
     if build_sample_first and settings.files_dir is None:
         progress.stage("sample", lambda: build_sample_task(settings.sample_dir))
     report.loads = progress.stage("extract", lambda: extract_concurrently(settings, sources), loads_counts)
@@ -239,16 +264,10 @@ def build_warehouse(
     report.quality["gold"] = progress.stage(
         "validate gold", lambda: validate_task("gold", settings), check_counts
     )
-    report.quarantine = quarantine_task(settings)
+    report.quarantine = progress.stage("quarantine summary", lambda: quarantine_task(settings))
     progress.stage("dbt docs", lambda: dbt_task("docs generate --static", settings))
     summary = {"run started": report.started_at, **{k: str(v) for k, v in report.parameters.items()}}
     progress.stage("html report", lambda: html_report_task(settings, summary))
-    report.paths = result_paths(settings)
-    report.write(settings.reports_dir)
-    create_markdown_artifact(
-        markdown=report.to_markdown(), key="movie-warehouse-run", description="Run summary"
-    )
-    return asdict(report)
 
 
 def extract_concurrently(settings: Settings, sources: tuple[str, ...]) -> list[dict[str, Any]]:

@@ -8,6 +8,12 @@ from pathlib import Path
 from typing import Any
 
 
+def _link(path: str) -> str:
+    """A markdown link a person can click (file:// for local paths), with the path shown."""
+    target = path if "://" in path else Path(path).resolve().as_uri()
+    return f"[`{path}`]({target})"
+
+
 @dataclass
 class RunReport:
     """Everything a person asks after a run: rows, quarantine, checks, timings and where to look."""
@@ -21,10 +27,14 @@ class RunReport:
     quarantine: list[dict[str, Any]] = field(default_factory=list)
     durations_s: dict[str, float] = field(default_factory=dict)
     paths: dict[str, str] = field(default_factory=dict)
+    failure: str | None = None
 
     def to_markdown(self) -> str:
         """A short markdown summary, also published as a Prefect artifact."""
-        lines = [f"# Movie warehouse run ({self.started_at})", "", "## Loaded to raw/", ""]
+        lines = [f"# Movie warehouse run ({self.started_at})", ""]
+        if self.failure:
+            lines += [f"**FAILED** at {self.failure}", ""]
+        lines += ["## Loaded to raw/", ""]
         lines += ["| dataset | table | rows |", "|---|---|---|"]
         for load in self.loads:
             lines += [
@@ -48,6 +58,7 @@ class RunReport:
             f"| {reason} | {rows} |"
             for reason, rows in sorted(self.silver.get("quarantined_by_reason", {}).items())
         ]
+        lines += self._quarantine_lines()
         lines += [
             "",
             "## Checks",
@@ -59,16 +70,36 @@ class RunReport:
             f"| {layer} | {q['evaluated']} | {len(q['warnings'])} | {len(q['critical'])} |"
             for layer, q in self.quality.items()
         ]
-        lines += [
-            "",
-            "dbt: "
-            + ", ".join(f"{status} {n}" for status, n in sorted(self.dbt.get("statuses", {}).items())),
-            "",
-        ]
+        lines += ["", *self._check_lines()]
+        statuses = ", ".join(f"{status} {n}" for status, n in sorted(self.dbt.get("statuses", {}).items()))
+        lines += ["", f"dbt: {statuses}", ""]
+        lines += [f"- dbt warned: `{node}`" for node in self.dbt.get("warned", [])]
         lines += ["## Durations (s)", "", "| stage | seconds |", "|---|---|"]
         lines += [f"| {stage} | {seconds:.1f} |" for stage, seconds in self.durations_s.items()]
-        lines += ["", "## Where to look", ""] + [f"- {name}: `{path}`" for name, path in self.paths.items()]
+        lines += ["", "## Where to look", ""] + [
+            f"- {name}: {_link(path)}" for name, path in self.paths.items()
+        ]
         return "\n".join(lines) + "\n"
+
+    def _quarantine_lines(self) -> list[str]:
+        """The warehouse's fct_quarantined_records, counted by layer, source, entity and reason."""
+        if not self.quarantine:
+            return []
+        lines = ["", "In the warehouse (`marts.fct_quarantined_records`):", ""]
+        lines += ["| layer | source | entity | reason | rows |", "|---|---|---|---|---|"]
+        return lines + [
+            f"| {q['layer']} | {q['source_name']} | {q['entity']} | {q['reason']} | {q['row_count']} |"
+            for q in self.quarantine
+        ]
+
+    def _check_lines(self) -> list[str]:
+        """Every failed expectation by name: warnings (reported) and critical ones (stop the run)."""
+        return [
+            f"- {kind}: {failure}"
+            for q in self.quality.values()
+            for kind in ("critical", "warnings")
+            for failure in q.get(kind, [])
+        ]
 
     def write(self, folder: Path) -> tuple[Path, Path]:
         """Write run_report.md and run_report.json into `folder`."""

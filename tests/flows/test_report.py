@@ -19,7 +19,22 @@ def _report() -> RunReport:
             "crosswalk_conflicts": {"imdb_id": 2},
             "unmatched": {"movielens_movie_id": 1_617},
         },
-        quality={"raw": {"evaluated": 16, "warnings": ["w"], "critical": []}},
+        quality={
+            "raw": {
+                "evaluated": 16,
+                "warnings": ["raw.kaggle_ratings: expect_x(rating) [warning]"],
+                "critical": [],
+            }
+        },
+        quarantine=[
+            {
+                "layer": "silver",
+                "source_name": "kaggle",
+                "entity": "ratings",
+                "reason": "rating outside [0.5, 5.0]",
+                "row_count": 7,
+            }
+        ],
         dbt={"command": "build", "statuses": {"success": 15, "pass": 62}, "warned": []},
         durations_s={"extract": 1.26},
         paths={"warehouse": "/x/warehouse.duckdb"},
@@ -35,7 +50,16 @@ def test_markdown_carries_every_count():
     assert "| raw | 16 | 1 | 0 |" in markdown
     assert "dbt: pass 62, success 15" in markdown
     assert "| extract | 1.3 |" in markdown
-    assert "- warehouse: `/x/warehouse.duckdb`" in markdown
+    assert "- warehouse: [`/x/warehouse.duckdb`](file:///x/warehouse.duckdb)" in markdown
+    assert "| silver | kaggle | ratings | rating outside [0.5, 5.0] | 7 |" in markdown
+    assert "- warnings: raw.kaggle_ratings: expect_x(rating) [warning]" in markdown
+    assert "FAILED" not in markdown
+
+
+def test_a_failed_run_says_where_it_stopped():
+    report = _report()
+    report.failure = "stage validate raw: 1 critical expectation(s) failed in layer raw"
+    assert "**FAILED** at stage validate raw: 1 critical" in report.to_markdown()
 
 
 def test_unchanged_sources_are_said_plainly():
