@@ -1,18 +1,36 @@
-"""Great Expectations checks per layer (raw, silver, gold), run against frames read with DuckDB.
+"""Great Expectations checks per layer (raw, silver, gold), one GX checkpoint per layer.
 
 Suites live as JSON in the file context under `great_expectations/gx/expectations/`, one per
-`<layer>__<table>`, reviewed like code. Each expectation carries GX's own `severity`: a failed
-`critical` expectation fails the run with the table, the expectation and sample values; a failed
+`<layer>__<table>`, reviewed like code; `checkpoints/<layer>.json` groups a layer's validation
+definitions and rebuilds Data Docs. Each expectation carries GX's own `severity`: a failed
+`critical` one fails the run naming the layer, table, expectation and offending values; a failed
 `warning` is reported and the run goes on.
 
-Gold tables are read from the DuckDB file into pandas rather than through GX's SQL datasource:
-GX 1.24's SQL path on duckdb-engine reads results after the connection is released and fails
-every expectation.
+How a layer is checked: each table's *check frame* (the table itself, or a query that adds the
+columns a check needs: a month gap, a duplicated key, an orphan row) is computed by SQL and written
+as parquet under `gx/uncommitted/frames/<layer>/`; the layer's checkpoint validates those files with
+GX's pandas engine. Values that change per run (row-count bounds from the previous load, the gold
+freshness limit) are passed as expectation parameters (`{"$PARAMETER": ...}` in the suites).
+
+Gold route. GX 1.24's SQL datasource on DuckDB (duckdb-engine) reads results after the
+connection is released and fails every expectation, so gold frames are not validated through GX's
+SQL path. On DuckDB they are read by DuckDB itself: the warehouse file attached read-only beside
+the lake, so one query can reconcile marts with silver. On Trino the same mart queries go through
+Trino's own DB-API client (`trino`, installed with dbt-trino; MOVIES_TRINO_* like the dbt profile)
+and only the result frames come back; the reconciliation's lake side is still read by DuckDB. Either
+way GX sees a frame, so every suite runs unchanged on every target and aggregation happens in the
+engine, not in pandas.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import fcntl
+import math
+import os
+import re
+import shutil
+from collections.abc import Callable, Iterator
+from contextlib import chdir, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -23,8 +41,34 @@ import pandas as pd
 from flows.settings import Settings
 
 LAYERS = ("raw", "silver", "gold")
-DATASOURCE = "frames"
-BATCH = "whole_frame"
+DATASOURCE = "check_frames"
+FRAMES_DIR = "uncommitted/frames"  # relative to the GX context root (great_expectations/gx)
+BATCH = "latest"
+# Silver entities and their keys (docs/lake_layout.md).
+SILVER_KEYS: dict[str, tuple[str, ...]] = {
+    "movies": ("movie_id",), "movie_genres": ("movie_id", "genre_name"),
+    "movie_links": ("movielens_movie_id",), "ratings": ("user_id", "movielens_movie_id"),
+    "cpi_monthly": ("month",), "movie_financials": ("movie_id",),
+    "movie_cast": ("movie_id", "person_key", "character"),
+    "movie_crew": ("movie_id", "person_key", "department", "job"), "people": ("person_key",),
+    "movie_companies": ("movie_id", "company_key"), "companies": ("company_key",),
+    "movie_countries": ("movie_id", "country_code"), "movie_languages": ("movie_id", "language_code"),
+    "collections": ("collection_id",), "movie_release_dates": ("movie_id", "country", "type", "release_date"),
+    "movie_keywords": ("movie_id", "keyword_id"), "omdb_movies": ("imdb_id",),
+    "omdb_ratings": ("imdb_id", "source"), "yts_movies": ("yts_id",),
+    "yts_torrents": ("yts_id", "torrent_hash"), "movie_ids": ("movie_id",),
+}  # fmt: skip
+MOVIE_BRIDGES = (
+    *("movie_genres", "movie_cast", "movie_crew", "movie_companies", "movie_countries", "movie_languages"),
+    *("movie_keywords", "movie_release_dates", "movie_financials", "movie_ids"),
+)
+FILE_DELIVERIES = (
+    "kaggle_movies_metadata",
+    "kaggle_ratings",
+    "kaggle_links",
+    "kaggle_credits",
+    "fred_cpiaucsl",
+)
 
 
 @dataclass(frozen=True)
@@ -45,7 +89,7 @@ class Failure:
 
 @dataclass
 class LayerResult:
-    """Outcome of one layer's suites."""
+    """Outcome of one layer's checkpoint."""
 
     layer: str
     evaluated: int = 0
@@ -76,65 +120,275 @@ class QualityError(RuntimeError):
     """A critical expectation failed."""
 
 
-def _raw_latest_load(lake: str, dataset: str, table: str) -> str:
-    files = f"'{lake}/raw/{dataset}/{table}/*.parquet'"
-    return (
-        f"select * from read_parquet({files}, union_by_name = true) "
-        f"where _dlt_load_id = (select max(_dlt_load_id) from read_parquet({files}, union_by_name = true))"
-    )
+# ---------------------------------------------------------------- check frames (SQL per table)
 
 
-def _silver(lake: str, entity: str) -> str:
-    return f"select * from read_parquet('{lake}/silver/{entity}/**/*.parquet')"
+def _files(lake: str, layer: str, table: str) -> str:
+    return f"read_parquet('{lake}/{layer}/{table}/**/*.parquet', union_by_name = true)"
 
 
-def _gold(relation: str) -> str:
-    return f"select * from {relation}"
+def _raw_latest(lake: str, dataset: str, table: str, extra: str = "") -> str:
+    files = _files(lake, "raw", f"{dataset}/{table}")
+    return f"select *{extra} from {files} where _dlt_load_id = (select max(_dlt_load_id) from {files})"
 
 
-# suite name -> SQL that yields the frame it validates, given the lake root
-TABLES: dict[str, dict[str, Callable[[str], str]]] = {
+def _cpi_months(lake: str) -> str:
+    """CPI months delivered (with a value, or explicitly without one: FRED's quarantined rows)."""
+    cpi = _raw_latest(lake, "fred", "cpiaucsl")
+    quarantine = _files(lake, "raw", "fred/quarantine")
+    return f"""
+        with delivered as (
+            select cast(observation_date as date) as month, cpiaucsl, false as value_missing from ({cpi})
+            union all
+            select try_cast(split_part(raw_value, ',', 1) as date), null, true from {quarantine}
+            where reason like '%missing value%'
+        ),
+        ordered as (
+            select *, lag(month) over (order by month) as previous_month
+            from delivered where month is not null
+        )
+        select month, cpiaucsl, value_missing,
+            case when previous_month is not null and month <> previous_month + interval 1 month
+                then strftime(month, '%Y-%m') || ' follows ' || strftime(previous_month, '%Y-%m') end
+                as month_gap
+        from ordered where not value_missing"""
+
+
+def _key_report(lake: str) -> str:
+    parts = [
+        f"select '{entity}' as entity, count(*) as row_count, "
+        f"(select count(*) from (select 1 from {_files(lake, 'silver', entity)} group by {', '.join(keys)} "
+        f"having count(*) > 1)) as duplicated_keys from {_files(lake, 'silver', entity)}"
+        for entity, keys in SILVER_KEYS.items()
+    ]
+    return f"""select *, case when duplicated_keys > 0 then entity || ': ' || duplicated_keys
+                   || ' duplicated keys' end as entity_with_duplicated_keys
+               from ({" union all ".join(parts)})"""
+
+
+def _orphans(lake: str) -> str:
+    movies = _files(lake, "silver", "movies")
+    parts = [
+        f"select '{entity}' as entity, count(*) filter (where m.movie_id is null) as orphan_rows "
+        f"from {_files(lake, 'silver', entity)} as b left join {movies} as m using (movie_id)"
+        for entity in MOVIE_BRIDGES
+    ]
+    return f"""select *, case when orphan_rows > 0 then entity || ': ' || orphan_rows
+                   || ' rows without a movie' end as entity_with_orphans
+               from ({" union all ".join(parts)})"""
+
+
+def _financials(lake: str) -> str:
+    return f"""select *,
+        case when abs(budget_adjusted - budget_nominal * inflation_factor)
+                    > 1e-6 * greatest(1, abs(budget_adjusted))
+               or abs(revenue_adjusted - revenue_nominal * inflation_factor)
+                    > 1e-6 * greatest(1, abs(revenue_adjusted))
+             then cast(movie_id as varchar) end as adjusted_not_nominal_times_factor
+        from {_files(lake, "silver", "movie_financials")}"""
+
+
+def _reconciliation(lake: str) -> str:
+    """Ratings delivered to raw, quarantined in silver, held in silver and in fct_ratings."""
+    raw = _files(lake, "raw", "kaggle/ratings")
+    quarantine = _files(lake, "silver", "quarantine")
+    return f"""
+        with raw_keys as (
+            select user_id, movie_id, bool_or(rating between 0.5 and 5) as has_valid_rating
+            from {raw} group by all
+        ),
+        counts as (
+            select
+                (select count(*) from raw_keys) as raw_rating_keys,
+                (select count(*) from raw_keys where not has_valid_rating) as quarantined_only_keys,
+                (select count(*) from {quarantine} where entity = 'ratings') as quarantined_rows,
+                (select count(*) from {_files(lake, "silver", "ratings")}) as silver_ratings,
+                (select count(*) from warehouse.marts.fct_ratings) as fct_ratings
+        )
+        select *, case when fct_ratings <> raw_rating_keys - quarantined_only_keys
+                         or silver_ratings <> fct_ratings
+            then 'fct_ratings ' || fct_ratings || ' <> raw keys ' || raw_rating_keys || ' - quarantined '
+                 || quarantined_only_keys || ' (silver ' || silver_ratings || ')' end as unreconciled
+        from counts"""
+
+
+GOLD_DISTRIBUTIONS = """
+    select
+        (select avg(rating) from marts.fct_ratings) as average_rating,
+        (select count(*) from marts.fct_movie_financials) / (select count(*) from marts.dim_movies)
+            as share_of_movies_with_financials,
+        (select avg(genres) from (select movie_id, count(*) as genres from marts.bridge_movie_genres
+                                  group by movie_id)) as genres_per_movie,
+        (select max(genres) from (select movie_id, count(*) as genres from marts.bridge_movie_genres
+                                  group by movie_id)) as most_genres_on_a_movie"""
+GOLD_FRESHNESS = """
+    select
+        date_diff('minute', max(_loaded_at), current_timestamp::timestamp) / 60.0 as hours_since_latest_load,
+        max(_loaded_at) as latest_load
+    from (select _loaded_at from marts.fct_ratings union all select _loaded_at from marts.dim_movies)"""
+
+
+@dataclass(frozen=True)
+class Frame:
+    """How one table's check frame is made: SQL over the lake, or over the warehouse (gold)."""
+
+    sql: Callable[[str], str]
+    on_warehouse: bool = False
+
+
+TABLES: dict[str, dict[str, Frame]] = {
     "raw": {
-        "kaggle_movies_metadata": lambda lake: _raw_latest_load(lake, "kaggle", "movies_metadata"),
-        "kaggle_ratings": lambda lake: _raw_latest_load(lake, "kaggle", "ratings"),
-        "kaggle_links": lambda lake: _raw_latest_load(lake, "kaggle", "links"),
-        "fred_cpiaucsl": lambda lake: _raw_latest_load(lake, "fred", "cpiaucsl"),
+        "kaggle_movies_metadata": Frame(lambda lake: _raw_latest(lake, "kaggle", "movies_metadata",
+            ", case when release_date is not null and try_strptime(release_date, '%Y-%m-%d') is null "
+            "then release_date end as release_date_unparsed")),
+        "kaggle_ratings": Frame(lambda lake: _raw_latest(lake, "kaggle", "ratings")),
+        "kaggle_links": Frame(lambda lake: _raw_latest(lake, "kaggle", "links")),
+        "kaggle_credits": Frame(lambda lake: _raw_latest(lake, "kaggle", "credits")),
+        "fred_cpiaucsl": Frame(_cpi_months),
+        "omdb_movies": Frame(lambda lake: _raw_latest(lake, "omdb", "movies")),
+        "tmdb_movies": Frame(lambda lake: _raw_latest(lake, "tmdb", "movies")),
+        "yts_movies": Frame(lambda lake: _raw_latest(lake, "yts", "movies")),
     },
     "silver": {
-        "movies": lambda lake: _silver(lake, "movies"),
-        "movie_genres": lambda lake: _silver(lake, "movie_genres"),
-        "ratings": lambda lake: _silver(lake, "ratings"),
-        "cpi_monthly": lambda lake: _silver(lake, "cpi_monthly"),
-        "movie_financials": lambda lake: _silver(lake, "movie_financials"),
+        "entity_keys": Frame(_key_report),
+        "orphans": Frame(_orphans),
+        "movies": Frame(lambda lake: f"select * from {_files(lake, 'silver', 'movies')}"),
+        "movie_genres": Frame(lambda lake: f"select * from {_files(lake, 'silver', 'movie_genres')}"),
+        "ratings": Frame(lambda lake: f"select * from {_files(lake, 'silver', 'ratings')}"),
+        "cpi_monthly": Frame(lambda lake: f"""select *, case when lag(month) over (order by month) is not null
+            and month <> lag(month) over (order by month) + interval 1 month then strftime(month, '%Y-%m')
+            end as month_after_gap from {_files(lake, 'silver', 'cpi_monthly')}"""),
+        "movie_financials": Frame(_financials),
     },
     "gold": {
-        "dim_movies": lambda _: _gold("marts.dim_movies"),
-        "fct_ratings": lambda _: _gold("marts.fct_ratings"),
-        "rpt_top_rated_movies": lambda _: _gold("marts.rpt_top_rated_movies"),
+        "dim_movies": Frame(lambda _: "select * from marts.dim_movies", on_warehouse=True),
+        "fct_ratings": Frame(lambda _: "select * from marts.fct_ratings", on_warehouse=True),
+        "rpt_top_rated_movies": Frame(
+            lambda _: "select * from marts.rpt_top_rated_movies", on_warehouse=True
+        ),
+        "distributions": Frame(lambda _: GOLD_DISTRIBUTIONS, on_warehouse=True),
+        "freshness": Frame(lambda _: GOLD_FRESHNESS, on_warehouse=True),
+        "reconciliation": Frame(_reconciliation),
     },
-}
+}  # fmt: skip
+
+
+# ---------------------------------------------------------------- reading frames
 
 
 def read_frame(sql: str, warehouse: Path | None = None) -> pd.DataFrame:
-    """Run one query in DuckDB (read-only on the warehouse for gold) and return a pandas frame."""
+    """Run one query in DuckDB (read-only on the warehouse when given) and return a pandas frame."""
     if warehouse is None:
         return duckdb.sql(sql).df()
     with duckdb.connect(str(warehouse), read_only=True) as connection:
         return connection.sql(sql).df()
 
 
+def _trino_frame(sql: str) -> pd.DataFrame:
+    """A gold frame through Trino's DB-API client, with the dbt profile's MOVIES_TRINO_* settings."""
+    import trino  # installed with dbt-trino
+
+    connection = trino.dbapi.connect(
+        host=os.environ.get("MOVIES_TRINO_HOST", "127.0.0.1"),
+        port=int(os.environ.get("MOVIES_TRINO_PORT", "8080")),
+        user=os.environ.get("MOVIES_TRINO_USER", "dbt"),
+        catalog=os.environ.get("MOVIES_TRINO_CATALOG", "iceberg"),
+        http_scheme=os.environ.get("MOVIES_TRINO_HTTP_SCHEME", "http"),
+    )
+    try:
+        cursor = connection.cursor()
+        cursor.execute(sql)
+        return pd.DataFrame(cursor.fetchall(), columns=[column[0] for column in cursor.description])
+    finally:
+        connection.close()
+
+
+def write_frames(layer: str, settings: Settings, folder: Path) -> dict[str, int]:
+    """Compute every check frame of `layer` into `<folder>/<table>.parquet`; returns rows per table."""
+    folder.mkdir(parents=True, exist_ok=True)
+    rows: dict[str, int] = {}
+    with duckdb.connect() as connection:
+        if layer == "gold" and settings.dbt_target == "duckdb":
+            connection.execute(f"attach '{settings.warehouse_path}' as warehouse (read_only)")
+            connection.execute("use warehouse")
+        for table, frame in TABLES[layer].items():
+            path = folder / f"{table}.parquet"
+            sql = frame.sql(settings.lake_url)
+            if layer == "gold" and settings.dbt_target != "duckdb":  # the mart count comes from the target
+                fct_rows = int(_trino_frame("select count(*) as n from marts.fct_ratings")["n"].iloc[0])
+                sql = sql.replace("(select count(*) from warehouse.marts.fct_ratings)", str(fct_rows))
+            if frame.on_warehouse and settings.dbt_target != "duckdb":
+                _trino_frame(sql).to_parquet(path, index=False)
+            else:
+                connection.execute(f"copy ({sql}) to '{path}' (format parquet)")
+            rows[table] = int(connection.sql(f"select count(*) from read_parquet('{path}')").fetchone()[0])
+    return rows
+
+
+# ---------------------------------------------------------------- expectation parameters
+
+
+def _bounds(previous: int | None, max_change: float) -> tuple[int, int | None]:
+    if not previous:
+        return 1, None
+    return max(1, math.floor(previous * (1 - max_change))), math.ceil(previous * (1 + max_change))
+
+
+def raw_parameters(settings: Settings) -> dict[str, Any]:
+    """Row-count bounds for each file delivery: its previous load's count +- MOVIES_RAW_MAX_CHANGE."""
+    parameters: dict[str, Any] = {}
+    for table in FILE_DELIVERIES:
+        dataset, name = table.split("_", 1)
+        counts = duckdb.sql(
+            f"select count(*) from {_files(settings.lake_url, 'raw', f'{dataset}/{name}')} "
+            "group by _dlt_load_id order by _dlt_load_id desc limit 2"
+        ).fetchall()
+        previous = counts[1][0] if len(counts) > 1 else None
+        parameters[f"{table}_min_rows"], parameters[f"{table}_max_rows"] = _bounds(
+            previous, settings.raw_max_change
+        )
+    return parameters
+
+
+def layer_parameters(layer: str, settings: Settings) -> dict[str, Any]:
+    """The `$PARAMETER` values a layer's suites refer to."""
+    if layer == "raw":
+        return raw_parameters(settings)
+    if layer == "gold":
+        return {"gold_max_age_hours": settings.gold_max_age_hours}
+    return {}
+
+
+# ---------------------------------------------------------------- running a layer
+
+
+@contextmanager
+def _context_lock(gx_dir: Path) -> Iterator[None]:
+    """One validation at a time per GX context: frames, results and Data Docs are shared files."""
+    (gx_dir / "uncommitted").mkdir(parents=True, exist_ok=True)
+    with (gx_dir / "uncommitted" / "validate.lock").open("a") as handle:
+        fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+
+
 def validate_layer(layer: str, settings: Settings) -> LayerResult:
-    """Validate every table of `layer`, rebuild Data Docs, raise QualityError on critical failures."""
-    lake, warehouse, gx_root = settings.lake_url, settings.warehouse_path, settings.gx_root
-    context = _context(gx_root)
-    result = LayerResult(layer=layer)
-    for table, query in TABLES[layer].items():
-        frame = read_frame(query(lake), warehouse if layer == "gold" else None)
-        result.rows_checked[table] = len(frame)
-        outcome = _definition(context, f"{layer}__{table}").run(batch_parameters={"dataframe": frame})
-        result.evaluated += len(outcome.results)
-        result.failures += [_failure(table, item) for item in outcome.results if not item.success]
-    context.build_data_docs()
+    """Write the layer's check frames, run its checkpoint, raise QualityError on critical failures."""
+    gx_dir = settings.gx_root / "gx"
+    with _context_lock(gx_dir):
+        result = LayerResult(layer=layer)
+        result.rows_checked = write_frames(layer, settings, gx_dir / FRAMES_DIR / layer)
+        context = _context(settings.gx_root)
+        parameters = layer_parameters(layer, settings)
+        with chdir(context.root_directory):  # see checkpoint(): relative paths are the context root's
+            outcome = checkpoint(context, layer).run(expectation_parameters=parameters)
+        for validation in outcome.run_results.values():
+            table = validation.suite_name.split("__", 1)[1]
+            result.evaluated += len(validation.results)
+            result.failures += [_failure(table, item) for item in validation.results if not item.success]
+        vendor_data_docs(data_docs_index(settings.gx_root).parent)
     if result.critical:
         details = "; ".join(f.describe(layer) for f in result.critical)
         raise QualityError(
@@ -145,11 +399,12 @@ def validate_layer(layer: str, settings: Settings) -> LayerResult:
 
 def quarantine_by_reason(settings: Settings) -> list[dict[str, Any]]:
     """Quarantined rows per layer, source, entity and reason, as the warehouse's mart counts them."""
-    frame = read_frame(
+    sql = (
         "select layer, source_name, entity, reason, count(*) as row_count from marts.fct_quarantined_records "
-        "group by all order by row_count desc, layer, source_name, entity, reason",
-        settings.warehouse_path,
+        "group by all order by row_count desc, layer, source_name, entity, reason"
     )
+    on_duckdb = settings.dbt_target == "duckdb"
+    frame = read_frame(sql, settings.warehouse_path) if on_duckdb else _trino_frame(sql)
     return frame.to_dict(orient="records")
 
 
@@ -158,26 +413,51 @@ def data_docs_index(gx_root: Path) -> Path:
     return gx_root / "gx" / "uncommitted" / "data_docs" / "local_site" / "index.html"
 
 
+# ---------------------------------------------------------------- the GX context
+
+
 def _context(gx_root: Path) -> Any:
     import great_expectations as gx  # heavy import (~15 s): only when validating
 
     return gx.get_context(mode="file", project_root_dir=str(gx_root))
 
 
-def _definition(context: Any, name: str) -> Any:
-    """The validation definition for a suite, created (and persisted) the first time it is needed."""
+def checkpoint(context: Any, layer: str) -> Any:
+    """The layer's checkpoint; created with its validation definitions the first time (then committed)."""
+    from great_expectations.checkpoint import UpdateDataDocsAction
+
+    import great_expectations as gx
+
+    try:
+        return context.checkpoints.get(layer)
+    except Exception:  # GX raises a bare DataContextError subclass per store; absence is expected
+        pass
+    # GX resolves the datasource's relative base_directory against the working directory when it
+    # tests and reads it: callers run this from the context root (validate_layer does).
+    definitions = [_definition(context, f"{layer}__{table}", layer, table) for table in TABLES[layer]]
+    return context.checkpoints.add(
+        gx.Checkpoint(
+            name=layer,
+            validation_definitions=definitions,
+            actions=[UpdateDataDocsAction(name="update_data_docs")],
+        )
+    )
+
+
+def _definition(context: Any, name: str, layer: str, table: str) -> Any:
+    """A table's validation definition: its suite on its parquet check frame."""
     import great_expectations as gx
 
     try:
         return context.validation_definitions.get(name)
-    except Exception:  # GX raises a bare DataContextError subclass per store; absence is expected
+    except Exception:
         pass
     try:
         datasource = context.data_sources.get(DATASOURCE)
     except Exception:
-        datasource = context.data_sources.add_pandas(DATASOURCE)
-    asset = datasource.add_dataframe_asset(name)
-    batch = asset.add_batch_definition_whole_dataframe(BATCH)
+        datasource = context.data_sources.add_pandas_filesystem(DATASOURCE, base_directory=FRAMES_DIR)
+    asset = datasource.add_parquet_asset(name)
+    batch = asset.add_batch_definition_path(BATCH, path=f"{layer}/{table}.parquet")
     suite = context.suites.get(name)
     return context.validation_definitions.add(gx.ValidationDefinition(name=name, data=batch, suite=suite))
 
@@ -185,13 +465,76 @@ def _definition(context: Any, name: str) -> Any:
 def _failure(table: str, item: Any) -> Failure:
     config = item.expectation_config
     severity = str(getattr(config, "severity", "critical")).split(".")[-1].lower()
-    sample = (item.result or {}).get("partial_unexpected_list") or [
-        value for key, value in (item.result or {}).items() if key == "observed_value"
-    ]
-    return Failure(
-        table=table,
-        expectation=config.type,
-        severity=severity,
-        column=config.kwargs.get("column"),
-        sample=list(sample),
+    result = item.result or {}
+    sample = result.get("partial_unexpected_list") or (
+        [result["observed_value"]] if "observed_value" in result else []
     )
+    if sample and all(value is None for value in sample):  # nulls say nothing: say how many
+        sample = [f"{result.get('unexpected_count')} null ({result.get('unexpected_percent', 0):.2f}%)"]
+    return Failure(table=table, expectation=config.type, severity=severity,
+                   column=config.kwargs.get("column"), sample=list(sample))  # fmt: skip
+
+
+# ---------------------------------------------------------------- Data Docs offline
+
+BOOTSTRAP_CDN = (
+    "https://maxcdn.bootstrapcdn.com/bootstrap/4.3.1",
+    "https://stackpath.bootstrapcdn.com/bootstrap/4.3.1",
+)
+FONT_AWESOME_CDN = "https://cdnjs.cloudflare.com/ajax/libs/font-awesome/6.6.0"
+VENDORED = {  # CDN asset GX's templates load -> (xstatic package, file inside it)
+    f"{BOOTSTRAP_CDN[0]}/css/bootstrap.min.css": ("bootstrap", "css/bootstrap.min.css"),
+    f"{BOOTSTRAP_CDN[1]}/js/bootstrap.min.js": ("bootstrap", "js/bootstrap.bundle.min.js"),
+    "https://code.jquery.com/jquery-3.7.1.min.js": ("jquery", "jquery.min.js"),
+    f"{FONT_AWESOME_CDN}/css/all.min.css": ("font_awesome", "css/all.min.css"),
+}
+CDN_PREFIXES = (
+    *("https://cdn.jsdelivr.net/", "https://cdnjs.cloudflare.com/", "https://unpkg.com/"),
+    *("https://stackpath.bootstrapcdn.com/", "https://maxcdn.bootstrapcdn.com/", "https://code.jquery.com/"),
+)
+GX_ASSETS = re.compile(r"https://great-expectations-web-assets[^\"/]*/([\w.-]+)(\?[^\"]*)?")
+
+
+def _xstatic_dir(package: str) -> Path | None:
+    try:
+        module = __import__(f"xstatic.pkg.{package}", fromlist=["BASE_DIR"])
+    except ImportError:
+        return None
+    return Path(module.BASE_DIR)
+
+
+def vendor_data_docs(site: Path) -> int:
+    """Point Data Docs at local copies of Bootstrap, jQuery and Font Awesome (XStatic packages).
+
+    Assets no installed package ships (bootstrap-table, datepicker, Vega: only enhancements) are
+    dropped and the GX logo (fetched from GX's bucket with the context id) comes from the site's own
+    static/images, so a page never touches the network. Returns the number of pages rewritten.
+    """
+    if not site.is_dir():
+        return 0
+    vendor = site / "static" / "vendor"
+    for package in {package for package, _ in VENDORED.values()}:
+        source = _xstatic_dir(package)
+        if source is not None and not (vendor / package).exists():
+            shutil.copytree(source, vendor / package)
+    rewritten = 0
+    for page in site.rglob("*.html"):
+        text = original = page.read_text(encoding="utf-8")
+        prefix = os.path.relpath(vendor, page.parent)
+        for url, (package, file) in VENDORED.items():
+            if (vendor / package / file).exists():
+                text = text.replace(url, f"{prefix}/{package}/{file}")
+        images = os.path.relpath(site / "static" / "images", page.parent)
+        text = GX_ASSETS.sub(rf"{images}/\1", text)
+        text = _drop_remote_tags(text)
+        if text != original:
+            page.write_text(text, encoding="utf-8")
+            rewritten += 1
+    return rewritten
+
+
+def _drop_remote_tags(text: str) -> str:
+    """Remove <script src> / <link href> tags that still point at a CDN."""
+    hosts = "|".join(re.escape(prefix) for prefix in CDN_PREFIXES)
+    pattern = rf"<(script|link)\b[^>]*(src|href)=\"({hosts})[^\"]*\"[^>]*>(\s*</script>)?"
+    return re.sub(pattern, "", text)

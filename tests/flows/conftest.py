@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -15,9 +16,11 @@ MARTS = ("dim_movies", "dim_genres", "bridge_movie_genres", "fct_ratings", "fct_
          "rpt_top_rated_movies", "rpt_genre_popularity")  # fmt: skip
 
 
-def movies_run(data_dir: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+def movies_run(
+    data_dir: Path, *args: str, check: bool = True, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     """`movies run` in a subprocess with its own data dir (and so its own Prefect home and lock)."""
-    env = {**os.environ, "MOVIES_DATA_DIR": str(data_dir)}
+    env = {**os.environ, "MOVIES_DATA_DIR": str(data_dir), **(env or {})}
     movies = Path(sys.executable).parent / "movies"
     result = subprocess.run(
         [str(movies), "run", *args], env=env, capture_output=True, text=True, timeout=900, check=False
@@ -52,5 +55,28 @@ def pipeline_runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]
     first_report = (data_dir / "reports" / "run_report.md").read_text()
     second = movies_run(data_dir)
     after_second = (fingerprints(data_dir / "warehouse.duckdb"), raw_files(data_dir))
+    second_report = (data_dir / "reports" / "run_report.md").read_text()
+    broken = broken_ratings_run(data_dir, tmp_path_factory.mktemp("broken_delivery"))
     return {"dir": data_dir, "first": first, "second": second, "after_first": after_first,
-            "after_second": after_second, "first_report": first_report}  # fmt: skip
+            "after_second": after_second, "first_report": first_report, "second_report": second_report,
+            "broken": broken}  # fmt: skip
+
+
+def broken_ratings_run(data_dir: Path, delivery: Path) -> dict[str, object]:
+    """A third run whose Kaggle delivery rates three films 7 stars: it must stop at the raw checks."""
+    shutil.copytree(data_dir / "sample", delivery, dirs_exist_ok=True)
+    ratings = delivery / "kaggle" / "ratings.csv"
+    lines = ratings.read_text().splitlines()
+    for index in (1, 2, 3):
+        user, movie, _, stamp = lines[index].split(",")
+        lines[index] = f"{user},{movie},7.0,{stamp}"
+    ratings.write_text("\n".join(lines) + "\n")
+    silver_before = sorted(
+        str(p.relative_to(data_dir)) for p in (data_dir / "lake" / "silver").rglob("*.parquet")
+    )
+    result = movies_run(data_dir, "--skip-sample", check=False, env={"MOVIES_FILES_DIR": str(delivery)})
+    marts = fingerprints(data_dir / "warehouse.duckdb")
+    return {"result": result, "marts": marts, "raw": raw_files(data_dir),
+            "silver_before": silver_before, "report": (data_dir / "reports" / "run_report.md").read_text(),
+            "silver_after": sorted(str(p.relative_to(data_dir))
+                                   for p in (data_dir / "lake" / "silver").rglob("*.parquet"))}  # fmt: skip

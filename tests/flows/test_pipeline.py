@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import duckdb
@@ -99,4 +100,37 @@ def test_second_run_changes_nothing(pipeline_runs):
     marts_second, raw_second = pipeline_runs["after_second"]
     assert marts_first == marts_second
     assert raw_first == raw_second
-    assert "nothing appended" in (pipeline_runs["dir"] / "reports" / "run_report.md").read_text()
+    assert "nothing appended" in pipeline_runs["second_report"]
+
+
+def test_ratings_of_seven_fail_the_flow_naming_layer_table_check_and_values(pipeline_runs):
+    broken = pipeline_runs["broken"]
+    assert broken["result"].returncode != 0
+    output = broken["result"].stdout + broken["result"].stderr
+    assert "critical expectation(s) failed in layer raw" in output
+    assert (
+        "raw.kaggle_ratings: expect_column_values_to_be_between(rating) [critical] sample=[7.0, 7.0, 7.0]"
+        in output
+    )
+    assert "**FAILED** at stage validate raw" in broken["report"]
+
+
+def test_a_failed_run_loses_nothing_already_loaded(pipeline_runs):
+    broken = pipeline_runs["broken"]
+    marts_before, raw_before = pipeline_runs["after_second"]
+    assert broken["marts"] == marts_before  # the warehouse is untouched
+    assert set(raw_before) < set(broken["raw"])  # raw only gained the bad delivery, kept for inspection
+    assert broken["silver_after"] == broken["silver_before"]  # Spark never ran on it
+
+
+def test_every_layer_ran_its_checkpoint_with_no_critical_failure(pipeline_runs):
+    report = json.loads((pipeline_runs["dir"] / "reports" / "run_report.json").read_text())
+    assert report["failure"] is not None  # the last run is the broken one; the second run is below
+    second = pipeline_runs["second_report"]
+    assert "| raw | 33 | 1 | 0 |" in second
+    assert "| silver | 24 | 1 | 0 |" in second
+    assert "| gold | 19 | 0 | 0 |" in second
+    assert (
+        "silver.cpi_monthly: expect_column_values_to_be_null(month_after_gap) [warning] sample=['2025-11']"
+        in second
+    )
