@@ -31,6 +31,10 @@ CHUNK_BYTES = 1 << 20
 INSTALLED_MARKER = ".installed"
 
 
+class ChecksumError(ValueError):
+    """A downloaded file does not match the repository's published sha1."""
+
+
 @dataclass(frozen=True)
 class Artifact:
     """One Maven Central file: where it lives and what it is called locally."""
@@ -43,9 +47,8 @@ class Artifact:
     def file_name(self) -> str:
         return f"{self.artifact_id}-{self.version}.{self.extension}"
 
-    @property
-    def url(self) -> str:
-        return f"{MAVEN_CENTRAL}/io/trino/{self.artifact_id}/{self.version}/{self.file_name}"
+    def url(self, repository: str) -> str:
+        return f"{repository.rstrip('/')}/io/trino/{self.artifact_id}/{self.version}/{self.file_name}"
 
 
 @dataclass(frozen=True)
@@ -67,6 +70,11 @@ def default_cache_dir() -> Path:
     return base / "movie-warehouse" / "trino"
 
 
+def default_repository() -> str:
+    """Maven Central, or a mirror named by MOVIES_TRINO_MAVEN_REPOSITORY (same layout)."""
+    return os.environ.get("MOVIES_TRINO_MAVEN_REPOSITORY", MAVEN_CENTRAL)
+
+
 def server_artifact() -> Artifact:
     return Artifact("trino-server-core", "tar.gz")
 
@@ -83,22 +91,25 @@ def sha1_of(path: Path) -> str:
     return digest.hexdigest()
 
 
-def expected_sha1(session: requests.Session, artifact: Artifact) -> str:
+def expected_sha1(session: requests.Session, url: str) -> str:
     """The published checksum (Maven's .sha1 holds the hex digest, sometimes followed by a name)."""
-    response = session.get(f"{artifact.url}.sha1", timeout=60)
+    response = session.get(f"{url}.sha1", timeout=60)
     response.raise_for_status()
     return response.text.split()[0].strip().lower()
 
 
-def download(session: requests.Session, artifact: Artifact, downloads: Path) -> tuple[Path, int]:
+def download(
+    session: requests.Session, artifact: Artifact, downloads: Path, repository: str
+) -> tuple[Path, int]:
     """Download `artifact` into `downloads` unless a verified copy is there; returns (path, bytes fetched)."""
+    url = artifact.url(repository)
     target = downloads / artifact.file_name
-    want = expected_sha1(session, artifact)
+    want = expected_sha1(session, url)
     if target.exists() and sha1_of(target) == want:
         return target, 0
     partial = target.with_name(target.name + ".part")
-    log.info("downloading %s", artifact.url)
-    with session.get(artifact.url, stream=True, timeout=120) as response:
+    log.info("downloading %s", url)
+    with session.get(url, stream=True, timeout=120) as response:
         response.raise_for_status()
         with partial.open("wb") as handle:
             for chunk in response.iter_content(CHUNK_BYTES):
@@ -106,7 +117,7 @@ def download(session: requests.Session, artifact: Artifact, downloads: Path) -> 
     got = sha1_of(partial)
     if got != want:
         partial.unlink()
-        raise ValueError(f"checksum mismatch for {artifact.url}: sha1 {got}, Maven Central says {want}")
+        raise ChecksumError(f"checksum mismatch for {url}: sha1 {got}, the repository says {want}")
     partial.replace(target)
     return target, target.stat().st_size
 
@@ -147,9 +158,10 @@ def is_installed(cache_dir: Path) -> bool:
     return (install_dir_for(cache_dir) / INSTALLED_MARKER).exists()
 
 
-def fetch(cache_dir: Path | None = None) -> FetchReport:
+def fetch(cache_dir: Path | None = None, repository: str | None = None) -> FetchReport:
     """Make sure Trino and its plugins are downloaded, verified and unpacked; returns what it took."""
     cache_dir = cache_dir or default_cache_dir()
+    repository = repository or default_repository()
     install_dir = install_dir_for(cache_dir)
     if is_installed(cache_dir):
         return FetchReport(install_dir, 0, 0.0)
@@ -158,11 +170,11 @@ def fetch(cache_dir: Path | None = None) -> FetchReport:
     downloads.mkdir(parents=True, exist_ok=True)
     fetched = 0
     with requests.Session() as session:
-        server_archive, size = download(session, server_artifact(), downloads)
+        server_archive, size = download(session, server_artifact(), downloads, repository)
         fetched += size
         plugin_archives = []
         for artifact in plugin_artifacts():
-            archive, size = download(session, artifact, downloads)
+            archive, size = download(session, artifact, downloads, repository)
             fetched += size
             plugin_archives.append(archive)
     staging = cache_dir / "unpacking"
@@ -175,4 +187,6 @@ def fetch(cache_dir: Path | None = None) -> FetchReport:
     (unpacked / INSTALLED_MARKER).write_text(f"{TRINO_VERSION}\n")
     unpacked.rename(install_dir)
     shutil.rmtree(staging)
+    # The install is marked complete; the archives would only double the cache (about 540 MB).
+    shutil.rmtree(downloads)
     return FetchReport(install_dir, fetched, time.monotonic() - started)

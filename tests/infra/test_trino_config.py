@@ -1,0 +1,121 @@
+"""The rendered single-node configuration and the Java 24+ lookup."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from infra.trino.config import write_config
+from infra.trino.java import JavaNotFoundError, find_java_home, java_major
+from infra.trino.settings import TrinoSettings
+
+
+def _properties(path: Path) -> dict[str, str]:
+    pairs = (line.split("=", 1) for line in path.read_text().splitlines() if line and line[0] != "#")
+    return {key: value for key, value in pairs}
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> TrinoSettings:
+    return TrinoSettings(home=tmp_path / "trino", port=18123, heap="1536M", cache_dir=tmp_path / "cache")
+
+
+def test_server_binds_to_loopback_on_the_configured_port(settings: TrinoSettings, tmp_path: Path) -> None:
+    write_config(settings, tmp_path / "install")
+    node = _properties(settings.etc_dir / "node.properties")
+    config = _properties(settings.etc_dir / "config.properties")
+    assert node["node.bind-ip"] == "127.0.0.1"
+    assert node["node.internal-address"] == "127.0.0.1"
+    assert node["node.data-dir"] == settings.data_dir.as_posix()
+    assert config["http-server.http.port"] == "18123"
+    assert config["discovery.uri"] == "http://127.0.0.1:18123"
+    assert config["coordinator"] == "true"
+    assert config["plugin.dir"] == (tmp_path / "install" / "plugin").as_posix()
+
+
+def test_jvm_heap_and_utc(settings: TrinoSettings, tmp_path: Path) -> None:
+    write_config(settings, tmp_path / "install")
+    options = (settings.etc_dir / "jvm.config").read_text().splitlines()
+    assert "-Xmx1536M" in options
+    assert "-Duser.timezone=UTC" in options
+    assert sum(option.startswith("-Xmx") for option in options) == 1
+
+
+def test_catalogs_need_no_outside_service(settings: TrinoSettings, tmp_path: Path) -> None:
+    write_config(settings, tmp_path / "install")
+    catalogs = settings.etc_dir / "catalog"
+    iceberg = _properties(catalogs / "iceberg.properties")
+    hive = _properties(catalogs / "hive.properties")
+    assert iceberg["connector.name"] == "iceberg"
+    assert iceberg["iceberg.catalog.type"] == "TESTING_FILE_METASTORE"
+    assert iceberg["hive.metastore.catalog.dir"] == f"local://{settings.iceberg_dir.as_posix()}"
+    assert hive["hive.metastore"] == "file"
+    assert hive["hive.metastore.catalog.dir"] == f"local://{settings.hive_metastore_dir.as_posix()}"
+    assert hive["hive.non-managed-table-writes-enabled"] == "false"
+    for catalog in (iceberg, hive):
+        assert catalog["fs.native-local.enabled"] == "true"
+        assert catalog["local.location"] == "/"
+    # Every folder a catalog points at exists before the server starts.
+    assert settings.iceberg_dir.is_dir()
+    assert settings.hive_metastore_dir.is_dir()
+
+
+def test_settings_come_from_the_environment(tmp_path: Path) -> None:
+    env = {
+        "MOVIES_TRINO_HOME": (tmp_path / "t").as_posix(),
+        "MOVIES_TRINO_PORT": "9999",
+        "MOVIES_TRINO_HEAP": "1G",
+        "MOVIES_TRINO_CACHE": (tmp_path / "c").as_posix(),
+    }
+    settings = TrinoSettings.from_env(env)
+    assert (settings.home, settings.port, settings.heap, settings.cache_dir) == (
+        tmp_path / "t",
+        9999,
+        "1G",
+        tmp_path / "c",
+    )
+    assert settings.url == "http://127.0.0.1:9999"
+
+
+def _jdk(folder: Path, name: str, version: str) -> Path:
+    home = folder / name
+    (home / "bin").mkdir(parents=True)
+    (home / "bin" / "java").write_text("#!/bin/sh\n")
+    (home / "release").write_text(f'IMPLEMENTOR="Test"\nJAVA_VERSION="{version}"\n')
+    return home
+
+
+def test_java_major_reads_the_release_file(tmp_path: Path) -> None:
+    assert java_major(_jdk(tmp_path, "a", "25.0.3")) == 25
+    assert java_major(_jdk(tmp_path, "b", "17.0.15")) == 17
+    assert java_major(_jdk(tmp_path, "c", "1.8.0_412")) == 8
+    assert java_major(tmp_path / "missing") is None
+
+
+def test_the_newest_java_24_plus_is_chosen_over_a_java_17_home(tmp_path: Path) -> None:
+    jvms = tmp_path / "jvm"
+    java17 = _jdk(jvms, "java-17", "17.0.15")
+    _jdk(jvms, "temurin-24", "24.0.1")
+    java25 = _jdk(jvms, "temurin-25", "25.0.3")
+    assert find_java_home({"JAVA_HOME": java17.as_posix()}, folders=[jvms]) == java25
+
+
+def test_a_java_24_plus_java_home_is_used_as_is(tmp_path: Path) -> None:
+    jvms = tmp_path / "jvm"
+    _jdk(jvms, "temurin-25", "25.0.3")
+    own = _jdk(tmp_path / "elsewhere", "jdk-24", "24.0.2")
+    assert find_java_home({"JAVA_HOME": own.as_posix()}, folders=[jvms]) == own
+
+
+def test_an_explicit_trino_java_home_must_be_24_plus(tmp_path: Path) -> None:
+    java17 = _jdk(tmp_path, "java-17", "17.0.15")
+    with pytest.raises(JavaNotFoundError, match="MOVIES_TRINO_JAVA_HOME"):
+        find_java_home({"MOVIES_TRINO_JAVA_HOME": java17.as_posix()}, folders=[])
+
+
+def test_no_suitable_java_names_what_it_saw(tmp_path: Path) -> None:
+    jvms = tmp_path / "jvm"
+    _jdk(jvms, "java-17", "17.0.15")
+    with pytest.raises(JavaNotFoundError, match=r"java-17 \(17\)"):
+        find_java_home({}, folders=[jvms])
