@@ -7,7 +7,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export UV_LINK_MODE ?= copy
 
-.PHONY: help install run test lint format sample docs bench clean
+.PHONY: help install run test lint format sample docs bench clean prefect-server prefect-pool deploy worker
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -44,6 +44,22 @@ docs: install ## regenerate the dbt docs site (after a run)
 
 bench: install ## Kaggle-scale benchmark (SCALE=1.0): full + incremental day beside DuckDB floors -> data/bench/report.md
 	$(BIN)/python -m bench.run --scale $(or $(SCALE),1.0)
+
+PREFECT_PORT ?= 4200
+PREFECT_API ?= http://127.0.0.1:$(PREFECT_PORT)/api
+
+prefect-server: install ## start a local Prefect server on 127.0.0.1:$(PREFECT_PORT) (foreground)
+	PREFECT_SERVER_ANALYTICS_ENABLED=false $(BIN)/prefect server start --host 127.0.0.1 --port $(PREFECT_PORT)
+
+prefect-pool: install ## create the process work pool the deployment uses (idempotent)
+	PREFECT_API_URL=$(PREFECT_API) $(BIN)/prefect work-pool create movies-process --type process --overwrite
+
+deploy: install ## register the daily deployment from prefect.yaml with the local server
+	PREFECT_API_URL=$(PREFECT_API) $(BIN)/prefect --no-prompt deploy --all
+
+worker: install ## start a worker for the pool (foreground); runs flows from this checkout
+	PREFECT_API_URL=$(PREFECT_API) MOVIES_PROJECT_DIR=$(CURDIR) PATH=$(CURDIR)/$(BIN):$$PATH \
+		$(BIN)/prefect worker start --pool movies-process
 
 clean: ## remove generated data, dbt target and caches (keeps .venv)
 	rm -rf data dbt_project/target dbt_project/logs great_expectations/gx/uncommitted/validations great_expectations/gx/uncommitted/data_docs .pytest_cache .ruff_cache
