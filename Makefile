@@ -7,7 +7,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export UV_LINK_MODE ?= copy
 
-.PHONY: help install run test lint format sample docs bench clean prefect-server prefect-pool deploy worker
+.PHONY: help install run test lint format sample docs bench clean trino-start trino-stop prefect-server prefect-pool deploy worker
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -60,6 +60,13 @@ deploy: install ## register the daily deployment from prefect.yaml with the loca
 worker: install ## start a worker for the pool (foreground); runs flows from this checkout
 	PREFECT_API_URL=$(PREFECT_API) MOVIES_PROJECT_DIR=$(CURDIR) PATH=$(CURDIR)/$(BIN):$$PATH \
 		$(BIN)/prefect worker start --pool movies-process
+
+trino-start: install ## start the pinned Trino 476 on 127.0.0.1:8080 (downloads once) and register silver
+	$(BIN)/python -m infra.trino.server start
+	$(BIN)/python -m infra.trino.server register
+
+trino-stop: install ## stop the local Trino
+	$(BIN)/python -m infra.trino.server stop
 
 clean: ## remove generated data, dbt target and caches (keeps .venv)
 	rm -rf data dbt_project/target dbt_project/logs great_expectations/gx/uncommitted/validations great_expectations/gx/uncommitted/data_docs .pytest_cache .ruff_cache

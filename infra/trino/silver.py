@@ -100,7 +100,9 @@ def silver_entities(lake: Path) -> dict[str, Path]:
     """Entity name -> folder for every published entity (spark/'s `_staging` and hidden folders skipped)."""
     silver = lake / "silver"
     if not silver.is_dir():
-        raise SilverRegistrationError(f"no silver folder in the lake: {silver}")
+        raise SilverRegistrationError(
+            f"no silver folder in the lake: {silver} (run `make run` or `movies silver` first)"
+        )
     return {
         folder.name: folder
         for folder in sorted(silver.iterdir())
