@@ -1,0 +1,121 @@
+"""The Redshift target, offline: every node compiles for Redshift and parses in sqlglot's Redshift dialect.
+
+No Redshift is reachable here, so nothing is executed; infra/redshift/offline_compile.py compiles the
+project as for a first build (`fresh`) and as for an incremental run (`built`), refusing any connection.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import sqlglot
+from dbt.adapters.redshift import RedshiftAdapter
+from sqlglot import exp
+from sqlglot.errors import ErrorLevel
+
+from infra.redshift.offline_compile import compile_offline
+
+pytestmark = pytest.mark.slow
+
+# Vars the dbt tests use, so the vars-parameterised reports compile with a value.
+DBT_VARS = json.dumps({"director_name": "John Lasseter", "actor_name": "tom hanks"})
+# sqlglot's names for the functions the compiled SQL may use: each is a Redshift function
+# (CASE/IF is CASE, TsOrDsAdd/TsOrDsDiff are DATEADD/DATEDIFF, TimestampTrunc is DATE_TRUNC).
+REDSHIFT_FUNCTIONS = {
+    "Abs", "And", "Avg", "Case", "Cast", "Coalesce", "Concat", "Count", "DPipe", "Extract", "If",
+    "Least", "Greatest", "Length", "Lower", "Max", "MD5", "Median", "Min", "Nullif", "Or",
+    "PercentileCont", "Rank", "DenseRank", "Replace", "Round", "RowNumber", "Sum", "TimestampTrunc",
+    "Trim", "Trunc", "TsOrDsAdd", "TsOrDsDiff", "Upper", "CurrentTimestamp", "DateTrunc", "Floor",
+    "Ceil", "StddevSamp", "Stddev", "Split", "SplitPart", "Lag", "Lead", "FirstValue", "LastValue",
+}  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def compiled(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """Target folders of an offline compile as for a first build and as for an incremental run."""
+    paths = {}
+    for state in ("fresh", "built"):
+        target = tmp_path_factory.mktemp(f"redshift_{state}")
+        result = compile_offline(target, state, ["--vars", DBT_VARS])
+        assert result.success, f"offline compile ({state}) failed: {result.exception}"
+        paths[state] = target
+    return paths
+
+
+def _sql_files(target: Path) -> dict[str, str]:
+    root = target / "compiled" / "movie_warehouse"
+    return {path.relative_to(root).as_posix(): path.read_text() for path in sorted(root.rglob("*.sql"))}
+
+
+def _manifest(target: Path) -> dict:
+    return json.loads((target / "manifest.json").read_text())
+
+
+@pytest.mark.parametrize("state", ["fresh", "built"])
+def test_every_model_compiles_for_redshift(compiled: dict[str, Path], state: str) -> None:
+    manifest = _manifest(compiled[state])
+    models = {n["original_file_path"] for n in manifest["nodes"].values() if n["resource_type"] == "model"}
+    files = _sql_files(compiled[state])
+    assert len(models) >= 40
+    assert {path for path in models if path not in files} == set()
+
+
+@pytest.mark.parametrize("state", ["fresh", "built"])
+def test_every_compiled_node_parses_as_redshift(compiled: dict[str, Path], state: str) -> None:
+    failures = {}
+    for path, sql in _sql_files(compiled[state]).items():
+        try:
+            statements = sqlglot.parse(sql, read="redshift", error_level=ErrorLevel.RAISE)
+        except sqlglot.errors.ParseError as error:
+            failures[path] = str(error)[:300]
+            continue
+        if len(statements) != 1 or not isinstance(statements[0], exp.Query):
+            failures[path] = f"not one query: {[type(s).__name__ for s in statements]}"
+    assert failures == {}
+
+
+@pytest.mark.parametrize("state", ["fresh", "built"])
+def test_compiled_sql_uses_only_redshift_functions(compiled: dict[str, Path], state: str) -> None:
+    used: dict[str, set[str]] = {}
+    for path, sql in _sql_files(compiled[state]).items():
+        for function in sqlglot.parse_one(sql, read="redshift").find_all(exp.Func):
+            name = function.name.lower() if isinstance(function, exp.Anonymous) else type(function).__name__
+            used.setdefault(name, set()).add(path)
+    unknown = {name: sorted(paths)[:3] for name, paths in used.items() if name not in REDSHIFT_FUNCTIONS}
+    assert unknown == {}
+    assert {"MD5", "TsOrDsAdd", "Median"} <= set(used)  # the dispatched Redshift macros are in use
+
+
+def test_sources_read_the_spectrum_schema_not_parquet_files(compiled: dict[str, Path]) -> None:
+    files = _sql_files(compiled["fresh"])
+    staging = files["models/staging/silver/stg_silver__movies.sql"]
+    assert '"dev"."silver"."movies"' in staging
+    assert not [path for path, sql in files.items() if "read_parquet" in sql]
+
+
+def test_incremental_models_filter_only_on_an_incremental_run(compiled: dict[str, Path]) -> None:
+    manifest = _manifest(compiled["built"])
+    incremental = sorted(
+        n["original_file_path"]
+        for n in manifest["nodes"].values()
+        if n["resource_type"] == "model" and n["config"]["materialized"] == "incremental"
+    )
+    assert len(incremental) >= 4
+    lookback = "dateadd(day, -3, max(_loaded_at))"
+    fresh, built = _sql_files(compiled["fresh"]), _sql_files(compiled["built"])
+    assert [path for path in incremental if lookback in fresh[path]] == []
+    assert [path for path in incremental if lookback not in built[path]] == []
+
+
+def test_incremental_strategy_is_one_dbt_redshift_supports(compiled: dict[str, Path]) -> None:
+    supported = RedshiftAdapter.valid_incremental_strategies(RedshiftAdapter)  # type: ignore[arg-type]
+    configs = {
+        n["name"]: n["config"]
+        for n in _manifest(compiled["built"])["nodes"].values()
+        if n["resource_type"] == "model" and n["config"]["materialized"] == "incremental"
+    }
+    assert {name: c["incremental_strategy"] for name, c in configs.items()} == dict.fromkeys(configs, "merge")
+    assert "merge" in supported
+    assert all(c["unique_key"] for c in configs.values())
