@@ -21,6 +21,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+import trino
+
 from infra.trino.config import write_config
 from infra.trino.distribution import fetch
 from infra.trino.java import find_java_home
@@ -55,9 +57,28 @@ def server_info(settings: TrinoSettings, timeout: float = 2.0) -> dict[str, obje
         return None
 
 
+def active_nodes(settings: TrinoSettings) -> int:
+    """Active nodes the coordinator's node manager knows; 0 while none has announced itself yet."""
+    try:
+        with trino.dbapi.connect(
+            host=settings.host, port=settings.port, user="movies-readiness", request_timeout=5
+        ) as connection:
+            cursor = connection.cursor()
+            cursor.execute("select count(*) from system.runtime.nodes where state = 'active'")
+            return int(cursor.fetchall()[0][0])
+    except (trino.exceptions.TrinoQueryError, trino.exceptions.TrinoConnectionError, OSError):
+        return 0
+
+
 def is_ready(settings: TrinoSettings) -> bool:
+    """Started and able to schedule work: `/v1/info` says started *and* a node has announced itself.
+
+    `starting` turns false before the coordinator's own discovery announcement (and with it the
+    catalogs it serves) reaches the node manager; a table scan in that gap fails with
+    NO_NODES_AVAILABLE, so readiness waits for an active node too.
+    """
     info = server_info(settings)
-    return info is not None and info.get("starting") is False
+    return info is not None and info.get("starting") is False and active_nodes(settings) > 0
 
 
 def port_in_use(host: str, port: int) -> bool:
