@@ -49,6 +49,21 @@ class CsvSpec:
     # Quoted values may span lines (Kaggle's overviews do). A file that never has them (ratings)
     # says so, which lets Arrow split blocks without tracking quotes.
     newlines_in_values: bool = True
+    # A file that never quotes (ratings: numbers only) turns quoting off, so a stray quote spoils
+    # only its own line instead of swallowing the lines after it into one bad value.
+    quoting: bool = True
+
+
+@dataclass(frozen=True)
+class RecordNumbers:
+    """1-based record numbers of a block's rows: consecutive after `before`, unless rows were dropped."""
+
+    before: int
+    kept: list[int] | None = None
+
+    def of(self, index: int) -> int:
+        """The record number of the block's `index`-th remaining row."""
+        return self.kept[index] if self.kept is not None else self.before + index + 1
 
 
 @dataclass(frozen=True)
@@ -122,30 +137,84 @@ def _parse_stream(source: Any, file_name: str, spec: CsvSpec) -> Iterator[CsvBat
         invalid.append(row)
         return "skip"
 
-    reader = pacsv.open_csv(
-        source,
-        read_options=pacsv.ReadOptions(block_size=spec.block_size),
-        parse_options=pacsv.ParseOptions(
-            newlines_in_values=spec.newlines_in_values, invalid_row_handler=keep_invalid
-        ),
-        convert_options=pacsv.ConvertOptions(
-            column_types=dict.fromkeys(spec.columns, pa.string()),
-            strings_can_be_null=True,  # blank (quoted or not) reads as null, and only blank does
-            null_values=[""],
-        ),
-    )
+    try:
+        reader = pacsv.open_csv(
+            source,
+            read_options=pacsv.ReadOptions(block_size=spec.block_size),
+            parse_options=pacsv.ParseOptions(
+                newlines_in_values=spec.newlines_in_values,
+                quote_char='"' if spec.quoting else False,
+                invalid_row_handler=keep_invalid,
+            ),
+            convert_options=pacsv.ConvertOptions(
+                # Bytes first: one value that is not UTF-8 must not abort the block (see _as_text).
+                column_types=dict.fromkeys(spec.columns, pa.binary()),
+                strings_can_be_null=True,  # blank (quoted or not) reads as null, and only blank does
+                null_values=[""],
+            ),
+        )
+    except pa.ArrowInvalid as error:
+        if "Empty CSV file" in str(error):
+            raise ValueError(f"{file_name}: the file is empty (not even a header line)") from error
+        raise
     _check_header(file_name, reader.schema.names, spec.columns)
     records_before = 0
     for record_batch in reader:
-        table = pa.Table.from_batches([record_batch])
-        rows, rejected = _enforce_types(table, spec, file_name, records_before)
+        text, not_utf8, numbers = _as_text(pa.Table.from_batches([record_batch]), file_name, records_before)
+        rows, rejected = _enforce_types(text, spec, file_name, numbers)
         parse_errors = _invalid_rows_table(invalid, file_name)
         invalid.clear()
-        records_before += table.num_rows
-        yield CsvBatch(rows=rows, quarantined=pa.concat_tables([parse_errors, rejected]))
+        records_before += record_batch.num_rows
+        yield CsvBatch(rows=rows, quarantined=pa.concat_tables([parse_errors, not_utf8, rejected]))
     if invalid:  # malformed lines after the last parsed block (or in a file of only bad lines)
         empty = pa.table({name: pa.array([], pa.string()) for name in spec.columns})
         yield CsvBatch(rows=_cast(empty, spec), quarantined=_invalid_rows_table(invalid, file_name))
+
+
+def _as_text(
+    table: pa.Table, source_file: str, records_before: int
+) -> tuple[pa.Table, pa.Table, RecordNumbers]:
+    """The block as text, rows holding bytes that are not UTF-8 as quarantine rows (shown escaped),
+    and the record numbers of the rows kept (positions stay those of the file).
+
+    A block that decodes cleanly costs one validating cast per column; only a block that does not
+    is decoded value by value.
+    """
+    target = pa.schema([pa.field(name, pa.string()) for name in table.column_names])
+    try:
+        return table.cast(target), QUARANTINE_SCHEMA.empty_table(), RecordNumbers(records_before)
+    except pa.ArrowInvalid:
+        pass
+    columns = table.to_pydict()
+    bad: dict[int, str] = {}
+    for name, values in columns.items():
+        for index, value in enumerate(values):
+            if value is not None and index not in bad and not _is_utf8(value):
+                bad[index] = f"{name}: not valid UTF-8"
+    keep = [index for index in range(table.num_rows) if index not in bad]
+    escaped = [
+        ",".join("" if value is None else value.decode("utf-8", "backslashreplace") for value in row)
+        for row in zip(*columns.values(), strict=True)
+    ]
+    quarantined = pa.table(
+        {
+            "source_file": [source_file] * len(bad),
+            "position": [f"record {records_before + index + 1}" for index in bad],
+            "raw_value": [escaped[index] for index in bad],
+            "reason": list(bad.values()),
+        },
+        schema=QUARANTINE_SCHEMA,
+    )
+    numbers = RecordNumbers(records_before, [records_before + index + 1 for index in keep])
+    return table.take(keep).cast(target), quarantined, numbers
+
+
+def _is_utf8(value: bytes) -> bool:
+    try:
+        value.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def _check_header(file_name: str, found: list[str], expected: tuple[str, ...]) -> None:
@@ -154,7 +223,7 @@ def _check_header(file_name: str, found: list[str], expected: tuple[str, ...]) -
 
 
 def _enforce_types(
-    table: pa.Table, spec: CsvSpec, source_file: str, records_before: int
+    table: pa.Table, spec: CsvSpec, source_file: str, numbers: RecordNumbers
 ) -> tuple[pa.Table, pa.Table]:
     """Split a text table into typed rows that pass and quarantine rows with a reason."""
     clean = _cast_clean_block(table, spec)
@@ -172,7 +241,7 @@ def _enforce_types(
             reasons = _first_reason(reasons, bad, f"{name}: not a valid {spec.types[name]}")
     rejected_mask = pc.is_valid(reasons)
     good = table.filter(pc.invert(rejected_mask))
-    quarantined = _rejected_rows_table(table, reasons, rejected_mask, source_file, records_before)
+    quarantined = _rejected_rows_table(table, reasons, rejected_mask, source_file, numbers)
     return _cast(good, spec), quarantined
 
 
@@ -230,7 +299,7 @@ def _cast(table: pa.Table, spec: CsvSpec) -> pa.Table:
 
 
 def _rejected_rows_table(
-    table: pa.Table, reasons: pa.Array, mask: pa.Array, source_file: str, records_before: int
+    table: pa.Table, reasons: pa.Array, mask: pa.Array, source_file: str, numbers: RecordNumbers
 ) -> pa.Table:
     indices = pc.indices_nonzero(mask).to_pylist()
     if not indices:
@@ -243,7 +312,7 @@ def _rejected_rows_table(
     return pa.table(
         {
             "source_file": [source_file] * len(indices),
-            "position": [f"record {records_before + i + 1}" for i in indices],
+            "position": [f"record {numbers.of(i)}" for i in indices],
             "raw_value": raw,
             "reason": pc.take(reasons, indices).to_pylist(),
         },

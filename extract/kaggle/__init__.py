@@ -37,6 +37,7 @@ KAGGLE_FILES: dict[str, CsvSpec] = {
         },
         required=frozenset({"userId", "movieId", "rating", "timestamp"}),
         newlines_in_values=False,
+        quoting=False,
     ),
 }
 

@@ -256,7 +256,8 @@ def test_value_matching_the_pattern_but_out_of_range_is_quarantined(
         ("1,31,inf,1260759144", "rating: not a valid double"),
         ("1,31,-inf,1260759144", "rating: not a valid double"),
         ("1,31,,1260759144", "rating: missing value"),
-        ('1,31,"",1260759144', "rating: missing value"),
+        # ratings.csv is read with quoting off: two quotes are the literal text '""', not a blank.
+        ('1,31,"",1260759144', "rating: not a valid double"),
     ],
 )
 def test_values_arrows_cast_would_accept_are_held_to_the_patterns(
@@ -306,4 +307,44 @@ def test_an_error_in_the_reader_thread_reaches_the_consumer(tmp_path: Path) -> N
     path = write_csv(tmp_path, "ratings.csv", ["user,movie,rating,timestamp", "1,1,4.0,1"])
 
     with pytest.raises(ValueError, match=r"ratings\.csv: header"):
+        list(read_csv_batches(path, RATINGS_SPEC))
+
+
+def test_bytes_that_are_not_utf8_quarantine_their_row_only(tmp_path: Path) -> None:
+    path = tmp_path / "ratings.csv"
+    path.write_bytes(
+        b"userId,movieId,rating,timestamp\n1,2,4.0,100\n1,3,\xff\xfe,101\n2,x,3.0,102\n2,3,3.0,103\n"
+    )
+
+    rows, quarantined = read_all(path, RATINGS_SPEC)
+
+    assert rows.column("timestamp").to_pylist() == [100, 103]
+    assert quarantined.select(["position", "raw_value", "reason"]).to_pylist() == [
+        {"position": "record 2", "raw_value": "1,3,\\xff\\xfe,101", "reason": "rating: not valid UTF-8"},
+        # Positions after a dropped row stay those of the file.
+        {"position": "record 3", "raw_value": "2,x,3.0,102", "reason": "movieId: not a valid int64"},
+    ]
+
+
+def test_a_stray_quote_in_ratings_spoils_only_its_own_line(tmp_path: Path) -> None:
+    path = write_csv(
+        tmp_path,
+        "ratings.csv",
+        [RATINGS_HEADER, "1,2,4.0,100", '1,"3,4.5,101', "2,3,3.0,102", "3;4;2.0;103", "3,4,2.0,104"],
+    )
+
+    rows, quarantined = read_all(path, RATINGS_SPEC)
+
+    assert rows.column("timestamp").to_pylist() == [100, 102, 104]
+    assert sorted(quarantined.column("reason").to_pylist()) == [
+        "expected 4 fields, found 1",  # the line with the wrong delimiter
+        "movieId: not a valid int64",  # '"3'
+    ]
+
+
+def test_an_empty_file_is_a_clear_error(tmp_path: Path) -> None:
+    path = tmp_path / "ratings.csv"
+    path.write_bytes(b"")
+
+    with pytest.raises(ValueError, match=r"ratings\.csv: the file is empty"):
         list(read_csv_batches(path, RATINGS_SPEC))
