@@ -62,9 +62,13 @@ def extract_task(name: str, settings: Settings) -> list[dict[str, Any]]:
 
 
 @task(name="validate", task_run_name="validate-{layer}", **RESUMABLE)
-def validate_task(layer: str, settings: Settings) -> dict[str, Any]:
-    """Run one layer's GX checkpoint; a critical failure raises and fails the flow."""
-    result = quality.validate_layer(layer, settings)
+def validate_task(layer: str, settings: Settings, sources: tuple[str, ...] | None = None) -> dict[str, Any]:
+    """Run one layer's GX checkpoint (raw: the tables of `sources`); a critical failure fails the flow."""
+    result = quality.validate_layer(layer, settings, sources)
+    if result.skipped:
+        get_run_logger().info(
+            "%s checks skipped (source not in this run): %s", layer, ", ".join(result.skipped)
+        )
     for failure in result.warnings:
         get_run_logger().warning("quality warning: %s", failure.describe(layer))
     return result.summary()
@@ -253,7 +257,7 @@ def run_stages(
         progress.stage("sample", lambda: build_sample_task(settings.sample_dir))
     report.loads = progress.stage("extract", lambda: extract_concurrently(settings, sources), loads_counts)
     report.quality["raw"] = progress.stage(
-        "validate raw", lambda: validate_task("raw", settings), check_counts
+        "validate raw", lambda: validate_task("raw", settings, sources), check_counts
     )
     report.silver = progress.stage("spark", lambda: silver_task(settings), silver_counts)
     report.quality["silver"] = progress.stage(

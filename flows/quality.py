@@ -29,9 +29,10 @@ import math
 import os
 import re
 import shutil
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from contextlib import chdir, contextmanager
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -95,6 +96,8 @@ class LayerResult:
     evaluated: int = 0
     rows_checked: dict[str, int] = field(default_factory=dict)
     failures: list[Failure] = field(default_factory=list)
+    # Raw tables of sources this run did not deliver: not checked (they were when delivered).
+    skipped: list[str] = field(default_factory=list)
 
     @property
     def critical(self) -> list[Failure]:
@@ -113,6 +116,7 @@ class LayerResult:
             "rows_checked": self.rows_checked,
             "warnings": [f.describe(self.layer) for f in self.warnings],
             "critical": [f.describe(self.layer) for f in self.critical],
+            "skipped": self.skipped,
         }
 
 
@@ -303,8 +307,20 @@ def _trino_frame(sql: str) -> pd.DataFrame:
         connection.close()
 
 
-def write_frames(layer: str, settings: Settings, folder: Path) -> dict[str, int]:
-    """Compute every check frame of `layer` into `<folder>/<table>.parquet`; returns rows per table."""
+def layer_tables(layer: str, sources: Collection[str] | None = None) -> list[str]:
+    """The tables a layer checks. Raw tables belong to a source (`<source>_<table>`): with `sources`
+    given, only the ones this run delivered; silver and gold are always checked whole."""
+    tables = list(TABLES[layer])
+    if layer != "raw" or sources is None:
+        return tables
+    return [table for table in tables if table.split("_", 1)[0] in sources]
+
+
+def write_frames(
+    layer: str, settings: Settings, folder: Path, tables: Collection[str] | None = None
+) -> dict[str, int]:
+    """Compute the check frames of `layer` (all, or `tables`) into `<folder>/<table>.parquet`;
+    returns rows per table."""
     folder.mkdir(parents=True, exist_ok=True)
     rows: dict[str, int] = {}
     with duckdb.connect() as connection:
@@ -312,6 +328,8 @@ def write_frames(layer: str, settings: Settings, folder: Path) -> dict[str, int]
             connection.execute(f"attach '{settings.warehouse_path}' as warehouse (read_only)")
             connection.execute("use warehouse")
         for table, frame in TABLES[layer].items():
+            if tables is not None and table not in tables:
+                continue
             path = folder / f"{table}.parquet"
             sql = frame.sql(settings.lake_url)
             if layer == "gold" and settings.dbt_target != "duckdb":  # the mart count comes from the target
@@ -334,10 +352,10 @@ def _bounds(previous: int | None, max_change: float) -> tuple[int, int | None]:
     return max(1, math.floor(previous * (1 - max_change))), math.ceil(previous * (1 + max_change))
 
 
-def raw_parameters(settings: Settings) -> dict[str, Any]:
+def raw_parameters(settings: Settings, tables: Collection[str] = FILE_DELIVERIES) -> dict[str, Any]:
     """Row-count bounds for each file delivery: its previous load's count +- MOVIES_RAW_MAX_CHANGE."""
     parameters: dict[str, Any] = {}
-    for table in FILE_DELIVERIES:
+    for table in (table for table in FILE_DELIVERIES if table in tables):
         dataset, name = table.split("_", 1)
         counts = duckdb.sql(
             f"select count(*) from {_files(settings.lake_url, 'raw', f'{dataset}/{name}')} "
@@ -350,10 +368,10 @@ def raw_parameters(settings: Settings) -> dict[str, Any]:
     return parameters
 
 
-def layer_parameters(layer: str, settings: Settings) -> dict[str, Any]:
-    """The `$PARAMETER` values a layer's suites refer to."""
+def layer_parameters(layer: str, settings: Settings, tables: Collection[str] | None = None) -> dict[str, Any]:
+    """The `$PARAMETER` values a layer's suites (all, or those of `tables`) refer to."""
     if layer == "raw":
-        return raw_parameters(settings)
+        return raw_parameters(settings, FILE_DELIVERIES if tables is None else tables)
     if layer == "gold":
         return {"gold_max_age_hours": settings.gold_max_age_hours}
     return {}
@@ -374,17 +392,22 @@ def _context_lock(gx_dir: Path) -> Iterator[None]:
             fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
 
 
-def validate_layer(layer: str, settings: Settings) -> LayerResult:
-    """Write the layer's check frames, run its checkpoint, raise QualityError on critical failures."""
+def validate_layer(layer: str, settings: Settings, sources: Collection[str] | None = None) -> LayerResult:
+    """Write the layer's check frames, run its checkpoint, raise QualityError on critical failures.
+
+    `sources`: the sources this run delivered. Raw checks cover only their tables (a source left out
+    of a run may have nothing in the lake yet); the others are listed as skipped.
+    """
     gx_dir = settings.gx_root / "gx"
+    tables = layer_tables(layer, sources)
     with _context_lock(gx_dir):
-        result = LayerResult(layer=layer)
-        result.rows_checked = write_frames(layer, settings, gx_dir / FRAMES_DIR / layer)
+        result = LayerResult(layer=layer, skipped=[t for t in TABLES[layer] if t not in tables])
+        result.rows_checked = write_frames(layer, settings, gx_dir / FRAMES_DIR / layer, tables)
         context = _context(settings.gx_root)
-        parameters = layer_parameters(layer, settings)
+        parameters = layer_parameters(layer, settings, tables)
         with chdir(context.root_directory):  # see checkpoint(): relative paths are the context root's
-            outcome = checkpoint(context, layer).run(expectation_parameters=parameters)
-        for validation in outcome.run_results.values():
+            validations = run_checks(context, layer, tables, parameters)
+        for validation in validations:
             table = validation.suite_name.split("__", 1)[1]
             result.evaluated += len(validation.results)
             result.failures += [_failure(table, item) for item in validation.results if not item.success]
@@ -406,6 +429,28 @@ def quarantine_by_reason(settings: Settings) -> list[dict[str, Any]]:
     on_duckdb = settings.dbt_target == "duckdb"
     frame = read_frame(sql, settings.warehouse_path) if on_duckdb else _trino_frame(sql)
     return frame.to_dict(orient="records")
+
+
+def run_checks(context: Any, layer: str, tables: list[str], parameters: dict[str, Any]) -> list[Any]:
+    """Validate `tables` of `layer`: the layer's checkpoint when it is all of them; otherwise the
+    checkpoint's own validation definitions for those tables, then Data Docs rebuilt (the step the
+    checkpoint's action takes)."""
+    layer_checkpoint = checkpoint(context, layer)
+    if tables == list(TABLES[layer]):
+        return list(layer_checkpoint.run(expectation_parameters=parameters).run_results.values())
+    from great_expectations.core.run_identifier import RunIdentifier
+
+    wanted = {f"{layer}__{table}" for table in tables}
+    run_id = RunIdentifier(run_time=datetime.now(UTC))
+    validations = [
+        definition.run(
+            expectation_parameters=parameters, result_format=layer_checkpoint.result_format, run_id=run_id
+        )
+        for definition in layer_checkpoint.validation_definitions
+        if definition.name in wanted
+    ]
+    context.build_data_docs()
+    return validations
 
 
 def data_docs_index(gx_root: Path) -> Path:

@@ -114,3 +114,9 @@ def test_the_daily_deployment_runs_on_a_worker_and_publishes_its_summary(prefect
     report = json.loads((data_dir / "reports" / "run_report.json").read_text())
     assert report["parameters"]["sources"] == "kaggle,fred"
     assert [load["dataset"] for load in report["loads"]] == ["kaggle", "fred"]
+    # Raw checks covered the two delivered sources; the API sources' tables were skipped, not failed.
+    assert report["quality"]["raw"]["skipped"] == ["omdb_movies", "tmdb_movies", "yts_movies"]
+    assert report["quality"]["raw"]["critical"] == []
+    assert set(report["quality"]["raw"]["rows_checked"]) == {
+        "kaggle_movies_metadata", "kaggle_ratings", "kaggle_links", "kaggle_credits", "fred_cpiaucsl",
+    }  # fmt: skip
