@@ -42,6 +42,12 @@ def tuned_settings(env: Mapping[str, str]) -> dict[str, str]:
     return {key: env.get(variable) or default for key, (variable, default) in _TUNABLE.items()}
 
 
+def python_settings(env: Mapping[str, str]) -> dict[str, str]:
+    """The executors' Python: this interpreter on local[*]; MOVIES_SPARK_EXECUTOR_PYTHON on a cluster
+    whose workers have their own (the compose cluster's image: `python3`, the same minor version)."""
+    return {"spark.pyspark.python": env.get("MOVIES_SPARK_EXECUTOR_PYTHON") or sys.executable}
+
+
 def s3a_settings(lake_url: str | None, env: Mapping[str, str]) -> dict[str, str]:
     """hadoop-aws and S3A settings when the lake is on S3; nothing for a local lake.
 
@@ -85,7 +91,8 @@ def get_spark(
     submitted = SparkConf()  # what spark-submit passed, if it launched us
     settings = {
         **_DEFAULTS,
-        "spark.pyspark.python": sys.executable,
+        "spark.pyspark.driver.python": sys.executable,
+        **python_settings(os.environ),
         **tuned_settings(os.environ),
         **s3a_settings(lake_url or os.environ.get("MOVIES_LAKE"), os.environ),
     }

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from spark.session import tuned_settings
+import sys
+
+from spark.session import python_settings, tuned_settings
 
 
 def test_defaults_suit_a_two_core_box() -> None:
@@ -32,3 +34,8 @@ def test_environment_overrides_each_setting() -> None:
 
 def test_blank_variable_keeps_the_default() -> None:
     assert tuned_settings({"MOVIES_SPARK_SHUFFLE_PARTITIONS": ""})["spark.sql.shuffle.partitions"] == "8"
+
+
+def test_executors_use_this_python_unless_the_cluster_names_its_own():
+    assert python_settings({}) == {"spark.pyspark.python": sys.executable}
+    assert python_settings({"MOVIES_SPARK_EXECUTOR_PYTHON": "python3"}) == {"spark.pyspark.python": "python3"}
