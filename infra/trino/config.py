@@ -91,10 +91,26 @@ def iceberg_catalog(settings: TrinoSettings) -> str:
     )
 
 
+def s3_file_system(settings: TrinoSettings) -> dict[str, str]:
+    """Trino's native S3 file system for an s3:// lake; keys come from Trino's own environment."""
+    if not settings.s3_lake:
+        return {}
+    values = {
+        "fs.native-s3.enabled": "true",
+        "s3.region": settings.s3_region,
+        "s3.aws-access-key": "${ENV:AWS_ACCESS_KEY_ID}",
+        "s3.aws-secret-key": "${ENV:AWS_SECRET_ACCESS_KEY}",
+    }
+    if settings.s3_endpoint:
+        values |= {"s3.endpoint": settings.s3_endpoint, "s3.path-style-access": "true"}
+    return values
+
+
 def hive_catalog(settings: TrinoSettings) -> str:
     """Silver as external tables: parquet read in place, definitions in a file metastore."""
     return _properties(
         {
+            **s3_file_system(settings),
             "connector.name": "hive",
             "hive.metastore": "file",
             "hive.metastore.catalog.dir": local_uri(settings.hive_metastore_dir),

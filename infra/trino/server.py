@@ -146,6 +146,13 @@ def start(settings: TrinoSettings) -> StartReport:
         return StartReport(started=False, seconds=0.0, java_home=java_home)
     if port_in_use(settings.host, settings.port) and not _alive(_pid(settings)):
         raise TrinoStartError(f"port {settings.port} on {settings.host} is taken by another program")
+    if settings.s3_lake and not (
+        os.environ.get("AWS_ACCESS_KEY_ID") and os.environ.get("AWS_SECRET_ACCESS_KEY")
+    ):
+        raise TrinoStartError(
+            "the lake is on S3: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (and AWS_ENDPOINT_URL for "
+            "MinIO) so Trino's hive catalog can read it"
+        )
     install = fetch(settings.cache_dir)
     write_config(settings, install.install_dir)
     began = time.monotonic()
@@ -196,7 +203,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     else:
         from infra.trino.silver import default_lake, register_silver
 
-        tables = register_silver(settings, Path(args.lake) if args.lake else default_lake())
+        tables = register_silver(settings, args.lake or default_lake())
         log.info("registered %d silver tables: %s", len(tables), ", ".join(tables))
     return 0
 

@@ -21,6 +21,11 @@ class TrinoSettings:
     heap: str
     cache_dir: Path
     host: str = "127.0.0.1"
+    # An s3:// lake: the hive catalog also reads S3 (MinIO when an endpoint is given). Credentials
+    # reach Trino as AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY in its environment, never in a file.
+    s3_lake: bool = False
+    s3_endpoint: str | None = None
+    s3_region: str = "us-east-1"
 
     @property
     def etc_dir(self) -> Path:
@@ -51,7 +56,8 @@ class TrinoSettings:
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> TrinoSettings:
-        """MOVIES_TRINO_HOME, MOVIES_TRINO_PORT, MOVIES_TRINO_HEAP, MOVIES_TRINO_CACHE."""
+        """MOVIES_TRINO_HOME, MOVIES_TRINO_PORT, MOVIES_TRINO_HEAP, MOVIES_TRINO_CACHE; an s3:// MOVIES_LAKE
+        (with AWS_ENDPOINT_URL, AWS_REGION) lets the hive catalog read the lake's bucket."""
         env = os.environ if env is None else env
         home = env.get("MOVIES_TRINO_HOME") or (REPO_ROOT / "data" / "trino").as_posix()
         cache = env.get("MOVIES_TRINO_CACHE")
@@ -60,4 +66,7 @@ class TrinoSettings:
             port=int(env.get("MOVIES_TRINO_PORT", "8080")),
             heap=env.get("MOVIES_TRINO_HEAP", "2G"),
             cache_dir=Path(cache).expanduser() if cache else default_cache_dir(),
+            s3_lake=env.get("MOVIES_LAKE", "").startswith(("s3://", "s3a://")),
+            s3_endpoint=env.get("AWS_ENDPOINT_URL") or None,
+            s3_region=env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION") or "us-east-1",
         )

@@ -119,3 +119,27 @@ def test_no_suitable_java_names_what_it_saw(tmp_path: Path) -> None:
     _jdk(jvms, "java-17", "17.0.15")
     with pytest.raises(JavaNotFoundError, match=r"java-17 \(17\)"):
         find_java_home({}, folders=[jvms])
+
+
+def test_an_s3_lake_adds_s3_to_the_hive_catalog_without_writing_keys(tmp_path: Path) -> None:
+    settings = TrinoSettings.from_env(
+        {"MOVIES_TRINO_HOME": str(tmp_path / "trino"), "MOVIES_LAKE": "s3://movies/lake",
+         "AWS_ENDPOINT_URL": "http://127.0.0.1:9000", "AWS_ACCESS_KEY_ID": "AKIDNOTWRITTEN",
+         "AWS_SECRET_ACCESS_KEY": "secret-not-written"}
+    )  # fmt: skip
+    write_config(settings, tmp_path / "install")
+    hive = _properties(settings.etc_dir / "catalog" / "hive.properties")
+    assert hive["fs.native-s3.enabled"] == "true"
+    assert hive["fs.native-local.enabled"] == "true"  # local folders still readable
+    assert hive["s3.endpoint"] == "http://127.0.0.1:9000"
+    assert hive["s3.path-style-access"] == "true"
+    assert hive["s3.aws-access-key"] == "${ENV:AWS_ACCESS_KEY_ID}"
+    assert hive["s3.aws-secret-key"] == "${ENV:AWS_SECRET_ACCESS_KEY}"
+    written = "".join(path.read_text() for path in settings.etc_dir.rglob("*.properties"))
+    assert "AKIDNOTWRITTEN" not in written and "secret-not-written" not in written
+
+
+def test_a_local_lake_leaves_s3_out(settings: TrinoSettings, tmp_path: Path) -> None:
+    write_config(settings, tmp_path / "install")
+    hive = _properties(settings.etc_dir / "catalog" / "hive.properties")
+    assert not any(key.startswith(("s3.", "fs.native-s3")) for key in hive)
