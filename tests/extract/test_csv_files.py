@@ -154,7 +154,12 @@ def test_untyped_columns_stay_text_and_blank_is_null(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     "header",
-    ["user,movieId,rating,timestamp", "userId,movieId,rating", "movieId,userId,rating,timestamp"],
+    [
+        "user,movieId,rating,timestamp",  # a renamed column
+        "userId,movieId,rating",  # a missing column
+        "movieId,userId,rating,timestamp",  # columns swapped
+        "userId,movieId,rating,timestamp,source",  # schema drift: an extra column is refused, not guessed
+    ],
 )
 def test_wrong_header_names_the_file(tmp_path: Path, header: str) -> None:
     path = write_csv(tmp_path, "ratings_2017.csv", [header, "1,31,2.5,1260759144"])

@@ -1,0 +1,91 @@
+"""Secrets stay secret: the whole flow with dummy API keys against the fake APIs (the replay server,
+told to accept only those keys), then no log line, artifact, report, lake file, dlt state, dbt or GX
+output holds either key.
+
+Slow: one `movies run` (the Kaggle delivery cut to 30 films, so OMDb is asked 30 times).
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.csv as pacsv
+import pyarrow.parquet as pq
+import pytest
+
+from extract.replay.catalog import Catalog
+from extract.replay.server import ReplayServer
+from extract.sample.build import build_sample
+
+from .conftest import movies_run
+
+pytestmark = pytest.mark.slow
+
+OMDB_KEY = "dummyOmdbKey7f3a9c"
+TMDB_TOKEN = "dummy-tmdb-bearer-91c2e4d8"
+SECRETS = (OMDB_KEY, TMDB_TOKEN)
+GX_UNCOMMITTED = Path(__file__).resolve().parents[2] / "great_expectations" / "gx" / "uncommitted"
+
+
+def _cut_delivery(sample: Path, files: Path, films: int) -> None:
+    """The sample's Kaggle and FRED files, movies_metadata cut to its first `films` rows."""
+    shutil.copytree(sample / "kaggle", files / "kaggle")
+    shutil.copytree(sample / "fred", files / "fred")
+    metadata = files / "kaggle" / "movies_metadata.csv"
+    names = pacsv.read_csv(metadata, read_options=pacsv.ReadOptions(block_size=1 << 26)).column_names
+    table = pacsv.read_csv(
+        metadata, convert_options=pacsv.ConvertOptions(column_types=dict.fromkeys(names, pa.string()))
+    )
+    pacsv.write_csv(table.slice(0, films), metadata)
+
+
+def _rows(folder: Path) -> int:
+    return sum(pq.read_metadata(path).num_rows for path in folder.rglob("*.parquet"))
+
+
+def _text_of(path: Path) -> str:
+    """A file as text: parquet by its values (compressed pages hide bytes), anything else decoded."""
+    if path.suffix == ".parquet":
+        return repr(pq.read_table(path).to_pylist())
+    return path.read_bytes().decode("utf-8", errors="replace")
+
+
+def _holding_a_secret(folders: list[Path]) -> list[str]:
+    return sorted(
+        str(path)
+        for folder in folders
+        for path in folder.rglob("*")
+        if path.is_file() and any(secret in _text_of(path) for secret in SECRETS)
+    )
+
+
+def test_api_keys_appear_in_no_log_artifact_report_or_lake_file(tmp_path: Path) -> None:
+    sample = tmp_path / "sample"
+    build_sample(sample)
+    _cut_delivery(sample, tmp_path / "files", films=30)
+    data_dir = tmp_path / "data"
+    with ReplayServer(Catalog.from_sample(sample), omdb_api_key=OMDB_KEY, tmdb_token=TMDB_TOKEN) as api:
+        env = {
+            "MOVIES_FILES_DIR": str(tmp_path / "files"),
+            "SOURCES__OMDB__API_KEY": OMDB_KEY,
+            "SOURCES__TMDB__ACCESS_TOKEN": TMDB_TOKEN,
+            "SOURCES__OMDB__BASE_URL": f"{api.url}/",
+            "SOURCES__TMDB__BASE_URL": f"{api.url}/3",
+            "SOURCES__YTS__BASE_URL": f"{api.url}/api/v2",
+            **{f"SOURCES__{name}__REQUESTS_PER_SECOND": "0" for name in ("OMDB", "TMDB", "YTS")},
+        }
+        result = movies_run(data_dir, "--skip-sample", env=env)
+        keyed_requests = dict(api.hits)
+
+    # The keyed path really ran: the fake APIs answered with data and every source landed rows.
+    assert sum(n for (_, outcome), n in keyed_requests.items() if outcome == "ok") > 30
+    raw = {name: _rows(data_dir / "lake" / "raw" / name / "movies") for name in ("omdb", "tmdb")}
+    assert 0 < raw["omdb"] <= 30, raw  # one record per distinct IMDb id of the 30 films
+    assert raw["tmdb"] > 0, raw
+    # ... and neither key is anywhere: the run's output, Prefect's database (logs, artifacts), the
+    # reports, the lake (raw, state, silver), dlt's working folders, dbt's target, GX's results.
+    printed = result.stdout + result.stderr
+    assert not [secret for secret in SECRETS if secret in printed]
+    assert _holding_a_secret([data_dir, GX_UNCOMMITTED]) == []
