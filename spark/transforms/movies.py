@@ -7,6 +7,8 @@ within a source; `source` says which. The genres of a movie come from the same d
 
 from __future__ import annotations
 
+from functools import reduce
+
 from pyspark.sql import Column, DataFrame
 from pyspark.sql import functions as F
 from pyspark.sql.types import ArrayType, LongType, StringType, StructField, StructType
@@ -37,14 +39,24 @@ def text_value(column: str) -> Column:
 
 
 def money_value(column: str) -> Column:
-    """Kaggle and TMDB write 0 for unknown money: 0 and negatives become null."""
+    """Kaggle and TMDB write 0 for unknown money: 0 and negatives become null (movie_quarantine
+    keeps each negative amount with its reason)."""
     value = F.col(column).cast("string").try_cast("double")
     return F.when(value > 0, value)
 
 
+def released_after_load(release: Column) -> Column:
+    """A release date later than the delivery itself on a film that is not announced as upcoming:
+    TMDB lists planned films with future dates, but a `Released` (or status-less) film dated after
+    its own delivery is a bad date."""
+    status = F.coalesce(F.trim(F.col("status")), F.lit("Released"))
+    return (release > F.to_date(F.col("_loaded_at"))) & status.isin("Released", "")
+
+
 def typed_movies(raw: DataFrame) -> DataFrame:
     """Cast raw movies_metadata; rows whose id is not an integer keep `movie_id` null."""
-    release = F.to_date(F.try_to_timestamp(F.col("release_date"), F.lit("yyyy-MM-dd")))
+    parsed = F.to_date(F.try_to_timestamp(F.col("release_date"), F.lit("yyyy-MM-dd")))
+    release = F.when(~released_after_load(parsed), parsed)
     return (
         with_parsed_literal(with_loaded_at(raw), "belongs_to_collection", ID_NAME, "collection")
         .withColumn("movie_id", F.trim("id").try_cast("bigint"))
@@ -52,6 +64,7 @@ def typed_movies(raw: DataFrame) -> DataFrame:
             "*",
             F.when(F.col("imdb_id").rlike(r"^tt\d+$"), F.col("imdb_id")).alias("imdb_id_clean"),
             release.alias("release_date_parsed"),
+            F.coalesce(released_after_load(parsed), F.lit(False)).alias("release_after_load"),
             F.year(release).alias("release_year"),
             F.round(F.col("runtime").try_cast("double")).try_cast("int").alias("runtime_minutes"),
             F.col("popularity").try_cast("double").alias("popularity_value"),
@@ -129,8 +142,21 @@ def movie_genres(movies_raw: DataFrame, movies: DataFrame) -> tuple[DataFrame, D
     return bridge, rejected
 
 
+def _negative_money(typed: DataFrame, column: str) -> DataFrame:
+    amount = F.col(column).cast("string").try_cast("double")
+    return quarantine_rows(
+        typed.where(F.col("movie_id").isNotNull() & (amount < 0)),
+        source="kaggle",
+        entity="movie_financials",
+        key=F.col("movie_id"),
+        raw_value=F.col(column),
+        reason=F.lit(f"{column}: negative amount (kept as unknown)"),
+    )
+
+
 def movie_quarantine(typed: DataFrame) -> DataFrame:
-    """Rows with no integer id (Kaggle's shifted-column rows) and unparseable collections."""
+    """Rows with no integer id (Kaggle's shifted-column rows), unparseable collections, negative
+    budgets and revenues, and release dates after the delivery (the movie stays, the value is null)."""
     bad_id = quarantine_rows(
         typed.where(F.col("movie_id").isNull()),
         source="kaggle",
@@ -147,4 +173,22 @@ def movie_quarantine(typed: DataFrame) -> DataFrame:
         raw_value=F.col("belongs_to_collection"),
         reason=F.concat(F.lit("belongs_to_collection: "), F.col("collection_error")),
     )
-    return bad_id.unionByName(bad_collection)
+    future_release = quarantine_rows(
+        typed.where(F.col("movie_id").isNotNull() & F.col("release_after_load")),
+        source="kaggle",
+        entity="movies",
+        key=F.col("movie_id"),
+        raw_value=F.col("release_date"),
+        reason=F.concat(
+            F.lit("release_date after the delivery was loaded, status "),
+            F.coalesce(F.trim(F.col("status")), F.lit("<null>")),
+            F.lit(" (kept as unknown)"),
+        ),
+    )
+    rejected = [
+        bad_id,
+        bad_collection,
+        future_release,
+        *(_negative_money(typed, c) for c in ("budget", "revenue")),
+    ]
+    return reduce(DataFrame.unionByName, rejected)

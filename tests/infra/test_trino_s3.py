@@ -38,8 +38,12 @@ def _free_port() -> int:
 def s3_trino(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TrinoSettings]:
     """moto's S3 server and a Trino whose hive catalog reads it; AWS_* set for both, then restored."""
     with moto_s3(BUCKET) as endpoint:
-        env = {"AWS_ENDPOINT_URL": endpoint, "AWS_ACCESS_KEY_ID": CREDENTIALS["aws_access_key_id"],
-               "AWS_SECRET_ACCESS_KEY": CREDENTIALS["aws_secret_access_key"], "AWS_REGION": "us-east-1"}  # fmt: skip
+        env = {
+            "AWS_ENDPOINT_URL": endpoint,
+            "AWS_ACCESS_KEY_ID": CREDENTIALS["aws_access_key_id"],
+            "AWS_SECRET_ACCESS_KEY": CREDENTIALS["aws_secret_access_key"],
+            "AWS_REGION": "us-east-1",
+        }
         saved = {key: os.environ.get(key) for key in env}
         os.environ.update(env)
         settings = TrinoSettings.from_env(
