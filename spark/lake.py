@@ -1,7 +1,11 @@
 """Read raw/ tables and publish silver/ entities through Hadoop's FileSystem API.
 
 The same calls serve a local lake and an s3a:// bucket. A silver entity is written beside the live
-one and swapped in by rename, so a job that dies mid-write leaves the previous output readable.
+one (`silver/_staging/<entity>-<token>`) and swapped in by two renames (live -> `...-retired`, staged
+-> live), so a job that dies mid-write leaves the previous output readable. A job killed between the
+two renames leaves the entity only as its retired copy: the next job puts it back first
+(`recover_interrupted_publishes`) and clears the leftovers. One silver job per lake at a time (the
+flow's run lock).
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql.types import StructType
 
 STAGING_DIR = "_staging"
+RETIRED_SUFFIX = "-retired"
 
 
 def spark_lake_url(lake_url: str) -> str:
@@ -56,6 +61,25 @@ class Lake:
         """A published silver entity."""
         return self.spark.read.parquet(self.silver_url(entity))
 
+    def recover_interrupted_publishes(self) -> list[str]:
+        """Put back each entity a killed job left only as its retired copy; drop staged leftovers.
+
+        Returns the entities put back. Safe when nothing was interrupted (nothing to do).
+        """
+        staging = self._hadoop_path(f"{self.root}/silver/{STAGING_DIR}")
+        if not self._fs.exists(staging):
+            return []
+        restored = []
+        for status in self._fs.listStatus(staging):
+            path, name = status.getPath(), status.getPath().getName()
+            entity = name.rsplit("-", 2)[0] if name.endswith(RETIRED_SUFFIX) else None
+            live = self._hadoop_path(self.silver_url(entity)) if entity else None
+            if live is not None and not self._fs.exists(live) and self._fs.rename(path, live):
+                restored.append(entity)
+            else:
+                self._fs.delete(path, True)
+        return sorted(restored)
+
     def publish_silver(self, df: DataFrame, entity: str, partition_by: tuple[str, ...] = ()) -> None:
         """Write `df` next to the live entity, then swap it in; the old copy is removed last."""
         token = uuid.uuid4().hex
@@ -65,7 +89,7 @@ class Lake:
             writer = writer.partitionBy(*partition_by)
         writer.parquet(staged)
         live = self._hadoop_path(self.silver_url(entity))
-        retired = self._hadoop_path(f"{self.root}/silver/{STAGING_DIR}/{entity}-{token}-retired")
+        retired = self._hadoop_path(f"{self.root}/silver/{STAGING_DIR}/{entity}-{token}{RETIRED_SUFFIX}")
         had_live = self._fs.exists(live)
         if had_live and not self._fs.rename(live, retired):
             raise OSError(f"could not retire {live} before publishing {entity}")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 from dataclasses import asdict, dataclass, field
 from datetime import date
 
@@ -31,6 +32,8 @@ from spark.transforms import (
     tmdb,
     yts,
 )
+
+log = logging.getLogger(__name__)
 
 RAW_QUARANTINE_SCHEMA = StructType(
     [
@@ -57,6 +60,9 @@ class SilverSummary:
 def build_silver(spark: SparkSession, lake_url: str, requested_base: date | None = None) -> SilverSummary:
     """Read raw/, build and publish all silver entities, and count what each holds."""
     lake = Lake(spark, lake_url)
+    restored = lake.recover_interrupted_publishes()
+    if restored:
+        log.warning("put back silver entities a killed job had retired: %s", ", ".join(restored))
     typed_movies = movies.typed_movies(lake.read_raw("kaggle", "movies_metadata")).cache()
     tmdb_typed = tmdb.typed_tmdb(lake.read_raw("tmdb", "movies", tmdb.RAW_SCHEMA))
     tmdb_latest = tmdb.latest_responses(tmdb_typed).cache()  # every one is a movie

@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pyarrow as pa
@@ -124,3 +130,66 @@ def test_spark_lake_url(lake_url: str, expected: str) -> None:
 
 def test_spark_lake_url_of_a_local_folder_is_absolute(tmp_path: Path) -> None:
     assert spark_lake_url(str(tmp_path / "lake")) == (tmp_path / "lake").as_uri()
+
+
+def _movie_ids(lake: Lake) -> list[int]:
+    return sorted(row["movie_id"] for row in lake.read_silver("movies").collect())
+
+
+@pytest.mark.slow
+def test_a_publish_killed_between_its_renames_is_put_back(spark: SparkSession, tmp_path: Path) -> None:
+    root = tmp_path / "lake"
+    lake = Lake(spark, str(root))
+    lake.publish_silver(spark.createDataFrame([(1,), (2,)], "movie_id bigint"), "movies")
+    lake.publish_silver(spark.createDataFrame([(7,)], "movie_id bigint"), "cpi_monthly")
+    # The state a kill between publish's two renames leaves: live movies retired, the new copy staged.
+    staging = root / "silver" / STAGING_DIR
+    (root / "silver" / "movies").rename(staging / "movies-0123abcd-retired")
+    shutil.copytree(root / "silver" / "cpi_monthly", staging / "movies-4567ef01")
+
+    assert lake.recover_interrupted_publishes() == ["movies"]
+
+    assert _movie_ids(lake) == [1, 2]
+    assert _visible(staging) == []
+    assert lake.read_silver("cpi_monthly").count() == 1  # untouched
+    assert lake.recover_interrupted_publishes() == []  # nothing left to do
+
+
+PUBLISH_A_LOT = """
+import sys
+from spark.lake import Lake
+from spark.session import get_spark
+
+spark = get_spark("killed-publish", {"spark.sql.shuffle.partitions": "1"})
+frame = spark.range(0, 200_000_000, numPartitions=400).selectExpr("id as movie_id")
+Lake(spark, sys.argv[1]).publish_silver(frame, "movies")
+"""
+
+
+@pytest.mark.slow
+def test_a_job_killed_mid_write_leaves_the_previous_silver_readable(
+    spark: SparkSession, tmp_path: Path
+) -> None:
+    root = tmp_path / "lake"
+    lake = Lake(spark, str(root))
+    lake.publish_silver(spark.createDataFrame([(1,), (2,), (3,)], "movie_id bigint"), "movies")
+    staging = root / "silver" / STAGING_DIR
+    job = subprocess.Popen([sys.executable, "-c", PUBLISH_A_LOT, str(root)], start_new_session=True)
+    try:
+        deadline = time.monotonic() + 240
+        # Kill once the job has written part of its staged copy (some part files, not all 400).
+        while not list(staging.glob("movies-*/**/part-*")):
+            assert job.poll() is None, "the job ended before it was killed"
+            assert time.monotonic() < deadline, "the job never started writing"
+            time.sleep(0.2)
+    finally:
+        os.killpg(job.pid, signal.SIGKILL)
+        job.wait()
+
+    assert job.returncode == -signal.SIGKILL
+    assert list(staging.glob("movies-*")), "the kill left a partial staged copy"
+    assert _movie_ids(lake) == [1, 2, 3]  # the previous output, whole and readable
+    assert lake.recover_interrupted_publishes() == []
+    assert _visible(staging) == []
+    lake.publish_silver(spark.createDataFrame([(4,)], "movie_id bigint"), "movies")
+    assert _movie_ids(lake) == [4]  # the rerun replaces it whole
