@@ -21,9 +21,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+import pyarrow as pa
+import pyarrow.parquet as pq
 import trino
 
-from infra.trino.config import write_config
+from infra.trino.config import local_uri, write_config
 from infra.trino.distribution import fetch
 from infra.trino.java import find_java_home
 from infra.trino.settings import TrinoSettings
@@ -57,28 +59,47 @@ def server_info(settings: TrinoSettings, timeout: float = 2.0) -> dict[str, obje
         return None
 
 
-def active_nodes(settings: TrinoSettings) -> int:
-    """Active nodes the coordinator's node manager knows; 0 while none has announced itself yet."""
+READINESS_SCHEMA = "hive.movies_readiness"
+
+
+def _readiness_table(settings: TrinoSettings) -> str:
+    """A one-row external table under the Trino home (the hive catalog's own, never the lake's)."""
+    folder = settings.home / "readiness"
+    if not (folder / "probe.parquet").exists():
+        folder.mkdir(parents=True, exist_ok=True)
+        pq.write_table(pa.table({"ready": pa.array([1], pa.int32())}), folder / "probe.parquet")
+    return (
+        f"create table if not exists {READINESS_SCHEMA}.probe (ready integer)"
+        f" with (external_location = '{local_uri(folder)}', format = 'PARQUET')"
+    )
+
+
+def catalogs_scannable(settings: TrinoSettings) -> bool:
+    """True once a table scan can be scheduled: a one-row table of the hive catalog reads back.
+
+    `/v1/info` turns `starting` false before the coordinator's discovery announcement, and with it
+    the catalogs it serves, reaches the node manager; a scan in that gap fails with
+    NO_NODES_AVAILABLE. The announcement lists every catalog at once, so one catalog's scan
+    answering means all of them are schedulable.
+    """
     try:
         with trino.dbapi.connect(
-            host=settings.host, port=settings.port, user="movies-readiness", request_timeout=5
+            host=settings.host, port=settings.port, user="movies-readiness", request_timeout=10
         ) as connection:
             cursor = connection.cursor()
-            cursor.execute("select count(*) from system.runtime.nodes where state = 'active'")
-            return int(cursor.fetchall()[0][0])
-    except (trino.exceptions.TrinoQueryError, trino.exceptions.TrinoConnectionError, OSError):
-        return 0
+            for sql in (f"create schema if not exists {READINESS_SCHEMA}", _readiness_table(settings)):
+                cursor.execute(sql)
+                cursor.fetchall()
+            cursor.execute(f"select count(*) from {READINESS_SCHEMA}.probe")
+            return int(cursor.fetchall()[0][0]) == 1
+    except (trino.exceptions.Error, OSError):  # not up yet, still starting, or no node for the scan
+        return False
 
 
 def is_ready(settings: TrinoSettings) -> bool:
-    """Started and able to schedule work: `/v1/info` says started *and* a node has announced itself.
-
-    `starting` turns false before the coordinator's own discovery announcement (and with it the
-    catalogs it serves) reaches the node manager; a table scan in that gap fails with
-    NO_NODES_AVAILABLE, so readiness waits for an active node too.
-    """
+    """Started (`/v1/info`) and able to schedule a table scan (see catalogs_scannable)."""
     info = server_info(settings)
-    return info is not None and info.get("starting") is False and active_nodes(settings) > 0
+    return info is not None and info.get("starting") is False and catalogs_scannable(settings)
 
 
 def port_in_use(host: str, port: int) -> bool:
@@ -128,7 +149,7 @@ def _alive(pid: int | None) -> bool:
 
 
 def wait_until_started(settings: TrinoSettings, timeout: float = START_TIMEOUT_SECONDS) -> None:
-    """Poll /v1/info until `starting` is false; fail early (with the log) if the server died."""
+    """Poll until the server is ready (is_ready); fail early (with the log) if the server died."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if is_ready(settings):
