@@ -68,6 +68,13 @@ def run_source(
         dataset_name=source.name,
         pipelines_dir=str(pipelines_dir),
     )
+    resumed: tuple[str, ...] = ()
+    if pipeline.has_pending_data:  # an earlier run died mid-way: finish its load first, then this one
+        log.warning("%s: finishing the load an interrupted run left in %s", source.name, pipeline.working_dir)
+        pipeline.normalize()  # packages extracted but not normalized (no-op when there are none)
+        finished = pipeline.load()
+        finished.raise_on_failed_jobs()
+        resumed = tuple(finished.loads_ids)
     info = pipeline.run(source, loader_file_format="parquet")
     info.raise_on_failed_jobs()
     normalize_info = pipeline.last_trace.last_normalize_info
@@ -76,7 +83,8 @@ def run_source(
         for table, count in (normalize_info.row_counts if normalize_info else {}).items()
         if not table.startswith("_dlt")
     }
-    summary = LoadSummary(source.name, tuple(info.loads_ids), rows, dict(sorted((counts or {}).items())))
+    loads = (*resumed, *info.loads_ids)
+    summary = LoadSummary(source.name, loads, rows, dict(sorted((counts or {}).items())))
     return summary
 
 
