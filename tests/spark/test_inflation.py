@@ -47,6 +47,8 @@ def financials(spark: SparkSession, cpi: DataFrame) -> dict[int, Row]:
             (770, date(1939, 12, 15), 4000000.0, 400176459.0),  # before the CPI series
             (15602, date(1995, 12, 22), None, None),  # no money: excluded
             (11860, None, 58000000.0, None),  # no release date
+            (1, date(1995, 11, 10), 1000000.0, None),  # a gap month: FRED has no November 1995
+            (8844, date(2017, 5, 20), 65000000.0, 262797249.0),  # a month whose value was impossible
         ],
         "movie_id bigint, release_date date, budget_nominal double, revenue_nominal double",
     ).selectExpr("*", "timestamp'2023-11-14 22:13:20' as _loaded_at")
@@ -105,7 +107,7 @@ def test_unknown_budget_stays_unknown_after_adjustment(financials: dict[int, Row
     assert heat["revenue_adjusted"] == pytest.approx(187436818.0 * 245.0 / 153.9)
 
 
-@pytest.mark.parametrize("movie_id", [770, 11860])
+@pytest.mark.parametrize("movie_id", [770, 11860, 1, 8844])
 def test_release_without_cpi_keeps_nominal_and_nulls_adjusted(
     financials: dict[int, Row], movie_id: int
 ) -> None:
@@ -120,4 +122,4 @@ def test_release_without_cpi_keeps_nominal_and_nulls_adjusted(
 
 
 def test_movies_without_money_are_excluded(financials: dict[int, Row]) -> None:
-    assert sorted(financials) == [770, 862, 949, 11860]
+    assert sorted(financials) == [1, 770, 862, 949, 8844, 11860]
