@@ -59,7 +59,7 @@ def _dbt(settings: Settings) -> Any:
 def _report(settings: Settings) -> Any:
     from flows.html_report import write_html_report
 
-    return str(write_html_report(settings.warehouse_path, settings.reports_dir))
+    return str(write_html_report(settings.warehouse_path, settings.reports_dir, target=settings.dbt_target))
 
 
 STAGES: dict[str, Callable[[Settings], Any]] = {

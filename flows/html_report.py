@@ -4,6 +4,10 @@ Every figure is drawn from one query on the warehouse's `marts` schema; the PNG 
 and the numbers it plots follow it in a table (each cell carries the exact value in `data-value`), so
 the file needs no network, no server and no other file. Aggregates the marts do not hold yet (ROI by
 genre, money per release year, the rating histogram) are plain group-bys over the marts' facts.
+
+The queries run on the warehouse's own engine: the DuckDB file (read-only) or Trino (its DB-API
+client, MOVIES_TRINO_* like the dbt profile). They are written in SQL both accept; the one function
+Trino lacks, an exact `median`, is spelled out for it the way the dbt macro `trino__median` does.
 """
 
 from __future__ import annotations
@@ -12,7 +16,9 @@ import base64
 import html
 import io
 import math
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -25,6 +31,8 @@ from matplotlib.figure import Figure as MplFigure
 from matplotlib.ticker import FuncFormatter, PercentFormatter
 
 REPORT_FILE = "report.html"
+Query = Callable[[str], pd.DataFrame]
+MEDIAN = re.compile(r"\bmedian\(([^()]+)\)")
 BLUE, ORANGE, GREEN, GREY = "#1f77b4", "#ff7f0e", "#2ca02c", "#7f7f7f"
 
 
@@ -177,7 +185,7 @@ CHARTS: tuple[Chart, ...] = (
         "Each dot is a film with a known budget and revenue, both inflation-adjusted; above the line it "
         "earned more than it cost.",
         """select m.title, m.release_year, f.budget_adjusted, f.revenue_adjusted
-           from marts.fct_movie_financials as f join marts.dim_movies as m using (movie_id)
+           from marts.fct_movie_financials as f join marts.dim_movies as m on f.movie_id = m.movie_id
            where f.budget_adjusted > 0 and f.revenue_adjusted > 0 order by f.movie_id""",
         draw_revenue_vs_budget,
         table_sql="""select count(*) as films,
@@ -193,8 +201,8 @@ CHARTS: tuple[Chart, ...] = (
         "with at least 10 such films. A film counts in each of its genres.",
         """select g.genre_name, count(*) as film_count, median(f.roi) as median_roi
            from marts.fct_movie_financials as f
-           join marts.bridge_movie_genres as b using (movie_id)
-           join marts.dim_genres as g using (genre_key)
+           join marts.bridge_movie_genres as b on f.movie_id = b.movie_id
+           join marts.dim_genres as g on b.genre_key = g.genre_key
            where f.roi is not null and f.budget_adjusted >= 1000000
            group by g.genre_name having count(*) >= 10
            order by median_roi desc, g.genre_name""",
@@ -204,7 +212,7 @@ CHARTS: tuple[Chart, ...] = (
         "popularity_vs_rating", "Popularity against rating",
         "Each dot is a movie with at least 5 MovieLens ratings: how many people rated it and how well.",
         """select m.title, count(*) as rating_count, avg(r.rating) as average_rating
-           from marts.fct_ratings as r join marts.dim_movies as m using (movie_id)
+           from marts.fct_ratings as r join marts.dim_movies as m on r.movie_id = m.movie_id
            group by m.movie_id, m.title having count(*) >= 5 order by m.movie_id""",
         draw_popularity_vs_rating,
         table_sql="""select count(*) as movies,
@@ -221,7 +229,7 @@ CHARTS: tuple[Chart, ...] = (
                   sum(f.budget_nominal) as budget_nominal, sum(f.revenue_nominal) as revenue_nominal,
                   sum(f.profit_nominal) as profit_nominal, sum(f.budget_adjusted) as budget_adjusted,
                   sum(f.revenue_adjusted) as revenue_adjusted, sum(f.profit_adjusted) as profit_adjusted
-           from marts.fct_movie_financials as f join marts.dim_movies as m using (movie_id)
+           from marts.fct_movie_financials as f join marts.dim_movies as m on f.movie_id = m.movie_id
            where m.release_year is not null and f.inflation_factor is not null
              and f.budget_nominal is not null and f.revenue_nominal is not null
            group by m.release_year order by m.release_year""",
@@ -256,7 +264,7 @@ CHARTS: tuple[Chart, ...] = (
         """select p.genre_name, p.movie_count, p.rating_count, p.average_rating,
                   r.median_revenue_adjusted
            from marts.rpt_genre_popularity as p
-           left join marts.rpt_genre_adjusted_revenue as r using (genre_key)
+           left join marts.rpt_genre_adjusted_revenue as r on p.genre_key = r.genre_key
            where p.rating_count > 0 order by p.popularity_rank""",
         draw_genre_performance,
         panels=2,
@@ -329,16 +337,44 @@ class Section:
     numbers: pd.DataFrame
 
 
-def read_sections(warehouse: Path) -> tuple[list[Section], str]:
-    """Query every chart's rows from the warehouse (read-only) and draw it; returns (sections, base month)."""
-    with duckdb.connect(str(warehouse), read_only=True) as connection:
-        base = connection.sql("select max(base_month) from marts.fct_movie_financials").fetchone()[0]
-        label = base.strftime("%b %Y") if base else "base-month"
-        sections = []
-        for chart in CHARTS:
-            frame = connection.sql(chart.sql).df()
-            numbers = connection.sql(chart.table_sql).df() if chart.table_sql else frame
-            sections.append(Section(chart, png_base64(chart, frame, label), numbers))
+def trino_sql(sql: str) -> str:
+    """`median(x)` as an exact median Trino can compute: the middle of the sorted non-null values."""
+
+    def exact(match: re.Match[str]) -> str:
+        value = match.group(1)
+        ordered = f"array_sort(array_agg(cast({value} as double)) filter (where {value} is not null))"
+        middle = f"(count({value}) + 1) / 2e0"
+        return (
+            f"((element_at({ordered}, cast(floor({middle}) as bigint))"
+            f" + element_at({ordered}, cast(ceiling({middle}) as bigint))) / 2)"
+        )
+
+    return MEDIAN.sub(exact, sql)
+
+
+@contextmanager
+def warehouse_query(target: str, warehouse: Path) -> Iterator[Query]:
+    """Queries on the warehouse of dbt target `target`: the DuckDB file (read-only), else Trino."""
+    if target == "duckdb":
+        with duckdb.connect(str(warehouse), read_only=True) as connection:
+            yield lambda sql: connection.sql(sql).df()
+        return
+    if target != "trino":
+        raise ValueError(f"the HTML report reads a DuckDB or Trino warehouse, not target {target!r}")
+    from flows.quality import trino_frame
+
+    yield lambda sql: trino_frame(trino_sql(sql))
+
+
+def read_sections(query: Query) -> tuple[list[Section], str]:
+    """Query every chart's rows from the warehouse and draw it; returns (sections, base month)."""
+    base = query("select max(base_month) as base_month from marts.fct_movie_financials")["base_month"].iloc[0]
+    label = base.strftime("%b %Y") if pd.notna(base) else "base-month"
+    sections = []
+    for chart in CHARTS:
+        frame = query(chart.sql)
+        numbers = query(chart.table_sql) if chart.table_sql else frame
+        sections.append(Section(chart, png_base64(chart, frame, label), numbers))
     return sections, label
 
 
@@ -376,9 +412,12 @@ def render_html(sections: list[Section], base: str, summary: dict[str, str]) -> 
     )
 
 
-def write_html_report(warehouse: Path, folder: Path, summary: dict[str, str] | None = None) -> Path:
-    """Build report.html in `folder` from the warehouse's marts; returns its path."""
-    sections, base = read_sections(warehouse)
+def write_html_report(
+    warehouse: Path, folder: Path, summary: dict[str, str] | None = None, target: str = "duckdb"
+) -> Path:
+    """Build report.html in `folder` from the marts of dbt target `target`; returns its path."""
+    with warehouse_query(target, warehouse) as query:
+        sections, base = read_sections(query)
     facts = {"generated": datetime.now(UTC).isoformat(timespec="seconds"), **(summary or {})}
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / REPORT_FILE

@@ -100,7 +100,7 @@ def dbt_task(command: str, settings: Settings) -> dict[str, Any]:
 @task(name="html-report")
 def html_report_task(settings: Settings, summary: dict[str, str]) -> str:
     """Draw the HTML report from the warehouse's marts (read-only) into the reports folder."""
-    return str(write_html_report(settings.warehouse_path, settings.reports_dir, summary))
+    return str(write_html_report(settings.warehouse_path, settings.reports_dir, summary, settings.dbt_target))
 
 
 @task(name="quarantine-summary")

@@ -127,8 +127,13 @@ class QualityError(RuntimeError):
 # ---------------------------------------------------------------- check frames (SQL per table)
 
 
+def sql_string(text: object) -> str:
+    """A SQL string literal for a configured path (quotes doubled): paths never break or extend SQL."""
+    return "'" + str(text).replace("'", "''") + "'"
+
+
 def _files(lake: str, layer: str, table: str) -> str:
-    return f"read_parquet('{lake}/{layer}/{table}/**/*.parquet', union_by_name = true)"
+    return f"read_parquet({sql_string(f'{lake}/{layer}/{table}/**/*.parquet')}, union_by_name = true)"
 
 
 def _raw_latest(lake: str, dataset: str, table: str, extra: str = "") -> str:
@@ -216,18 +221,21 @@ def _reconciliation(lake: str) -> str:
         from counts"""
 
 
+# Gold frames run on the warehouse's own engine (DuckDB or Trino): portable SQL only (explicit
+# casts for division, no `::`), checked on both in tests/dbt_project/test_trino.py.
 GOLD_DISTRIBUTIONS = """
     select
         (select avg(rating) from marts.fct_ratings) as average_rating,
-        (select count(*) from marts.fct_movie_financials) / (select count(*) from marts.dim_movies)
-            as share_of_movies_with_financials,
+        cast((select count(*) from marts.fct_movie_financials) as double)
+            / (select count(*) from marts.dim_movies) as share_of_movies_with_financials,
         (select avg(genres) from (select movie_id, count(*) as genres from marts.bridge_movie_genres
                                   group by movie_id)) as genres_per_movie,
         (select max(genres) from (select movie_id, count(*) as genres from marts.bridge_movie_genres
                                   group by movie_id)) as most_genres_on_a_movie"""
 GOLD_FRESHNESS = """
     select
-        date_diff('minute', max(_loaded_at), current_timestamp::timestamp) / 60.0 as hours_since_latest_load,
+        date_diff('minute', max(_loaded_at), cast(current_timestamp as timestamp)) / 60e0
+            as hours_since_latest_load,
         max(_loaded_at) as latest_load
     from (select _loaded_at from marts.fct_ratings union all select _loaded_at from marts.dim_movies)"""
 
@@ -288,7 +296,7 @@ def read_frame(sql: str, warehouse: Path | None = None) -> pd.DataFrame:
         return connection.sql(sql).df()
 
 
-def _trino_frame(sql: str) -> pd.DataFrame:
+def trino_frame(sql: str) -> pd.DataFrame:
     """A gold frame through Trino's DB-API client, with the dbt profile's MOVIES_TRINO_* settings."""
     import trino  # installed with dbt-trino
 
@@ -325,7 +333,7 @@ def write_frames(
     rows: dict[str, int] = {}
     with duckdb.connect() as connection:
         if layer == "gold" and settings.dbt_target == "duckdb":
-            connection.execute(f"attach '{settings.warehouse_path}' as warehouse (read_only)")
+            connection.execute(f"attach {sql_string(settings.warehouse_path)} as warehouse (read_only)")
             connection.execute("use warehouse")
         for table, frame in TABLES[layer].items():
             if tables is not None and table not in tables:
@@ -333,13 +341,15 @@ def write_frames(
             path = folder / f"{table}.parquet"
             sql = frame.sql(settings.lake_url)
             if layer == "gold" and settings.dbt_target != "duckdb":  # the mart count comes from the target
-                fct_rows = int(_trino_frame("select count(*) as n from marts.fct_ratings")["n"].iloc[0])
+                fct_rows = int(trino_frame("select count(*) as n from marts.fct_ratings")["n"].iloc[0])
                 sql = sql.replace("(select count(*) from warehouse.marts.fct_ratings)", str(fct_rows))
             if frame.on_warehouse and settings.dbt_target != "duckdb":
-                _trino_frame(sql).to_parquet(path, index=False)
+                trino_frame(sql).to_parquet(path, index=False)
             else:
-                connection.execute(f"copy ({sql}) to '{path}' (format parquet)")
-            rows[table] = int(connection.sql(f"select count(*) from read_parquet('{path}')").fetchone()[0])
+                connection.execute(f"copy ({sql}) to {sql_string(path)} (format parquet)")
+            rows[table] = int(
+                connection.sql(f"select count(*) from read_parquet({sql_string(path)})").fetchone()[0]
+            )
     return rows
 
 
@@ -427,7 +437,7 @@ def quarantine_by_reason(settings: Settings) -> list[dict[str, Any]]:
         "group by all order by row_count desc, layer, source_name, entity, reason"
     )
     on_duckdb = settings.dbt_target == "duckdb"
-    frame = read_frame(sql, settings.warehouse_path) if on_duckdb else _trino_frame(sql)
+    frame = read_frame(sql, settings.warehouse_path) if on_duckdb else trino_frame(sql)
     return frame.to_dict(orient="records")
 
 

@@ -29,6 +29,7 @@ from infra.trino.config import local_uri, write_config
 from infra.trino.distribution import fetch
 from infra.trino.java import find_java_home
 from infra.trino.settings import TrinoSettings
+from infra.trino.silver import sql_string
 
 log = logging.getLogger(__name__)
 
@@ -70,7 +71,7 @@ def _readiness_table(settings: TrinoSettings) -> str:
         pq.write_table(pa.table({"ready": pa.array([1], pa.int32())}), folder / "probe.parquet")
     return (
         f"create table if not exists {READINESS_SCHEMA}.probe (ready integer)"
-        f" with (external_location = '{local_uri(folder)}', format = 'PARQUET')"
+        f" with (external_location = {sql_string(local_uri(folder))}, format = 'PARQUET')"
     )
 
 

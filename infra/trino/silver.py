@@ -166,7 +166,7 @@ def entity_schema(folder: str | Path, lake: Lake | None = None) -> pa.Schema:
     return pa.unify_schemas([pq.read_schema(path, filesystem=lake.filesystem) for path in files])
 
 
-def _quoted(text: str) -> str:
+def sql_string(text: str) -> str:
     """A SQL string literal (quotes doubled), for a location that comes from configuration."""
     return "'" + text.replace("'", "''") + "'"
 
@@ -177,7 +177,7 @@ def create_table_sql(target: SilverTarget, entity: str, lake: Lake, folder: str)
     )
     return (
         f"create table {target.catalog}.{target.schema}.{_identifier(entity)} (\n    {columns}\n)\n"
-        f"with (external_location = {_quoted(lake.location(folder))}, format = 'PARQUET')"
+        f"with (external_location = {sql_string(lake.location(folder))}, format = 'PARQUET')"
     )
 
 

@@ -240,3 +240,49 @@ def test_snapshot_ids_are_unique_on_trino(stages: dict[str, Stage], trino_server
     # 7 movies, plus a second version of Jumanji (retitled); Waiting to Exhale's new overview is not
     # a tracked column, so it keeps one version.
     assert rows == [[8, 8]]
+
+
+def _frame_rows(frame: object) -> Rows:
+    return _rows([tuple(None if value != value else value for value in row) for row in frame.values.tolist()])
+
+
+def test_gold_check_frames_agree_on_trino_and_duckdb(
+    stages: dict[str, Stage], dbt_workspace: DbtWorkspace, trino_server: TrinoSettings
+) -> None:
+    """The gold suites' own queries (flows/quality.py) run on Trino and give DuckDB's answers."""
+    from flows.quality import GOLD_DISTRIBUTIONS, GOLD_FRESHNESS, trino_frame
+
+    with duckdb.connect(dbt_workspace.warehouse.as_posix()) as con:
+        on_duckdb = con.execute(GOLD_DISTRIBUTIONS).df()
+        freshness_duckdb = con.execute(GOLD_FRESHNESS).df()
+        financials, movies = con.execute(
+            "select (select count(*) from marts.fct_movie_financials),"
+            " (select count(*) from marts.dim_movies)"
+        ).fetchone()
+    on_trino = trino_frame(GOLD_DISTRIBUTIONS)
+    assert _frame_rows(on_trino) == _frame_rows(on_duckdb)
+    # A share, not the whole number integer division would give on Trino.
+    assert float(on_trino["share_of_movies_with_financials"].iloc[0]) == pytest.approx(financials / movies)
+    freshness_trino = trino_frame(GOLD_FRESHNESS)
+    assert freshness_trino["latest_load"].iloc[0] == freshness_duckdb["latest_load"].iloc[0]
+    assert float(freshness_trino["hours_since_latest_load"].iloc[0]) == pytest.approx(
+        float(freshness_duckdb["hours_since_latest_load"].iloc[0]), abs=0.1
+    )
+
+
+def test_the_html_report_reads_the_same_numbers_from_trino(
+    stages: dict[str, Stage], dbt_workspace: DbtWorkspace, trino_server: TrinoSettings
+) -> None:
+    """Every chart's query of flows/html_report.py on Trino (median spelled out) equals DuckDB's."""
+    from flows.html_report import CHARTS, trino_sql
+    from flows.quality import trino_frame
+
+    with duckdb.connect(dbt_workspace.warehouse.as_posix()) as con:
+        for chart in CHARTS:
+            for sql in filter(None, (chart.sql, chart.table_sql)):
+                duck, tri = con.execute(sql).df(), trino_frame(trino_sql(sql))
+                assert list(tri.columns) == list(duck.columns), chart.key
+                assert _frame_rows(tri) == _frame_rows(duck), chart.key
+        medians = con.execute("select median(budget_adjusted) from marts.fct_movie_financials").fetchone()
+    exact = trino_frame(trino_sql("select median(budget_adjusted) as m from marts.fct_movie_financials"))
+    assert float(exact["m"].iloc[0]) == pytest.approx(medians[0])
