@@ -43,6 +43,22 @@ class LoadSummary:
         """Rows written to the dataset's quarantine table in this run."""
         return self.rows.get(QUARANTINE_TABLE, 0)
 
+    @property
+    def read(self) -> int | None:
+        """Records the file sources read in this run (None for API sources, which count requests)."""
+        read = [n for key, n in self.counts.items() if key.startswith("read:")]
+        return sum(read) if read else None
+
+    @property
+    def unaccounted(self) -> int:
+        """Records read but neither loaded nor quarantined (dlt's own row counts): 0, or data was lost."""
+        if self.read is None:
+            return 0
+        loaded = sum(
+            self.rows.get(key.removeprefix("read:"), 0) for key in self.counts if key.startswith("read:")
+        )
+        return self.read - loaded - self.quarantined
+
 
 def raw_bucket_url(lake_url: str) -> str:
     """dlt's bucket URL for raw/: a file:// URI for a local lake, the URL itself for s3://."""
@@ -88,9 +104,11 @@ def run_source(
     return summary
 
 
-FILE_SOURCES: dict[str, Callable[[str], DltSource]] = {
-    "kaggle": lambda files: kaggle_source(path=location.join(files, "kaggle")),
-    "fred": lambda files: fred_source(csv_path=location.join(files, "fred", "CPIAUCSL.csv")),
+FILE_SOURCES: dict[str, Callable[[str, Counter[str]], DltSource]] = {
+    "kaggle": lambda files, counts: kaggle_source(path=location.join(files, "kaggle"), counts=counts),
+    "fred": lambda files, counts: fred_source(
+        csv_path=location.join(files, "fred", "CPIAUCSL.csv"), counts=counts
+    ),
 }
 
 
@@ -98,7 +116,13 @@ def load_file_sources(
     files_dir: Path | str, lake_url: str, pipelines_dir: Path, names: tuple[str, ...] = ("kaggle", "fred")
 ) -> list[LoadSummary]:
     """Load the CSV-file sources under `files_dir`: the sample, a download folder or an `s3://` prefix."""
-    return [run_source(FILE_SOURCES[name](str(files_dir)), lake_url, pipelines_dir) for name in names]
+    summaries = []
+    for name in names:
+        counts: Counter[str] = Counter()
+        summaries.append(
+            run_source(FILE_SOURCES[name](str(files_dir), counts), lake_url, pipelines_dir, counts)
+        )
+    return summaries
 
 
 @dataclass(frozen=True)

@@ -58,7 +58,7 @@ def extract_task(name: str, settings: Settings) -> list[dict[str, Any]]:
             settings.source_files_dir, settings.lake_url, settings.pipelines_dir, settings.sample_dir,
             names=(name,), sample_ids_limit=settings.sample_api_ids,
         )  # fmt: skip
-    return [asdict(summary) for summary in summaries]
+    return [{**asdict(s), "read": s.read, "unaccounted": s.unaccounted} for s in summaries]
 
 
 @task(name="validate", task_run_name="validate-{layer}", **RESUMABLE)
@@ -152,6 +152,22 @@ def loads_counts(loads: list[dict[str, Any]]) -> str:
         (load["dataset"], sum(load["rows"].values()), load["rows"].get("quarantine", 0)) for load in loads
     ]
     return ", ".join(f"{dataset} {rows:,} rows (quarantine {bad})" for dataset, rows, bad in said)
+
+
+class DataLossError(RuntimeError):
+    """Records a source read are neither in its tables nor in its quarantine."""
+
+
+def check_totals(loads: list[dict[str, Any]]) -> None:
+    """Every record a file source read is loaded or quarantined; anything else fails the run."""
+    lost = [load for load in loads if load.get("unaccounted")]
+    if lost:
+        details = "; ".join(
+            f"{load['dataset']}: read {load['read']:,}, loaded + quarantined "
+            f"{load['read'] - load['unaccounted']:,}"
+            for load in lost
+        )
+        raise DataLossError(f"records lost between the files and raw/: {details}")
 
 
 def silver_counts(silver: dict[str, Any]) -> str:
@@ -256,6 +272,7 @@ def run_stages(
     if build_sample_first and settings.files_dir is None:
         progress.stage("sample", lambda: build_sample_task(settings.sample_dir))
     report.loads = progress.stage("extract", lambda: extract_concurrently(settings, sources), loads_counts)
+    check_totals(report.loads)
     report.quality["raw"] = progress.stage(
         "validate raw", lambda: validate_task("raw", settings, sources), check_counts
     )

@@ -42,6 +42,7 @@ class RunReport:
             ]
         if not any(load["rows"] for load in self.loads):
             lines.append("| (all sources unchanged: nothing appended) | | 0 |")
+        lines += self._totals_lines()
         lines += ["", f"## Silver (CPI base month {self.silver.get('base_month')})", ""]
         lines += ["| entity | rows |", "|---|---|"]
         lines += [f"| {entity} | {rows} |" for entity, rows in sorted(self.silver.get("rows", {}).items())]
@@ -80,6 +81,21 @@ class RunReport:
             f"- {name}: {_link(path)}" for name, path in self.paths.items()
         ]
         return "\n".join(lines) + "\n"
+
+    def _totals_lines(self) -> list[str]:
+        """Per file source: records read = loaded + quarantined (the run fails when they differ)."""
+        read = [load for load in self.loads if load.get("read") is not None]
+        if not read:
+            return []
+        lines = ["", "Totals (records read = loaded + quarantined):", ""]
+        lines += ["| dataset | read | loaded | quarantined | unaccounted |", "|---|---|---|---|---|"]
+        for load in read:
+            quarantined = load["rows"].get("quarantine", 0)
+            loaded = load["read"] - load["unaccounted"] - quarantined
+            lines.append(
+                f"| {load['dataset']} | {load['read']} | {loaded} | {quarantined} | {load['unaccounted']} |"
+            )
+        return lines
 
     def _quarantine_lines(self) -> list[str]:
         """The warehouse's fct_quarantined_records, counted by layer, source, entity and reason."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, MutableMapping
 from pathlib import Path
 from typing import Any
 
@@ -17,8 +17,11 @@ from extract.csv_files.reader import QUARANTINE_TABLE, CsvSpec, read_csv_batches
 __all__ = ["QUARANTINE_TABLE", "CsvSpec", "csv_file_resource", "location"]
 
 
-def csv_file_resource(location: Path | str, table: str, spec: CsvSpec) -> DltResource:
-    """Append the file's rows to `table` and its rejected rows to `quarantine`.
+def csv_file_resource(
+    location: Path | str, table: str, spec: CsvSpec, counts: MutableMapping[str, int] | None = None
+) -> DltResource:
+    """Append the file's rows to `table` and its rejected rows to `quarantine`; `counts` gets
+    `read:<table>`, the records read, for the run's totals check (loaded + quarantined = read).
 
     The file's fingerprint (sha256 of a local file, ETag and size of an `s3://` object) is kept in
     the resource's dlt state, which dlt stores with the destination, so loading the same file again
@@ -33,6 +36,8 @@ def csv_file_resource(location: Path | str, table: str, spec: CsvSpec) -> DltRes
             return
         source_file = pa.scalar(name(where))
         for batch in read_csv_batches(where, spec):
+            if counts is not None:
+                counts[f"read:{table}"] = counts.get(f"read:{table}", 0) + batch.records
             if batch.rows.num_rows:
                 yield batch.rows.append_column("_source_file", pa.repeat(source_file, batch.rows.num_rows))
             if batch.quarantined.num_rows:

@@ -72,6 +72,7 @@ class CsvBatch:
 
     rows: pa.Table
     quarantined: pa.Table
+    records: int = 0  # records of the file this block read: rows + quarantined, counted at the parser
 
 
 def read_csv_batches(path: Path | str, spec: CsvSpec, prefetch: int = 2) -> Iterator[CsvBatch]:
@@ -165,10 +166,11 @@ def _parse_stream(source: Any, file_name: str, spec: CsvSpec) -> Iterator[CsvBat
         parse_errors = _invalid_rows_table(invalid, file_name)
         invalid.clear()
         records_before += record_batch.num_rows
-        yield CsvBatch(rows=rows, quarantined=pa.concat_tables([parse_errors, not_utf8, rejected]))
+        quarantined = pa.concat_tables([parse_errors, not_utf8, rejected])
+        yield CsvBatch(rows, quarantined, record_batch.num_rows + parse_errors.num_rows)
     if invalid:  # malformed lines after the last parsed block (or in a file of only bad lines)
         empty = pa.table({name: pa.array([], pa.string()) for name in spec.columns})
-        yield CsvBatch(rows=_cast(empty, spec), quarantined=_invalid_rows_table(invalid, file_name))
+        yield CsvBatch(_cast(empty, spec), _invalid_rows_table(invalid, file_name), len(invalid))
 
 
 def _as_text(

@@ -16,9 +16,9 @@ CPI_SPEC = CsvSpec(
 
 
 @dlt.source(name="fred")
-def fred_source(csv_path: str = dlt.config.value) -> DltResource:
+def fred_source(csv_path: str = dlt.config.value, counts: dict[str, int] | None = None) -> DltResource:
     """CPIAUCSL from a file, an `s3://` object or FRED's CSV download URL
     (`https://fred.stlouisfed.org/graph/fredgraph.csv?id=CPIAUCSL`); FRED's "." for a missing month is
     quarantined with its reason. The whole series is re-delivered each time: an unchanged one adds nothing.
     """
-    return csv_file_resource(csv_path, "cpiaucsl", CPI_SPEC)
+    return csv_file_resource(csv_path, "cpiaucsl", CPI_SPEC, counts)

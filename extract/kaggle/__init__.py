@@ -48,7 +48,7 @@ log = logging.getLogger(__name__)
 
 
 @dlt.source(name="kaggle")
-def kaggle_source(path: str = dlt.config.value) -> list[DltResource]:
+def kaggle_source(path: str = dlt.config.value, counts: dict[str, int] | None = None) -> list[DltResource]:
     """One append-only resource per Kaggle CSV under `path` (a folder or an `s3://` prefix).
 
     A missing required file is an error; a missing optional one is logged and skipped.
@@ -57,7 +57,7 @@ def kaggle_source(path: str = dlt.config.value) -> list[DltResource]:
     for table, spec in KAGGLE_FILES.items():
         csv_path = location.join(path, f"{table}.csv")
         if location.exists(csv_path):
-            resources.append(csv_file_resource(csv_path, table, spec))
+            resources.append(csv_file_resource(csv_path, table, spec, counts))
         elif table in OPTIONAL_FILES:
             log.info("kaggle: %s.csv not found in %s; %s not loaded", table, path, table)
         else:

@@ -129,6 +129,24 @@ def test_first_run_counts_rows_per_table(two_runs: TwoRuns) -> None:
     assert len(fred.load_ids) == 1
 
 
+def test_every_record_read_is_loaded_or_quarantined(two_runs: TwoRuns) -> None:
+    kaggle, fred = two_runs.first["kaggle"], two_runs.first["fred"]
+    # The reader's count of records, per file: ratings has 4 data lines, one of them bad.
+    assert kaggle.counts["read:ratings"] == 4
+    assert kaggle.read == 2 + 1 + 1 + 2 + 4
+    assert fred.read == 3
+    assert (kaggle.unaccounted, fred.unaccounted) == (0, 0)
+    # An unchanged delivery reads nothing and owes nothing.
+    assert (two_runs.second["kaggle"].read, two_runs.second["kaggle"].unaccounted) == (None, 0)
+
+
+def test_records_neither_loaded_nor_quarantined_are_unaccounted() -> None:
+    lost = LoadSummary("kaggle", ("1",), {"ratings": 9, "quarantine": 1}, {"read:ratings": 12})
+    assert lost.unaccounted == 2
+    api = LoadSummary("omdb", ("1",), {"movies": 5}, {"ok": 5, "retries": 2})
+    assert (api.read, api.unaccounted) == (None, 0)
+
+
 def test_ratings_land_as_typed_parquet_with_the_load_id(two_runs: TwoRuns) -> None:
     load_id = two_runs.first["kaggle"].load_ids[0]
     folder = two_runs.workspace.lake / "raw" / "kaggle" / "ratings"

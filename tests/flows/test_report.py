@@ -11,7 +11,15 @@ def _report() -> RunReport:
     return RunReport(
         started_at="2026-11-22T00:00:00+00:00",
         parameters={"target": "duckdb"},
-        loads=[{"dataset": "kaggle", "load_ids": ["1"], "rows": {"ratings": 100_004, "quarantine": 3}}],
+        loads=[
+            {
+                "dataset": "kaggle",
+                "load_ids": ["1"],
+                "rows": {"ratings": 100_004, "quarantine": 3},
+                "read": 100_007,
+                "unaccounted": 0,
+            }
+        ],
         silver={
             "base_month": "2026-08-01",
             "rows": {"movies": 17_470},
@@ -72,3 +80,19 @@ def test_write_produces_markdown_and_json(tmp_path):
     markdown, data = _report().write(tmp_path / "reports")
     assert markdown.read_text().startswith("# Movie warehouse run (2026-11-22")
     assert json.loads(data.read_text())["silver"]["rows"] == {"movies": 17_470}
+
+
+def test_the_totals_say_read_equals_loaded_plus_quarantined():
+    markdown = _report().to_markdown()
+    assert "| dataset | read | loaded | quarantined | unaccounted |" in markdown
+    assert "| kaggle | 100007 | 100004 | 3 | 0 |" in markdown
+
+
+def test_records_lost_between_files_and_raw_fail_the_run_naming_the_source():
+    import pytest
+
+    from flows.pipeline import DataLossError, check_totals
+
+    check_totals([{"dataset": "kaggle", "read": 10, "unaccounted": 0}, {"dataset": "omdb", "read": None}])
+    with pytest.raises(DataLossError, match=r"kaggle: read 12, loaded \+ quarantined 10"):
+        check_totals([{"dataset": "kaggle", "read": 12, "unaccounted": 2}])
