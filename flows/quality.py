@@ -547,6 +547,7 @@ CDN_PREFIXES = (
     *("https://cdn.jsdelivr.net/", "https://cdnjs.cloudflare.com/", "https://unpkg.com/"),
     *("https://stackpath.bootstrapcdn.com/", "https://maxcdn.bootstrapcdn.com/", "https://code.jquery.com/"),
 )
+LOCAL_IMAGES = re.compile(r"((?:src|href)=\")(?:\.\.?/)*static/images/")
 GX_ASSETS = re.compile(r"https://great-expectations-web-assets[^\"/]*/([\w.-]+)(\?[^\"]*)?")
 
 
@@ -581,6 +582,8 @@ def vendor_data_docs(site: Path) -> int:
                 text = text.replace(url, f"{prefix}/{package}/{file}")
         images = os.path.relpath(site / "static" / "images", page.parent)
         text = GX_ASSETS.sub(rf"{images}/\1", text)
+        # GX writes some pages' own image links one folder too shallow (favicon on validation pages).
+        text = LOCAL_IMAGES.sub(f"\\1{images}/", text)
         text = _drop_remote_tags(text)
         if text != original:
             page.write_text(text, encoding="utf-8")
