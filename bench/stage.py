@@ -30,7 +30,7 @@ def _silver(settings: Settings) -> Any:
     from spark.jobs.silver import build_silver
     from spark.session import get_spark
 
-    spark = get_spark("bench-silver")
+    spark = get_spark("bench-silver", lake_url=settings.lake_url)
     try:
         return asdict(build_silver(spark, settings.lake_url, settings.cpi_base_month))
     finally:

@@ -57,7 +57,7 @@ def _silver(settings: Settings, _: argparse.Namespace) -> int:
     from spark.jobs.silver import build_silver
     from spark.session import get_spark
 
-    spark = get_spark("movie-warehouse-silver")
+    spark = get_spark("movie-warehouse-silver", lake_url=settings.lake_url)
     try:
         print(json.dumps(asdict(build_silver(spark, settings.lake_url, settings.cpi_base_month)), indent=2))
     finally:

@@ -80,7 +80,7 @@ def silver_task(settings: Settings) -> dict[str, Any]:
     from spark.jobs.silver import build_silver
     from spark.session import get_spark
 
-    spark = get_spark("movie-warehouse-silver")
+    spark = get_spark("movie-warehouse-silver", lake_url=settings.lake_url)
     try:
         return asdict(build_silver(spark, settings.lake_url, settings.cpi_base_month))
     finally:

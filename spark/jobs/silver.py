@@ -233,7 +233,7 @@ def main(argv: list[str] | None = None) -> int:
         "--base-month", type=date.fromisoformat, default=None, help="CPI base month, YYYY-MM-01"
     )
     args = parser.parse_args(argv)
-    spark = get_spark("silver")
+    spark = get_spark("silver", lake_url=args.lake)  # an s3:// lake brings hadoop-aws and the S3A settings
     try:
         summary = build_silver(spark, args.lake, args.base_month)
     finally:
