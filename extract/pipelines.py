@@ -179,7 +179,8 @@ def run_api_sources(
 
 def api_keys_configured() -> bool:
     """True when an OMDb key or TMDB token is set in .dlt/secrets.toml or the environment."""
-    return any(dlt.secrets.get(key) for key in ("sources.omdb.api_key", "sources.tmdb.access_token"))
+    keys = ("sources.omdb.api_key", "sources.tmdb.access_token", "sources.tmdb.api_key")
+    return any(dlt.secrets.get(key) for key in keys)
 
 
 def load_api_sources(

@@ -77,7 +77,9 @@ class Api:
         return Answer(200, self._maybe_broken(body, imdb_id in self.faults.invalid_ids), JSON_HEADERS)
 
     def _tmdb(self, request: Request) -> Answer:
-        if self.tmdb_token is not None and request.authorization != f"Bearer {self.tmdb_token}":
+        bearer = request.authorization == f"Bearer {self.tmdb_token}"
+        v3_key = request.params.get("api_key") == self.tmdb_token  # TMDB v3: the key as a parameter
+        if self.tmdb_token is not None and not (bearer or v3_key):
             return json_answer(401, TMDB_BAD_KEY)
         tail = request.path.removeprefix("/3/")
         if tail == "discover/movie":

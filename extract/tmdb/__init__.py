@@ -52,18 +52,34 @@ def _listed_ids(listing: Iterator[Any], ids: list[int]) -> Iterator[Any]:
             yield item
 
 
+def tmdb_auth(access_token: str | None, api_key: str | None) -> dict[str, Any]:
+    """ApiClient arguments for TMDB's v4 token (preferred) or v3 key; neither is a clear error."""
+    if access_token:
+        return {"headers": {"Authorization": f"Bearer {access_token}"}}
+    if api_key:
+        return {"secret_params": {"api_key": api_key}}
+    raise ValueError(
+        "TMDB needs sources.tmdb.access_token (v4 read access token) or sources.tmdb.api_key (v3 key)"
+    )
+
+
 @dlt.source(name="tmdb", max_table_nesting=0)
 def tmdb_source(
-    access_token: str = dlt.secrets.value,
+    access_token: str | None = dlt.secrets.value,
     base_url: str = TMDB_URL,
     requests_per_second: float = REQUESTS_PER_SECOND,
     max_workers: int = MAX_WORKERS,
     counts: dict[str, int] | None = None,
+    api_key: str | None = dlt.secrets.value,
 ) -> DltResource:
-    """TMDB movie details, all on the first run and then those changed; `counts` gets tallies."""
+    """TMDB movie details, all on the first run and then those changed; `counts` gets tallies.
+
+    Authenticates with the v4 read access token (Bearer header) or, without one, the v3 `api_key`
+    (a query parameter, kept out of logs like OMDb's key).
+    """
     declare_tables({"movies": MOVIE_COLUMNS})
     limits = HttpLimits(requests_per_second=requests_per_second, max_workers=max_workers)
-    client = ApiClient(base_url.rstrip("/"), limits, headers={"Authorization": f"Bearer {access_token}"})
+    client = ApiClient(base_url.rstrip("/"), limits, **tmdb_auth(access_token, api_key))
     tally = counts if counts is not None else Counter()
 
     def movies() -> Iterator[Any]:

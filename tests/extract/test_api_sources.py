@@ -366,3 +366,30 @@ def test_tmdb_cursor_holds_after_an_unreadable_listing_page(api: Api) -> None:
     assert first.rows == {"movies": 40, "quarantine": 1}
     assert second.rows == {"movies": 5}
     assert api.rows("tmdb", "movies", "count(*), count(distinct id)") == [(45, 45)]
+
+
+# --- TMDB authentication: v4 read access token or v3 api key ------------------------------------
+
+
+def test_tmdb_loads_with_a_v3_api_key_sent_as_a_parameter(tmp_path: Path) -> None:
+    from extract.replay import Catalog
+    from extract.tmdb import tmdb_source
+
+    sample = write_sample(tmp_path / "sample", FILMS)
+    with ReplayServer(Catalog.from_sample(sample), tmdb_token="v3-key-9f1c") as server:
+        source = tmdb_source(base_url=f"{server.url}/3", api_key="v3-key-9f1c", access_token=None,
+                             requests_per_second=0.0)  # fmt: skip
+        summary = run_source(source, str(tmp_path / "lake"), tmp_path / "pipelines")
+        refused = requests.get(f"{server.url}/3/movie/1000007?api_key=wrong", timeout=5)
+
+    assert summary.rows == {"movies": FILMS}
+    assert refused.status_code == 401
+
+
+def test_tmdb_without_a_token_or_key_is_a_clear_error() -> None:
+    from extract.tmdb import tmdb_auth
+
+    assert tmdb_auth("tok", None) == {"headers": {"Authorization": "Bearer tok"}}
+    assert tmdb_auth(None, "k") == {"secret_params": {"api_key": "k"}}
+    with pytest.raises(ValueError, match=r"sources\.tmdb\.access_token .* or sources\.tmdb\.api_key"):
+        tmdb_auth(None, None)
