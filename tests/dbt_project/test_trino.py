@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -18,12 +17,12 @@ from decimal import Decimal
 
 import duckdb
 import pytest
-import trino
 
 from infra.trino.distribution import default_cache_dir
 from infra.trino.server import start, stop
 from infra.trino.settings import TrinoSettings
 from infra.trino.silver import register_silver
+from tests.local_servers import free_port, trino_query
 
 from .conftest import DbtWorkspace, RunDbt
 from .silver_lake import BATCH_1, BATCH_2, L2, LATE_INSIDE_LOOKBACK, SilverBatch, write_silver
@@ -56,12 +55,6 @@ class Stage:
     trino_seconds: float
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 def _normalise(value: object) -> object:
     """Engine-neutral value: floats to 12 significant digits (sums may differ in the last bits)."""
     if isinstance(value, Decimal | float):
@@ -79,7 +72,7 @@ def _rows(raw: list[tuple[object, ...]] | list[list[object]]) -> Rows:
 def trino_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TrinoSettings]:
     """A Trino of its own for this module; the dbt profile finds it through MOVIES_TRINO_PORT."""
     settings = TrinoSettings(
-        home=tmp_path_factory.mktemp("trino"), port=_free_port(), heap="2G", cache_dir=default_cache_dir()
+        home=tmp_path_factory.mktemp("trino"), port=free_port(), heap="2G", cache_dir=default_cache_dir()
     )
     saved = os.environ.get("MOVIES_TRINO_PORT")
     os.environ["MOVIES_TRINO_PORT"] = str(settings.port)
@@ -92,13 +85,6 @@ def trino_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TrinoSett
             os.environ.pop("MOVIES_TRINO_PORT", None)
         else:
             os.environ["MOVIES_TRINO_PORT"] = saved
-
-
-def _trino_query(settings: TrinoSettings, sql: str) -> list[list[object]]:
-    with trino.dbapi.connect(host=settings.host, port=settings.port, user="test") as connection:
-        cursor = connection.cursor()
-        cursor.execute(sql)
-        return cursor.fetchall()
 
 
 def _columns_sql(information_schema: str) -> str:
@@ -119,9 +105,9 @@ def _select_lists(listing: list[tuple[object, ...]] | list[list[object]]) -> dic
 
 
 def _capture_trino(settings: TrinoSettings) -> dict[str, Rows]:
-    listing = _trino_query(settings, _columns_sql("iceberg.information_schema"))
+    listing = trino_query(settings, _columns_sql("iceberg.information_schema"))
     return {
-        name: _rows(_trino_query(settings, f"select {select} from iceberg.{name}"))
+        name: _rows(trino_query(settings, f"select {select} from iceberg.{name}"))
         for name, select in _select_lists(listing).items()
     }
 
@@ -181,13 +167,13 @@ def test_every_mart_holds_the_same_rows_on_trino_and_duckdb(stages: dict[str, St
 
 def test_key_aggregates_on_trino(stages: dict[str, Stage], trino_server: TrinoSettings) -> None:
     """Hand-worked values of test_dbt_build.py, read straight from Trino after the second build."""
-    rows = _trino_query(
+    rows = trino_query(
         trino_server,
         "select count(*), sum(rating), count(movie_id) from iceberg.marts.fct_ratings",
     )
     # 22 ratings summing to 88 (docstring of test_dbt_build.py); 2 stay unresolved.
     assert rows == [[22, 88.0, 20]]
-    top = _trino_query(
+    top = trino_query(
         trino_server,
         "select rating_rank, movie_id, rating_count, round(weighted_rating, 6)"
         " from iceberg.marts.rpt_top_rated_movies order by rating_rank",
@@ -196,7 +182,7 @@ def test_key_aggregates_on_trino(stages: dict[str, Stage], trino_server: TrinoSe
 
 
 def test_incremental_upserts_applied_on_trino(stages: dict[str, Stage], trino_server: TrinoSettings) -> None:
-    changed = _trino_query(
+    changed = trino_query(
         trino_server,
         "select user_id, rating, _loaded_at from iceberg.marts.fct_ratings"
         " where movielens_movie_id = 2 and user_id in (1, 5, 6) order by user_id",
@@ -205,14 +191,14 @@ def test_incremental_upserts_applied_on_trino(stages: dict[str, Stage], trino_se
         [1, 5.0, L2],  # re-rated 3 -> 5 by the second batch: updated in place
         [5, 5.0, LATE_INSIDE_LOOKBACK],  # late row inside the lookback: inserted
     ]  # user 6's row is older than the lookback window: not picked up incrementally
-    new_user = _trino_query(
+    new_user = trino_query(
         trino_server,
         "select rating from iceberg.marts.fct_ratings where user_id = 9 and movielens_movie_id = 3",
     )
     assert new_user == [[4.0]]
-    title = _trino_query(trino_server, "select title from iceberg.marts.dim_movies where movie_id = 8844")
+    title = trino_query(trino_server, "select title from iceberg.marts.dim_movies where movie_id = 8844")
     assert title == [["Jumanji (1995)"]]
-    versions = _trino_query(
+    versions = trino_query(
         trino_server,
         "select title, dbt_valid_to is null from iceberg.snapshots.snap_movies"
         " where movie_id = 8844 order by dbt_valid_from",
@@ -225,16 +211,16 @@ def test_incremental_models_hold_one_row_per_key(
     stages: dict[str, Stage], trino_server: TrinoSettings, model: str, key: tuple[str, ...]
 ) -> None:
     columns = ", ".join(key)
-    duplicates = _trino_query(
+    duplicates = trino_query(
         trino_server,
         f"select {columns}, count(*) from iceberg.marts.{model} group by {columns} having count(*) > 1",
     )
     assert duplicates == []
-    assert _trino_query(trino_server, f"select count(*) > 0 from iceberg.marts.{model}") == [[True]]
+    assert trino_query(trino_server, f"select count(*) > 0 from iceberg.marts.{model}") == [[True]]
 
 
 def test_snapshot_ids_are_unique_on_trino(stages: dict[str, Stage], trino_server: TrinoSettings) -> None:
-    rows = _trino_query(
+    rows = trino_query(
         trino_server, "select count(*), count(distinct dbt_scd_id) from iceberg.snapshots.snap_movies"
     )
     # 7 movies, plus a second version of Jumanji (retitled); Waiting to Exhale's new overview is not

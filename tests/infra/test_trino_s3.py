@@ -7,31 +7,24 @@ Slow: starts its own Trino (the download is cached by test_trino_server.py's fir
 from __future__ import annotations
 
 import os
-import socket
 from collections.abc import Iterator
 from datetime import date
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-import trino
 
 from infra.trino.distribution import default_cache_dir
 from infra.trino.server import start, stop
 from infra.trino.settings import TrinoSettings
 from infra.trino.silver import lake_at, register_silver
+from tests.local_servers import free_port, trino_query
 from tests.s3_endpoint import CREDENTIALS, moto_s3
 
 pytestmark = pytest.mark.slow
 
 BUCKET = "trino-silver"
 LAKE = f"s3://{BUCKET}/lake"
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 @pytest.fixture(scope="module")
@@ -48,7 +41,7 @@ def s3_trino(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TrinoSettings
         os.environ.update(env)
         settings = TrinoSettings.from_env(
             {**env, "MOVIES_LAKE": LAKE, "MOVIES_TRINO_HOME": str(tmp_path_factory.mktemp("trino_s3")),
-             "MOVIES_TRINO_PORT": str(_free_port()), "MOVIES_TRINO_HEAP": "1G",
+             "MOVIES_TRINO_PORT": str(free_port()), "MOVIES_TRINO_HEAP": "1G",
              "MOVIES_TRINO_CACHE": str(default_cache_dir())}
         )  # fmt: skip
         try:
@@ -69,13 +62,6 @@ def _put(path: str, table: pa.Table) -> None:
         pq.write_table(table, out)
 
 
-def _query(settings: TrinoSettings, sql: str) -> list[list[object]]:
-    with trino.dbapi.connect(host=settings.host, port=settings.port, user="test") as connection:
-        cursor = connection.cursor()
-        cursor.execute(sql)
-        return cursor.fetchall()
-
-
 def test_silver_on_s3_is_registered_and_read_in_place(s3_trino: TrinoSettings) -> None:
     movies = pa.table(
         {
@@ -91,13 +77,15 @@ def test_silver_on_s3_is_registered_and_read_in_place(s3_trino: TrinoSettings) -
 
     assert register_silver(s3_trino, LAKE) == ["cpi_monthly", "movies"]
 
-    assert _query(s3_trino, "select movie_id, title, release_date from hive.silver.movies order by 1") == [
+    assert trino_query(
+        s3_trino, "select movie_id, title, release_date from hive.silver.movies order by 1"
+    ) == [
         [862, "Toy Story", date(1995, 10, 30)],
         [8844, "Jumanji", date(1995, 12, 15)],
     ]
-    assert _query(s3_trino, "select cpi from hive.silver.cpi_monthly") == [[153.6]]
-    location = _query(s3_trino, 'select distinct "$path" from hive.silver.cpi_monthly')[0][0]
+    assert trino_query(s3_trino, "select cpi from hive.silver.cpi_monthly") == [[153.6]]
+    location = trino_query(s3_trino, 'select distinct "$path" from hive.silver.cpi_monthly')[0][0]
     assert location == f"s3://{BUCKET}/lake/silver/cpi_monthly/part-00000.parquet"
     # A new file in the entity's folder is read without registering again.
     _put("silver/cpi_monthly/part-00001.parquet", pa.table({"month": [date(1995, 11, 1)], "cpi": [153.9]}))
-    assert _query(s3_trino, "select count(*) from hive.silver.cpi_monthly") == [[2]]
+    assert trino_query(s3_trino, "select count(*) from hive.silver.cpi_monthly") == [[2]]

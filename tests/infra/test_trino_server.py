@@ -5,7 +5,6 @@ Slow: downloads Trino 476 from Maven Central on first use (cached in ~/.cache/mo
 
 from __future__ import annotations
 
-import socket
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -13,27 +12,21 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-import trino
 
 from infra.trino.distribution import default_cache_dir
 from infra.trino.java import MIN_JAVA_MAJOR, java_major
 from infra.trino.server import is_ready, server_info, start, stop
 from infra.trino.settings import TrinoSettings
 from infra.trino.silver import SilverRegistrationError, entity_schema, register_silver, silver_entities
+from tests.local_servers import free_port, trino_query
 
 pytestmark = pytest.mark.slow
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TrinoSettings]:
     settings = TrinoSettings(
-        home=tmp_path_factory.mktemp("trino"), port=_free_port(), heap="1G", cache_dir=default_cache_dir()
+        home=tmp_path_factory.mktemp("trino"), port=free_port(), heap="1G", cache_dir=default_cache_dir()
     )
     report = start(settings)
     assert report.started
@@ -42,13 +35,6 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TrinoSettings]:
         yield settings
     finally:
         stop(settings)
-
-
-def _query(settings: TrinoSettings, sql: str) -> list[list[object]]:
-    with trino.dbapi.connect(host=settings.host, port=settings.port, user="test") as connection:
-        cursor = connection.cursor()
-        cursor.execute(sql)
-        return cursor.fetchall()
 
 
 def _write(folder: Path, table: pa.Table, name: str = "part-00000.parquet") -> None:
@@ -116,7 +102,7 @@ def test_server_listens_on_loopback_only(server: TrinoSettings) -> None:
     assert info["starting"] is False
     assert info["nodeVersion"] == {"version": "476"}
     assert is_ready(server)
-    assert _query(server, "show catalogs") == [["hive"], ["iceberg"], ["system"]]
+    assert trino_query(server, "show catalogs") == [["hive"], ["iceberg"], ["system"]]
 
 
 def test_a_second_start_is_a_no_op(server: TrinoSettings) -> None:
@@ -128,13 +114,13 @@ def test_silver_is_registered_with_the_files_own_columns(server: TrinoSettings, 
     lake = tmp_path / "lake"
     _spark_like_lake(lake)
     assert register_silver(server, lake) == ["movies", "yts_movies"]
-    rows = _query(server, "select * from hive.silver.movies order by movie_id")
+    rows = trino_query(server, "select * from hive.silver.movies order by movie_id")
     assert rows == [
         [862, "Toy Story", date(1995, 10, 30), 81, datetime(2024, 1, 10, 12, 30, 0, 123456)],
         [8844, "Jumanji", date(1995, 12, 15), None, datetime(2024, 1, 10, 12, 30, 0, 123456)],
     ]
-    assert _query(server, "select genres from hive.silver.yts_movies") == [[["Drama", "Comedy"]]]
-    columns = _query(
+    assert trino_query(server, "select genres from hive.silver.yts_movies") == [[["Drama", "Comedy"]]]
+    columns = trino_query(
         server,
         "select column_name, data_type from hive.information_schema.columns"
         " where table_schema = 'silver' and table_name = 'movies' order by ordinal_position",
@@ -157,14 +143,14 @@ def test_registration_follows_the_lake(server: TrinoSettings, tmp_path: Path) ->
         [(1, "A", date(2000, 1, 1), 90), (2, "B", date(2000, 1, 2), 91), (3, "C", date(2000, 1, 3), 92)]
     )
     _write(lake / "silver" / "movies", rewritten, "part-00001.parquet")
-    assert _query(server, "select count(*) from hive.silver.movies") == [[4]]
+    assert trino_query(server, "select count(*) from hive.silver.movies") == [[4]]
     # An entity gone from the lake is dropped; registering again changes nothing else.
     for path in (lake / "silver" / "yts_movies").iterdir():
         path.unlink()
     (lake / "silver" / "yts_movies").rmdir()
     assert register_silver(server, lake) == ["movies"]
     assert register_silver(server, lake) == ["movies"]
-    assert _query(server, "show tables from hive.silver") == [["movies"]]
+    assert trino_query(server, "show tables from hive.silver") == [["movies"]]
 
 
 def test_a_partitioned_folder_is_refused_with_a_reason(tmp_path: Path) -> None:
