@@ -376,8 +376,8 @@ def test_tmdb_loads_with_a_v3_api_key_sent_as_a_parameter(tmp_path: Path) -> Non
     from extract.tmdb import tmdb_source
 
     sample = write_sample(tmp_path / "sample", FILMS)
-    with ReplayServer(Catalog.from_sample(sample), tmdb_token="v3-key-9f1c") as server:
-        source = tmdb_source(base_url=f"{server.url}/3", api_key="v3-key-9f1c", access_token=None,
+    with ReplayServer(Catalog.from_sample(sample), tmdb_token="dummy-v3-key") as server:
+        source = tmdb_source(base_url=f"{server.url}/3", api_key="dummy-v3-key", access_token=None,
                              requests_per_second=0.0)  # fmt: skip
         summary = run_source(source, str(tmp_path / "lake"), tmp_path / "pipelines")
         refused = requests.get(f"{server.url}/3/movie/1000007?api_key=wrong", timeout=5)

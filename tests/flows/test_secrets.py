@@ -23,8 +23,8 @@ from .conftest import movies_run
 
 pytestmark = pytest.mark.slow
 
-OMDB_KEY = "dummyOmdbKey7f3a9c"
-TMDB_TOKEN = "dummy-tmdb-bearer-91c2e4d8"
+OMDB_KEY = "dummy-omdb-key-for-the-leak-test"
+TMDB_TOKEN = "dummy-tmdb-token-for-the-leak-test"
 SECRETS = (OMDB_KEY, TMDB_TOKEN)
 GX_UNCOMMITTED = Path(__file__).resolve().parents[2] / "great_expectations" / "gx" / "uncommitted"
 

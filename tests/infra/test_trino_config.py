@@ -124,8 +124,8 @@ def test_no_suitable_java_names_what_it_saw(tmp_path: Path) -> None:
 def test_an_s3_lake_adds_s3_to_the_hive_catalog_without_writing_keys(tmp_path: Path) -> None:
     settings = TrinoSettings.from_env(
         {"MOVIES_TRINO_HOME": str(tmp_path / "trino"), "MOVIES_LAKE": "s3://movies/lake",
-         "AWS_ENDPOINT_URL": "http://127.0.0.1:9000", "AWS_ACCESS_KEY_ID": "AKIDNOTWRITTEN",
-         "AWS_SECRET_ACCESS_KEY": "secret-not-written"}
+         "AWS_ENDPOINT_URL": "http://127.0.0.1:9000", "AWS_ACCESS_KEY_ID": "dummy-access-key-id",
+         "AWS_SECRET_ACCESS_KEY": "dummy-secret-access-key"}
     )  # fmt: skip
     write_config(settings, tmp_path / "install")
     hive = _properties(settings.etc_dir / "catalog" / "hive.properties")
@@ -136,7 +136,7 @@ def test_an_s3_lake_adds_s3_to_the_hive_catalog_without_writing_keys(tmp_path: P
     assert hive["s3.aws-access-key"] == "${ENV:AWS_ACCESS_KEY_ID}"
     assert hive["s3.aws-secret-key"] == "${ENV:AWS_SECRET_ACCESS_KEY}"
     written = "".join(path.read_text() for path in settings.etc_dir.rglob("*.properties"))
-    assert "AKIDNOTWRITTEN" not in written and "secret-not-written" not in written
+    assert "dummy-access-key-id" not in written and "dummy-secret-access-key" not in written
 
 
 def test_a_local_lake_leaves_s3_out(settings: TrinoSettings, tmp_path: Path) -> None:
