@@ -44,20 +44,21 @@ class LoadSummary:
         return self.rows.get(QUARANTINE_TABLE, 0)
 
     @property
+    def read_by_table(self) -> dict[str, int]:
+        """Records the CSV reader read per table (`read:<table>` counts; none for API sources)."""
+        return {key.removeprefix("read:"): n for key, n in self.counts.items() if key.startswith("read:")}
+
+    @property
     def read(self) -> int | None:
         """Records the file sources read in this run (None for API sources, which count requests)."""
-        read = [n for key, n in self.counts.items() if key.startswith("read:")]
-        return sum(read) if read else None
+        return sum(self.read_by_table.values()) if self.read_by_table else None
 
     @property
     def unaccounted(self) -> int:
         """Records read but neither loaded nor quarantined (dlt's own row counts): 0, or data was lost."""
-        if self.read is None:
-            return 0
-        loaded = sum(
-            self.rows.get(key.removeprefix("read:"), 0) for key in self.counts if key.startswith("read:")
-        )
-        return self.read - loaded - self.quarantined
+        read = self.read_by_table
+        loaded = sum(self.rows.get(table, 0) for table in read)
+        return sum(read.values()) - loaded - self.quarantined if read else 0
 
 
 def raw_bucket_url(lake_url: str) -> str:

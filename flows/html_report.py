@@ -5,9 +5,8 @@ and the numbers it plots follow it in a table (each cell carries the exact value
 the file needs no network, no server and no other file. Aggregates the marts do not hold yet (ROI by
 genre, money per release year, the rating histogram) are plain group-bys over the marts' facts.
 
-The queries run on the warehouse's own engine: the DuckDB file (read-only) or Trino (its DB-API
-client, MOVIES_TRINO_* like the dbt profile). They are written in SQL both accept; the one function
-Trino lacks, an exact `median`, is spelled out for it the way the dbt macro `trino__median` does.
+The queries run on the warehouse's own engine (flows.warehouse: the DuckDB file or Trino), in SQL
+both accept.
 """
 
 from __future__ import annotations
@@ -16,23 +15,20 @@ import base64
 import html
 import io
 import math
-import re
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import duckdb
 import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure as MplFigure
 from matplotlib.ticker import FuncFormatter, PercentFormatter
 
+from flows.warehouse import Query, warehouse_query
+
 REPORT_FILE = "report.html"
-Query = Callable[[str], pd.DataFrame]
-MEDIAN = re.compile(r"\bmedian\(([^()]+)\)")
 BLUE, ORANGE, GREEN, GREY = "#1f77b4", "#ff7f0e", "#2ca02c", "#7f7f7f"
 
 
@@ -335,35 +331,6 @@ class Section:
     chart: Chart
     png: str
     numbers: pd.DataFrame
-
-
-def trino_sql(sql: str) -> str:
-    """`median(x)` as an exact median Trino can compute: the middle of the sorted non-null values."""
-
-    def exact(match: re.Match[str]) -> str:
-        value = match.group(1)
-        ordered = f"array_sort(array_agg(cast({value} as double)) filter (where {value} is not null))"
-        middle = f"(count({value}) + 1) / 2e0"
-        return (
-            f"((element_at({ordered}, cast(floor({middle}) as bigint))"
-            f" + element_at({ordered}, cast(ceiling({middle}) as bigint))) / 2)"
-        )
-
-    return MEDIAN.sub(exact, sql)
-
-
-@contextmanager
-def warehouse_query(target: str, warehouse: Path) -> Iterator[Query]:
-    """Queries on the warehouse of dbt target `target`: the DuckDB file (read-only), else Trino."""
-    if target == "duckdb":
-        with duckdb.connect(str(warehouse), read_only=True) as connection:
-            yield lambda sql: connection.sql(sql).df()
-        return
-    if target != "trino":
-        raise ValueError(f"the HTML report reads a DuckDB or Trino warehouse, not target {target!r}")
-    from flows.quality import trino_frame
-
-    yield lambda sql: trino_frame(trino_sql(sql))
 
 
 def read_sections(query: Query) -> tuple[list[Section], str]:

@@ -37,9 +37,9 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
-import pandas as pd
 
 from flows.settings import Settings
+from flows.warehouse import sql_string, trino_frame, warehouse_query
 
 LAYERS = ("raw", "silver", "gold")
 DATASOURCE = "check_frames"
@@ -125,11 +125,6 @@ class QualityError(RuntimeError):
 
 
 # ---------------------------------------------------------------- check frames (SQL per table)
-
-
-def sql_string(text: object) -> str:
-    """A SQL string literal for a configured path (quotes doubled): paths never break or extend SQL."""
-    return "'" + str(text).replace("'", "''") + "'"
 
 
 def _files(lake: str, layer: str, table: str) -> str:
@@ -288,33 +283,6 @@ TABLES: dict[str, dict[str, Frame]] = {
 # ---------------------------------------------------------------- reading frames
 
 
-def read_frame(sql: str, warehouse: Path | None = None) -> pd.DataFrame:
-    """Run one query in DuckDB (read-only on the warehouse when given) and return a pandas frame."""
-    if warehouse is None:
-        return duckdb.sql(sql).df()
-    with duckdb.connect(str(warehouse), read_only=True) as connection:
-        return connection.sql(sql).df()
-
-
-def trino_frame(sql: str) -> pd.DataFrame:
-    """A gold frame through Trino's DB-API client, with the dbt profile's MOVIES_TRINO_* settings."""
-    import trino  # installed with dbt-trino
-
-    connection = trino.dbapi.connect(
-        host=os.environ.get("MOVIES_TRINO_HOST", "127.0.0.1"),
-        port=int(os.environ.get("MOVIES_TRINO_PORT", "8080")),
-        user=os.environ.get("MOVIES_TRINO_USER", "dbt"),
-        catalog=os.environ.get("MOVIES_TRINO_CATALOG", "iceberg"),
-        http_scheme=os.environ.get("MOVIES_TRINO_HTTP_SCHEME", "http"),
-    )
-    try:
-        cursor = connection.cursor()
-        cursor.execute(sql)
-        return pd.DataFrame(cursor.fetchall(), columns=[column[0] for column in cursor.description])
-    finally:
-        connection.close()
-
-
 def layer_tables(layer: str, sources: Collection[str] | None = None) -> list[str]:
     """The tables a layer checks. Raw tables belong to a source (`<source>_<table>`): with `sources`
     given, only the ones this run delivered; silver and gold are always checked whole."""
@@ -436,9 +404,8 @@ def quarantine_by_reason(settings: Settings) -> list[dict[str, Any]]:
         "select layer, source_name, entity, reason, count(*) as row_count from marts.fct_quarantined_records "
         "group by all order by row_count desc, layer, source_name, entity, reason"
     )
-    on_duckdb = settings.dbt_target == "duckdb"
-    frame = read_frame(sql, settings.warehouse_path) if on_duckdb else trino_frame(sql)
-    return frame.to_dict(orient="records")
+    with warehouse_query(settings.dbt_target, settings.warehouse_path) as query:
+        return query(sql).to_dict(orient="records")
 
 
 def run_checks(context: Any, layer: str, tables: list[str], parameters: dict[str, Any]) -> list[Any]:

@@ -236,7 +236,8 @@ def test_gold_check_frames_agree_on_trino_and_duckdb(
     stages: dict[str, Stage], dbt_workspace: DbtWorkspace, trino_server: TrinoSettings
 ) -> None:
     """The gold suites' own queries (flows/quality.py) run on Trino and give DuckDB's answers."""
-    from flows.quality import GOLD_DISTRIBUTIONS, GOLD_FRESHNESS, trino_frame
+    from flows.quality import GOLD_DISTRIBUTIONS, GOLD_FRESHNESS
+    from flows.warehouse import trino_frame
 
     with duckdb.connect(dbt_workspace.warehouse.as_posix()) as con:
         on_duckdb = con.execute(GOLD_DISTRIBUTIONS).df()
@@ -260,8 +261,8 @@ def test_the_html_report_reads_the_same_numbers_from_trino(
     stages: dict[str, Stage], dbt_workspace: DbtWorkspace, trino_server: TrinoSettings
 ) -> None:
     """Every chart's query of flows/html_report.py on Trino (median spelled out) equals DuckDB's."""
-    from flows.html_report import CHARTS, trino_sql
-    from flows.quality import trino_frame
+    from flows.html_report import CHARTS
+    from flows.warehouse import trino_frame, trino_sql
 
     with duckdb.connect(dbt_workspace.warehouse.as_posix()) as con:
         for chart in CHARTS:

@@ -24,7 +24,8 @@ def test_a_lake_path_with_a_quote_is_read_not_spliced_into_the_sql(tmp_path) -> 
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    from flows.quality import _files, sql_string
+    from flows.quality import _files
+    from flows.warehouse import sql_string
 
     lake = tmp_path / "o'brien's lake"
     (lake / "raw" / "kaggle" / "links").mkdir(parents=True)

@@ -1,0 +1,72 @@
+"""Reading the warehouse a run built, on its own engine: the DuckDB file (read-only) or Trino.
+
+The run's readers (gold checks, quarantine summary, HTML report) go through here, so which engine
+answers is decided once, by the dbt target. Queries are written in SQL both engines accept; the one
+function Trino lacks, an exact `median`, is spelled out for it the way the dbt macro
+`trino__median` does.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+Query = Callable[[str], pd.DataFrame]
+MEDIAN = re.compile(r"\bmedian\(([^()]+)\)")
+
+
+def sql_string(text: object) -> str:
+    """A SQL string literal for a configured path (quotes doubled): paths never break or extend SQL."""
+    return "'" + str(text).replace("'", "''") + "'"
+
+
+def trino_frame(sql: str) -> pd.DataFrame:
+    """One query through Trino's DB-API client, with the dbt profile's MOVIES_TRINO_* settings."""
+    import trino  # installed with dbt-trino
+
+    connection = trino.dbapi.connect(
+        host=os.environ.get("MOVIES_TRINO_HOST", "127.0.0.1"),
+        port=int(os.environ.get("MOVIES_TRINO_PORT", "8080")),
+        user=os.environ.get("MOVIES_TRINO_USER", "dbt"),
+        catalog=os.environ.get("MOVIES_TRINO_CATALOG", "iceberg"),
+        http_scheme=os.environ.get("MOVIES_TRINO_HTTP_SCHEME", "http"),
+    )
+    try:
+        cursor = connection.cursor()
+        cursor.execute(sql)
+        return pd.DataFrame(cursor.fetchall(), columns=[column[0] for column in cursor.description])
+    finally:
+        connection.close()
+
+
+def trino_sql(sql: str) -> str:
+    """`median(x)` as an exact median Trino can compute: the middle of the sorted non-null values."""
+
+    def exact(match: re.Match[str]) -> str:
+        value = match.group(1)
+        ordered = f"array_sort(array_agg(cast({value} as double)) filter (where {value} is not null))"
+        middle = f"(count({value}) + 1) / 2e0"
+        return (
+            f"((element_at({ordered}, cast(floor({middle}) as bigint))"
+            f" + element_at({ordered}, cast(ceiling({middle}) as bigint))) / 2)"
+        )
+
+    return MEDIAN.sub(exact, sql)
+
+
+@contextmanager
+def warehouse_query(target: str, warehouse: Path) -> Iterator[Query]:
+    """Queries on the warehouse of dbt target `target`: the DuckDB file (read-only), else Trino."""
+    if target == "duckdb":
+        with duckdb.connect(str(warehouse), read_only=True) as connection:
+            yield lambda sql: connection.sql(sql).df()
+        return
+    if target != "trino":
+        raise ValueError(f"the run reads a DuckDB or Trino warehouse, not target {target!r}")
+    yield lambda sql: trino_frame(trino_sql(sql))
