@@ -36,29 +36,38 @@ class LoadSummary:
     dataset: str
     load_ids: tuple[str, ...]
     rows: dict[str, int] = field(default_factory=dict)
-    counts: dict[str, int] = field(default_factory=dict)  # API sources: records, not_found, retries, ...
+    counts: dict[str, int] = field(default_factory=dict)  # read:/skipped:<table>, not_found, retries, ...
 
     @property
     def quarantined(self) -> int:
         """Rows written to the dataset's quarantine table in this run."""
         return self.rows.get(QUARANTINE_TABLE, 0)
 
+    def _by_table(self, kind: str) -> dict[str, int]:
+        prefix = f"{kind}:"
+        return {key.removeprefix(prefix): n for key, n in self.counts.items() if key.startswith(prefix)}
+
     @property
     def read_by_table(self) -> dict[str, int]:
-        """Records the CSV reader read per table (`read:<table>` counts; none for API sources)."""
-        return {key.removeprefix("read:"): n for key, n in self.counts.items() if key.startswith("read:")}
+        """Records the source read per table (`read:<table>` counts): CSV records, API payloads."""
+        return self._by_table("read")
 
     @property
     def read(self) -> int | None:
-        """Records the file sources read in this run (None for API sources, which count requests)."""
+        """Records the source read in this run (None when it counted none, e.g. an empty delivery)."""
         return sum(self.read_by_table.values()) if self.read_by_table else None
 
     @property
+    def skipped(self) -> int:
+        """Records read but left out on purpose: an API record unchanged since it was loaded."""
+        return sum(self._by_table("skipped").values())
+
+    @property
     def unaccounted(self) -> int:
-        """Records read but neither loaded nor quarantined (dlt's own row counts): 0, or data was lost."""
+        """Read but neither loaded, quarantined nor skipped (dlt's own row counts): 0, or data was lost."""
         read = self.read_by_table
         loaded = sum(self.rows.get(table, 0) for table in read)
-        return sum(read.values()) - loaded - self.quarantined if read else 0
+        return sum(read.values()) - loaded - self.quarantined - self.skipped if read else 0
 
 
 def raw_bucket_url(lake_url: str) -> str:

@@ -58,7 +58,9 @@ def extract_task(name: str, settings: Settings) -> list[dict[str, Any]]:
             settings.source_files_dir, settings.lake_url, settings.pipelines_dir, settings.sample_dir,
             names=(name,), sample_ids_limit=settings.sample_api_ids,
         )  # fmt: skip
-    return [{**asdict(s), "read": s.read, "unaccounted": s.unaccounted} for s in summaries]
+    return [
+        {**asdict(s), "read": s.read, "skipped": s.skipped, "unaccounted": s.unaccounted} for s in summaries
+    ]
 
 
 @task(name="validate", task_run_name="validate-{layer}", **RESUMABLE)
@@ -159,15 +161,15 @@ class DataLossError(RuntimeError):
 
 
 def check_totals(loads: list[dict[str, Any]]) -> None:
-    """Every record a file source read is loaded or quarantined; anything else fails the run."""
+    """Every record a source read is loaded, quarantined or skipped as unchanged; else the run fails."""
     lost = [load for load in loads if load.get("unaccounted")]
     if lost:
         details = "; ".join(
-            f"{load['dataset']}: read {load['read']:,}, loaded + quarantined "
+            f"{load['dataset']}: read {load['read']:,}, loaded + quarantined + skipped "
             f"{load['read'] - load['unaccounted']:,}"
             for load in lost
         )
-        raise DataLossError(f"records lost between the files and raw/: {details}")
+        raise DataLossError(f"records lost between the sources and raw/: {details}")
 
 
 def silver_counts(silver: dict[str, Any]) -> str:

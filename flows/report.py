@@ -83,17 +83,21 @@ class RunReport:
         return "\n".join(lines) + "\n"
 
     def _totals_lines(self) -> list[str]:
-        """Per file source: records read = loaded + quarantined (the run fails when they differ)."""
+        """Per source: records read = loaded + quarantined + skipped (the run fails when they differ)."""
         read = [load for load in self.loads if load.get("read") is not None]
         if not read:
             return []
-        lines = ["", "Totals (records read = loaded + quarantined):", ""]
-        lines += ["| dataset | read | loaded | quarantined | unaccounted |", "|---|---|---|---|---|"]
+        lines = ["", "Totals (records read = loaded + quarantined + skipped as unchanged):", ""]
+        lines += [
+            "| dataset | read | loaded | quarantined | skipped | unaccounted |",
+            "|---|---|---|---|---|---|",
+        ]
         for load in read:
-            quarantined = load["rows"].get("quarantine", 0)
-            loaded = load["read"] - load["unaccounted"] - quarantined
+            quarantined, skipped = load["rows"].get("quarantine", 0), load.get("skipped", 0)
+            loaded = load["read"] - load["unaccounted"] - quarantined - skipped
             lines.append(
-                f"| {load['dataset']} | {load['read']} | {loaded} | {quarantined} | {load['unaccounted']} |"
+                f"| {load['dataset']} | {load['read']} | {loaded} | {quarantined} | {skipped} "
+                f"| {load['unaccounted']} |"
             )
         return lines
 

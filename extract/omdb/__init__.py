@@ -25,6 +25,7 @@ from extract.rest import (
     decode_json,
     ordered_map,
     quarantine_row,
+    tally,
 )
 
 log = logging.getLogger(__name__)
@@ -57,7 +58,7 @@ def omdb_source(
     declare_tables({"movies": MOVIE_COLUMNS})
     limits = HttpLimits(requests_per_second=requests_per_second, max_workers=max_workers)
     client = ApiClient(base_url.rstrip("/"), limits, secret_params={"apikey": api_key})
-    tally = counts if counts is not None else Counter()
+    counted: dict[str, int] = counts if counts is not None else Counter()
 
     def movies() -> Iterator[Any]:
         state = dlt.current.resource_state()
@@ -66,15 +67,17 @@ def omdb_source(
         todo = [imdb_id for imdb_id in dict.fromkeys(imdb_ids) if imdb_id not in known]
         try:
             for found in ordered_map(lambda imdb_id: lookup(client, imdb_id), todo, max_workers):
-                tally[found.kind] = tally.get(found.kind, 0) + 1
+                tally(counted, found.kind)
                 if found.kind == "quota":
                     log.warning(
                         "OMDb daily limit reached with %d ids loaded; the next run resumes", len(loaded)
                     )
                     return
+                if found.kind in ("record", "invalid"):
+                    tally(counted, "read:movies")
                 yield from _handle(found, loaded, missing)
         finally:
-            tally["retries"] = tally.get("retries", 0) + client.retries
+            tally(counted, "retries", client.retries)
 
     return dlt.resource(movies, name="movies", write_disposition="append")
 

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 
 @dataclass
@@ -14,7 +16,9 @@ class Faults:
     next requests get (500, 502, 503, ...); `resets` connections are closed without an answer;
     `delay_s` slows every answer and the next `slow` answers take `slow_s` longer (for client timeouts);
     `invalid_pages` / `invalid_ids` get truncated JSON; `empty_pages`
-    get a page with no results; after `omdb_quota` OMDb answers, OMDb says its daily limit is reached.
+    get a page with no results; `drop_fields` maps a page number to the fields its answer leaves out
+    (`total_pages`, `movie_count`, ... from the page envelope, `item.id` from the page's first item);
+    after `omdb_quota` OMDb answers, OMDb says its daily limit is reached.
     `only_path` limits throttling, errors and resets to request paths starting with it.
     """
 
@@ -28,6 +32,7 @@ class Faults:
     invalid_pages: frozenset[int] = frozenset()
     invalid_ids: frozenset[str] = frozenset()
     empty_pages: frozenset[int] = frozenset()
+    drop_fields: Mapping[int, frozenset[str]] = field(default_factory=dict)
     omdb_quota: int | None = None
     only_path: str = ""
     omdb_served: int = 0
@@ -49,6 +54,15 @@ class Faults:
             return 0.0
         with self.lock:
             return self.slow_s if _take(self, "slow", True) else 0.0
+
+    def strip_fields(self, page: int, envelope: dict[str, Any], items: list[dict[str, Any]]) -> None:
+        """Leave out the fields `drop_fields` names for this page (in place)."""
+        for name in self.drop_fields.get(page, frozenset()):
+            if name.startswith("item.") and items:
+                items[0] = {
+                    key: value for key, value in items[0].items() if key != name.removeprefix("item.")
+                }
+            envelope.pop(name, None)
 
     def omdb_quota_left(self) -> bool:
         """Count one OMDb answer against the quota; False once the quota is used up."""

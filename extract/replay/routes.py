@@ -125,6 +125,7 @@ class Api:
         chunk = [] if page in self.faults.empty_pages else items[(page - 1) * size : page * size]
         total_pages = _pages(len(items), size)
         body = {"page": page, "results": chunk, "total_pages": total_pages, "total_results": len(items)}
+        self.faults.strip_fields(page, body, chunk)
         return Answer(200, self._maybe_broken(_dump(body), page in self.faults.invalid_pages), JSON_HEADERS)
 
     def _yts(self, params: Mapping[str, str]) -> Answer:
@@ -136,6 +137,7 @@ class Api:
         chunk = [] if page in self.faults.empty_pages else movies[(page - 1) * limit : page * limit]
         if chunk:
             data["movies"] = chunk  # YTS leaves the key out past the last page
+        self.faults.strip_fields(page, data, chunk)
         body = {"status": "ok", "status_message": "Query was successful", "data": data}
         return Answer(200, self._maybe_broken(_dump(body), page in self.faults.invalid_pages), JSON_HEADERS)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from extract.rest.client import ApiClient, HttpLimits, RateLimiter, decode_json
 from extract.rest.concurrency import ordered_map
 from extract.rest.outcome import Fetched, classify
-from extract.rest.tables import declare_tables, quarantine_row
+from extract.rest.tables import declare_tables, quarantine_row, tally
 
 __all__ = [
     "ApiClient",
@@ -17,4 +17,5 @@ __all__ = [
     "decode_json",
     "ordered_map",
     "quarantine_row",
+    "tally",
 ]

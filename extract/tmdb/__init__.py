@@ -20,7 +20,16 @@ from typing import Any
 import dlt
 from dlt.extract.resource import DltResource
 
-from extract.rest import ApiClient, Fetched, HttpLimits, classify, declare_tables, ordered_map, quarantine_row
+from extract.rest import (
+    ApiClient,
+    Fetched,
+    HttpLimits,
+    classify,
+    declare_tables,
+    ordered_map,
+    quarantine_row,
+    tally,
+)
 from extract.tmdb.listings import changes, discover
 from extract.tmdb.settings import (
     APPEND,
@@ -80,7 +89,7 @@ def tmdb_source(
     declare_tables({"movies": MOVIE_COLUMNS})
     limits = HttpLimits(requests_per_second=requests_per_second, max_workers=max_workers)
     client = ApiClient(base_url.rstrip("/"), limits, **tmdb_auth(access_token, api_key))
-    tally = counts if counts is not None else Counter()
+    counted: dict[str, int] = counts if counts is not None else Counter()
 
     def movies() -> Iterator[Any]:
         state = dlt.current.resource_state()
@@ -95,18 +104,19 @@ def tmdb_source(
         )
         ids: list[int] = []
         broken_pages = list(_listed_ids(listing, ids))
+        tally(counted, "read:movies", len(broken_pages))  # each unreadable page or entry: one record
         yield from broken_pages
         failed: list[int] = []
         try:
             for found in ordered_map(
                 lambda movie_id: fetch_movie(client, movie_id), dict.fromkeys([*ids, *retry]), max_workers
             ):
-                tally[found.kind] = tally.get(found.kind, 0) + 1
+                tally(counted, found.kind)
                 if found.kind == "invalid":
                     failed.append(int(found.key))
-                yield from _handle(found, hashes)
+                yield from _handle(found, hashes, counted)
         finally:
-            tally["retries"] = tally.get("retries", 0) + client.retries
+            tally(counted, "retries", client.retries)
         state["retry_ids"] = failed
         if not broken_pages:
             state["changes_since"] = today.isoformat()
@@ -114,12 +124,20 @@ def tmdb_source(
     return dlt.resource(movies, name="movies", write_disposition="append")
 
 
-def _handle(found: Fetched, hashes: dict[str, str]) -> Iterator[Any]:
-    """Yield a new or changed record (remembering its hash) or a quarantine row; 404s are skipped."""
-    if found.kind == "record" and found.record is not None:
-        digest = content_hash(found.record)
-        if hashes.get(found.key) != digest:
-            hashes[found.key] = digest
-            yield found.record
-    elif found.kind == "invalid":
+def _handle(found: Fetched, hashes: dict[str, str], counted: dict[str, int]) -> Iterator[Any]:
+    """Yield a new or changed record (remembering its hash) or a quarantine row; 404s are skipped.
+
+    Counts each answer with a body as read, and an unchanged record as skipped.
+    """
+    if found.kind not in ("record", "invalid"):
+        return
+    tally(counted, "read:movies")
+    if found.kind == "invalid":
         yield quarantine_row("/movie/{id}", found.key, found.body, found.reason)
+        return
+    digest = content_hash(found.record or {})
+    if hashes.get(found.key) == digest:
+        tally(counted, "skipped:movies")
+        return
+    hashes[found.key] = digest
+    yield found.record

@@ -24,11 +24,20 @@ def _page(client: ApiClient, path: str, params: dict[str, Any]) -> tuple[dict[st
 def _listing(
     client: ApiClient, path: str, params: dict[str, Any], workers: int, first: dict[str, Any]
 ) -> Iterator[Any]:
-    """Ids (a list per page) or quarantine rows for every page of a listing, given its first page."""
-    yield _ids(path, params, first)
-    rest = range(2, min(int(first.get("total_pages") or 1), MAX_PAGE) + 1)
+    """Ids (a list per page) or quarantine rows for every page of a listing, given its first page.
+
+    A first page without a page count is quarantined (the listing's length is unknown, so the cursor
+    holds) and its ids are still used.
+    """
+    pages = first.get("total_pages")
+    if not isinstance(pages, int):
+        yield quarantine_row(
+            path, _position({**params, "page": 1}), json.dumps(first), "total_pages: missing value"
+        )
+    yield from _ids(path, {**params, "page": 1}, first)
+    rest = range(2, min(pages if isinstance(pages, int) else 1, MAX_PAGE) + 1)
     for body, bad in ordered_map(lambda page: _page(client, path, {**params, "page": page}), rest, workers):
-        yield _ids(path, {**params, "page": body.get("page")}, body) if body is not None else bad
+        yield from _ids(path, {**params, "page": body.get("page")}, body) if body is not None else [bad]
 
 
 def discover(client: ApiClient, gte: date, lte: date, workers: int) -> Iterator[Any]:
@@ -57,12 +66,21 @@ def changes(client: ApiClient, since: date, until: date, workers: int) -> Iterat
         start = end + timedelta(days=1)
 
 
-def _ids(path: str, params: dict[str, Any], page: dict[str, Any]) -> Any:
-    """The page's ids, or a quarantine row for a page that is empty although results remain."""
+def _ids(path: str, params: dict[str, Any], page: dict[str, Any]) -> list[Any]:
+    """The page's ids (one list), plus a quarantine row per result without an integer id; or a
+    quarantine row for a page that is empty although results remain."""
     results = page.get("results") or []
     if not results and int(page.get("total_results") or 0) > 0:
-        return quarantine_row(path, _position(params), json.dumps(page), "empty page inside the listing")
-    return [result["id"] for result in results if isinstance(result.get("id"), int)]
+        return [quarantine_row(path, _position(params), json.dumps(page), "empty page inside the listing")]
+    ids = [
+        result["id"] for result in results if isinstance(result, dict) and isinstance(result.get("id"), int)
+    ]
+    broken = [
+        quarantine_row(path, f"{_position(params)} result={number}", json.dumps(result), "id: missing value")
+        for number, result in enumerate(results, start=1)
+        if not (isinstance(result, dict) and isinstance(result.get("id"), int))
+    ]
+    return [ids, *broken]
 
 
 def _position(params: dict[str, Any]) -> str:

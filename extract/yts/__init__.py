@@ -19,7 +19,15 @@ from typing import Any
 import dlt
 from dlt.extract.resource import DltResource
 
-from extract.rest import ApiClient, HttpLimits, declare_tables, decode_json, ordered_map, quarantine_row
+from extract.rest import (
+    ApiClient,
+    HttpLimits,
+    declare_tables,
+    decode_json,
+    ordered_map,
+    quarantine_row,
+    tally,
+)
 from extract.yts.settings import (
     MAX_WORKERS,
     MOVIE_COLUMNS,
@@ -69,7 +77,7 @@ def yts_source(
     declare_tables({"movies": MOVIE_COLUMNS})
     limits = HttpLimits(requests_per_second=requests_per_second, max_workers=max_workers)
     client = ApiClient(base_url.rstrip("/"), limits)
-    tally = counts if counts is not None else Counter()
+    counted: dict[str, int] = counts if counts is not None else Counter()
 
     def movies() -> Iterator[Any]:
         state = dlt.current.resource_state()
@@ -79,9 +87,9 @@ def yts_source(
             set(state.get("ids_after_cursor", [])),
         )
         try:
-            yield from _listing(client, page_size, max_workers, cursor, tally)
+            yield from _listing(client, page_size, max_workers, cursor, counted)
         finally:
-            tally["retries"] = tally.get("retries", 0) + client.retries
+            tally(counted, "retries", client.retries)
         if cursor.broken_pages:
             log.warning(
                 "YTS: %d page(s) unreadable; the cursor stays at %s", cursor.broken_pages, cursor.value
@@ -141,25 +149,41 @@ class Cursor:
 
 
 def _listing(
-    client: ApiClient, page_size: int, workers: int, cursor: Cursor, tally: dict[str, int]
+    client: ApiClient, page_size: int, workers: int, cursor: Cursor, counted: dict[str, int]
 ) -> Iterator[Any]:
-    """Movies newer than the cursor, page by page, and a quarantine row per unreadable page."""
+    """Movies newer than the cursor, page by page, and a quarantine row per unreadable page.
+
+    Counts every movie listed after the cursor as read (skipped when loaded before) and every
+    unreadable page as one record read and quarantined.
+    """
     first, bad = fetch_page(client, 1, page_size)
     if first is None:
-        cursor.broken_pages += 1
-        yield bad
+        yield _broken(cursor, counted, bad)
         return
-    movie_count = int(first.get("movie_count") or 0)
+    movie_count = first.get("movie_count")
+    if not isinstance(movie_count, int):  # the listing's length is unknown: hold the cursor
+        body = json.dumps(first)
+        yield _broken(cursor, counted, quarantine_row(ENDPOINT, "page 1", body, "movie_count: missing value"))
+        movie_count = 0
     pages = range(2, -(-movie_count // page_size) + 1)
     fetched = ordered_map(lambda page: (page, *fetch_page(client, page, page_size)), pages, workers)
     for page, data, bad in [(1, first, None), *fetched]:
-        tally["pages"] = tally.get("pages", 0) + 1
+        tally(counted, "pages")
         movies, rejected = page_items(page, data, bad, movie_count, page_size)
         if rejected is not None:
-            cursor.broken_pages += 1
-            yield rejected
+            yield _broken(cursor, counted, rejected)
         for movie in movies:
             if cursor.is_older(movie):
                 return  # newest first: everything after this was loaded before
+            tally(counted, "read:movies")
             if cursor.take(movie):
                 yield movie
+            else:
+                tally(counted, "skipped:movies")
+
+
+def _broken(cursor: Cursor, counted: dict[str, int], row: Any) -> Any:
+    """A page's quarantine row, counted as one record read; the cursor will hold."""
+    cursor.broken_pages += 1
+    tally(counted, "read:movies")
+    return row

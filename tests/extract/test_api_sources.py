@@ -125,6 +125,21 @@ def test_429_with_retry_after_is_retried_and_rows_are_complete(api: Api) -> None
     assert [row[0] for row in api.rows("omdb", "movies", "imdb_id", "imdb_id")] == IDS
 
 
+def test_the_client_waits_the_retry_after_seconds_not_its_own_shorter_backoff(
+    api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    api.faults.throttle, api.faults.retry_after_s = 2, 3
+    waits: list[float] = []
+    monkeypatch.setattr("extract.rest.client.time.sleep", waits.append)
+    client = ApiClient(f"{api.server.url}/3", HttpLimits(requests_per_second=0.0, backoff_base_s=0.001))
+
+    response = client.get("/movie/1000007")
+
+    assert response.json()["id"] == 1000007
+    assert waits == [3.0, 3.0]  # the backoff alone would have waited at most a millisecond or two
+    assert api.server.hits[("/3/movie/{id}", "429")] == 2
+
+
 def test_server_errors_and_resets_are_retried(api: Api) -> None:
     api.faults.errors, api.faults.resets = [500, 502, 503], 1
 
@@ -366,6 +381,69 @@ def test_tmdb_cursor_holds_after_an_unreadable_listing_page(api: Api) -> None:
     assert first.rows == {"movies": 40, "quarantine": 1}
     assert second.rows == {"movies": 5}
     assert api.rows("tmdb", "movies", "count(*), count(distinct id)") == [(45, 45)]
+
+
+# --- a field missing mid-pagination, and the per-run totals of the API sources -----------------
+
+
+def test_listing_entry_without_an_id_is_quarantined_and_loaded_once_it_has_one(api: Api) -> None:
+    api.faults.drop_fields = {2: frozenset({"item.id"})}  # page 2's first result comes without its id
+    api.faults.invalid_ids = frozenset({"1000004"})
+    first = load(api, "tmdb")
+    api.faults.drop_fields, api.faults.invalid_ids = {}, frozenset()
+
+    second = load(api, "tmdb")  # the cursor held: the listing is read again, unchanged details skipped
+
+    (position, raw_value, reason), *_ = api.rows("tmdb", "quarantine", "position, raw_value, reason",
+                                                "source_file")  # fmt: skip
+    assert (position.split()[-2:], reason) == (["page=2", "result=1"], "id: missing value")
+    missing = json.loads(raw_value)
+    assert "id" not in missing
+    assert first.rows == {"movies": 43, "quarantine": 2}
+    assert (first.read, first.skipped, first.unaccounted) == (45, 0, 0)
+    assert second.rows == {"movies": 2}
+    assert (second.read, second.skipped, second.unaccounted) == (45, 43, 0)
+    titles = [row[0] for row in api.rows("tmdb", "movies", "title", "_dlt_load_id desc, id")[:2]]
+    assert missing["title"] in titles
+    assert api.rows("tmdb", "movies", "count(*), count(distinct id)") == [(45, 45)]
+
+
+def test_tmdb_first_page_without_a_page_count_is_quarantined_and_the_cursor_holds(api: Api) -> None:
+    api.faults.drop_fields = {1: frozenset({"total_pages"})}
+    first = load(api, "tmdb")
+    api.faults.drop_fields = {}
+
+    second = load(api, "tmdb")
+
+    assert first.rows == {"movies": 20, "quarantine": 1}  # page 1's ids; the rest is unknown
+    assert api.rows("tmdb", "quarantine", "reason") == [("total_pages: missing value",)]
+    assert (first.read, first.unaccounted) == (21, 0)
+    assert second.rows == {"movies": 25}
+    assert (second.read, second.skipped, second.unaccounted) == (45, 20, 0)
+
+
+def test_yts_page_without_a_movie_count_is_quarantined_and_the_rest_loads_next_run(api: Api) -> None:
+    api.faults.drop_fields = {1: frozenset({"movie_count"})}
+    first = load_yts_pages(api, page_size=10)
+    api.faults.drop_fields = {}
+
+    second = load_yts_pages(api, page_size=10)
+
+    assert first.rows == {"movies": 10, "quarantine": 1}
+    assert api.rows("yts", "quarantine", "position, reason") == [("page 1", "movie_count: missing value")]
+    assert (first.read, first.unaccounted) == (11, 0)
+    assert second.rows == {"movies": 35}
+    assert (second.read, second.skipped, second.unaccounted) == (45, 10, 0)
+    assert api.rows("yts", "movies", "count(*), count(distinct id)") == [(45, 45)]
+
+
+def test_omdb_totals_count_answers_with_a_body_not_unknown_ids(api: Api) -> None:
+    api.faults.invalid_ids = frozenset({IDS[2]})
+
+    summary = load(api, "omdb", [*IDS[:5], "tt9999999"])
+
+    assert summary.rows == {"movies": 4, "quarantine": 1}
+    assert (summary.counts["not_found"], summary.read, summary.unaccounted) == (1, 5, 0)
 
 
 # --- TMDB authentication: v4 read access token or v3 api key ------------------------------------

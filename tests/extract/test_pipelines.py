@@ -143,8 +143,10 @@ def test_every_record_read_is_loaded_or_quarantined(two_runs: TwoRuns) -> None:
 def test_records_neither_loaded_nor_quarantined_are_unaccounted() -> None:
     lost = LoadSummary("kaggle", ("1",), {"ratings": 9, "quarantine": 1}, {"read:ratings": 12})
     assert lost.unaccounted == 2
-    api = LoadSummary("omdb", ("1",), {"movies": 5}, {"ok": 5, "retries": 2})
-    assert (api.read, api.unaccounted) == (None, 0)
+    api = LoadSummary("tmdb", ("1",), {"movies": 5, "quarantine": 1}, {"read:movies": 9, "skipped:movies": 2})
+    assert (api.read, api.skipped, api.unaccounted) == (9, 2, 1)
+    nothing_read = LoadSummary("omdb", ("1",), {}, {"not_found": 5, "retries": 2})
+    assert (nothing_read.read, nothing_read.unaccounted) == (None, 0)
 
 
 def test_ratings_land_as_typed_parquet_with_the_load_id(two_runs: TwoRuns) -> None:

@@ -17,6 +17,15 @@ def _report() -> RunReport:
                 "load_ids": ["1"],
                 "rows": {"ratings": 100_004, "quarantine": 3},
                 "read": 100_007,
+                "skipped": 0,
+                "unaccounted": 0,
+            },
+            {
+                "dataset": "tmdb",
+                "load_ids": ["2"],
+                "rows": {"movies": 40, "quarantine": 2},
+                "read": 45,
+                "skipped": 3,
                 "unaccounted": 0,
             }
         ],
@@ -82,10 +91,11 @@ def test_write_produces_markdown_and_json(tmp_path):
     assert json.loads(data.read_text())["silver"]["rows"] == {"movies": 17_470}
 
 
-def test_the_totals_say_read_equals_loaded_plus_quarantined():
+def test_the_totals_say_read_equals_loaded_plus_quarantined_plus_skipped():
     markdown = _report().to_markdown()
-    assert "| dataset | read | loaded | quarantined | unaccounted |" in markdown
-    assert "| kaggle | 100007 | 100004 | 3 | 0 |" in markdown
+    assert "| dataset | read | loaded | quarantined | skipped | unaccounted |" in markdown
+    assert "| kaggle | 100007 | 100004 | 3 | 0 | 0 |" in markdown
+    assert "| tmdb | 45 | 40 | 2 | 3 | 0 |" in markdown
 
 
 def test_records_lost_between_files_and_raw_fail_the_run_naming_the_source():
@@ -94,5 +104,5 @@ def test_records_lost_between_files_and_raw_fail_the_run_naming_the_source():
     from flows.pipeline import DataLossError, check_totals
 
     check_totals([{"dataset": "kaggle", "read": 10, "unaccounted": 0}, {"dataset": "omdb", "read": None}])
-    with pytest.raises(DataLossError, match=r"kaggle: read 12, loaded \+ quarantined 10"):
+    with pytest.raises(DataLossError, match=r"kaggle: read 12, loaded \+ quarantined \+ skipped 10"):
         check_totals([{"dataset": "kaggle", "read": 12, "unaccounted": 2}])
