@@ -14,13 +14,13 @@ from pathlib import Path
 from typing import Any
 
 import dlt
-import pyarrow.csv as pacsv
 from dlt.extract.source import DltSource
 
 from extract.csv_files import QUARANTINE_TABLE, location
 from extract.fred import fred_source
 from extract.kaggle import kaggle_source
 from extract.omdb import omdb_source
+from extract.omdb.ids import imdb_ids
 from extract.replay import replay_sample_in_process
 from extract.tmdb import tmdb_source
 from extract.yts import yts_source
@@ -166,14 +166,6 @@ API_FACTORIES: dict[str, Callable[[ApiTarget, list[str], Counter[str]], DltSourc
 SAMPLE_RATE, SAMPLE_WORKERS = 0.0, 8  # sample mode talks to 127.0.0.1: no rate limit
 
 
-def imdb_ids(files_dir: Path | str) -> list[str]:
-    """The IMDb ids OMDb is asked about: Kaggle movies_metadata's imdb_id column, de-duplicated."""
-    options = pacsv.ConvertOptions(include_columns=["imdb_id"], column_types={"imdb_id": "string"})
-    with location.open_binary(location.join(str(files_dir), "kaggle", "movies_metadata.csv")) as source:
-        table = pacsv.read_csv(source, convert_options=options)
-    return sorted({value for value in table["imdb_id"].to_pylist() if value and value.startswith("tt")})
-
-
 def run_api_sources(
     target: ApiTarget, ids: list[str], lake_url: str, pipelines_dir: Path, names: tuple[str, ...]
 ) -> list[LoadSummary]:
@@ -203,7 +195,7 @@ def load_api_sources(
 ) -> list[LoadSummary]:
     """Load OMDb, TMDB and YTS; without API keys, replay the sample from a server on 127.0.0.1."""
     _configure_dlt()
-    ids = imdb_ids(files_dir)
+    ids = imdb_ids(files_dir, lake_url)
     if api_keys_configured():
         return run_api_sources(ApiTarget(), ids, lake_url, pipelines_dir, names)
     if not (sample_dir / "omdb" / "movies.jsonl").is_file():

@@ -33,7 +33,8 @@ def name(location: str) -> str:
     return location.rstrip("/").rsplit("/", 1)[-1]
 
 
-def _filesystem(location: str) -> tuple[Any, str]:
+def fsspec_filesystem(location: str) -> tuple[Any, str]:
+    """The fsspec filesystem for a URL (s3fs for `s3://`) and the path inside it."""
     import fsspec
 
     # A fresh instance each time: fsspec's instance cache would keep an endpoint from the environment
@@ -45,7 +46,7 @@ def exists(location: str) -> bool:
     """Whether the file is there."""
     if not is_remote(location):
         return Path(location.removeprefix("file://")).is_file()
-    filesystem, path = _filesystem(location)
+    filesystem, path = fsspec_filesystem(location)
     return bool(filesystem.isfile(path))
 
 
@@ -62,7 +63,7 @@ def fingerprint(location: str) -> str:
     """`sha256:<hex>` for a local file, `etag:<etag>:<size>` for an object."""
     if not is_remote(location):
         return f"sha256:{file_sha256(Path(location.removeprefix('file://')))}"
-    filesystem, path = _filesystem(location)
+    filesystem, path = fsspec_filesystem(location)
     filesystem.invalidate_cache(path)
     etag = str(filesystem.info(path).get("ETag") or "").strip('"')
     if etag:
@@ -80,6 +81,6 @@ def open_binary(location: str) -> Iterator[IO[bytes] | str]:
     if not is_remote(location):
         yield location.removeprefix("file://")
         return
-    filesystem, path = _filesystem(location)
+    filesystem, path = fsspec_filesystem(location)
     with filesystem.open(path, "rb", block_size=16 << 20) as handle:
         yield handle

@@ -11,6 +11,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
+from extract.omdb.ids import tmdb_imdb_ids
 from extract.pipelines import ApiTarget, run_api_sources
 from extract.replay import ReplayServer
 from tests.extract.api_fakes import imdb_id, write_sample
@@ -49,7 +50,9 @@ def comparable(table: pa.Table) -> list[dict]:
     return sorted(rows, key=lambda row: str(row.get("imdb_id") or row.get("id")))
 
 
-def test_s3_lake_holds_the_same_rows_and_state_as_a_local_lake(s3_endpoint: str, tmp_path: Path) -> None:
+def test_s3_lake_holds_the_same_rows_and_state_as_a_local_lake(
+    s3_endpoint: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     ids = [imdb_id(number) for number in range(12)]
     with ReplayServer.from_sample(write_sample(tmp_path / "sample", 12)) as server:
         url = server.url
@@ -65,3 +68,9 @@ def test_s3_lake_holds_the_same_rows_and_state_as_a_local_lake(s3_endpoint: str,
         assert from_s3.num_rows == 12
         assert comparable(from_s3) == comparable(local_table(tmp_path / "local", dataset, "movies"))
     assert [(summary.rows, summary.load_ids) for summary in again] == [({}, ())] * 2
+    # OMDb's next run also asks about the ids of the TMDB details in the bucket (read with s3fs).
+    for key in ("aws_access_key_id", "aws_secret_access_key"):
+        monkeypatch.setenv(key.upper(), CREDENTIALS[key])
+    monkeypatch.setenv("AWS_DEFAULT_REGION", CREDENTIALS["region_name"])
+    monkeypatch.setenv("AWS_ENDPOINT_URL", s3_endpoint)
+    assert sorted(set(tmdb_imdb_ids(f"s3://{BUCKET}/lake"))) == ids
