@@ -6,6 +6,10 @@ hash equals the one loaded before is not appended again, so a re-run on the same
 Nothing is skipped for good: the cursor advances only after a listing without unreadable pages (else
 the next run lists the same span again), and a detail that could not be read is quarantined and
 asked for again on every run until it loads or TMDB answers 404.
+
+A first run over all of TMDB (about a million films at 20 requests/s: half a day) need not be one
+all-or-nothing load: `sources.tmdb.max_details_per_run` caps the details one run fetches, and the
+listed ids it did not reach wait in the state (`pending_ids`) for the next runs, first in line.
 """
 
 from __future__ import annotations
@@ -80,6 +84,7 @@ def tmdb_source(
     max_workers: int = MAX_WORKERS,
     counts: dict[str, int] | None = None,
     api_key: str | None = dlt.secrets.value,
+    max_details_per_run: int | None = None,
 ) -> DltResource:
     """TMDB movie details, all on the first run and then those changed; `counts` gets tallies.
 
@@ -106,11 +111,12 @@ def tmdb_source(
         broken_pages = list(_listed_ids(listing, ids))
         tally(counted, "read:movies", len(broken_pages))  # each unreadable page or entry: one record
         yield from broken_pages
+        todo, state["pending_ids"] = _batch(
+            [*state.get("pending_ids", []), *retry, *ids], max_details_per_run
+        )
         failed: list[int] = []
         try:
-            for found in ordered_map(
-                lambda movie_id: fetch_movie(client, movie_id), dict.fromkeys([*ids, *retry]), max_workers
-            ):
+            for found in ordered_map(lambda movie_id: fetch_movie(client, movie_id), todo, max_workers):
                 tally(counted, found.kind)
                 if found.kind == "invalid":
                     failed.append(int(found.key))
@@ -122,6 +128,13 @@ def tmdb_source(
             state["changes_since"] = today.isoformat()
 
     return dlt.resource(movies, name="movies", write_disposition="append")
+
+
+def _batch(ids: list[int], limit: int | None) -> tuple[list[int], list[int]]:
+    """(ids to fetch now, ids left for later runs), de-duplicated in order; no limit: all now."""
+    unique = list(dict.fromkeys(ids))
+    cut = len(unique) if limit is None else max(limit, 0)
+    return unique[:cut], unique[cut:]
 
 
 def _handle(found: Fetched, hashes: dict[str, str], counted: dict[str, int]) -> Iterator[Any]:

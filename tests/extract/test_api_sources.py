@@ -446,6 +446,26 @@ def test_omdb_totals_count_answers_with_a_body_not_unknown_ids(api: Api) -> None
     assert (summary.counts["not_found"], summary.read, summary.unaccounted) == (1, 5, 0)
 
 
+def test_tmdb_first_listing_is_fetched_in_batches_across_runs(api: Api) -> None:
+    from extract.tmdb import tmdb_source
+
+    def batch() -> LoadSummary:
+        source = tmdb_source(base_url=f"{api.server.url}/3", access_token="token", requests_per_second=0.0,
+                             max_details_per_run=20)  # fmt: skip
+        return run_source(source, str(api.lake), api.pipelines)
+
+    runs = [batch()]
+    changed = api.rows("tmdb", "movies", "id")[0][0]  # a film of the first batch changes meanwhile
+    api.catalog.tmdb_put({**api.catalog.tmdb_movie(changed), "budget": 44}, today())
+    runs += [batch() for _ in range(3)]
+
+    assert [run.rows for run in runs] == [{"movies": 20}, {"movies": 20}, {"movies": 6}, {}]
+    loaded = api.rows("tmdb", "movies", "id, budget", "id, _dlt_load_id")
+    assert sorted({row[0] for row in loaded}) == list(range(1000000, 1000045))  # none lost
+    assert [row for row in loaded if row[0] == changed][1] == (changed, 44)  # and the change is in
+    assert len(loaded) == 46
+
+
 # --- TMDB authentication: v4 read access token or v3 api key ------------------------------------
 
 
