@@ -55,13 +55,14 @@ SILVER_KEYS: dict[str, tuple[str, ...]] = {
     "movie_companies": ("movie_id", "company_key"), "companies": ("company_key",),
     "movie_countries": ("movie_id", "country_code"), "movie_languages": ("movie_id", "language_code"),
     "collections": ("collection_id",), "movie_release_dates": ("movie_id", "country", "type", "release_date"),
-    "movie_keywords": ("movie_id", "keyword_id"), "omdb_movies": ("imdb_id",),
+    "movie_keywords": ("movie_id", "keyword_id"), "movie_external_ids": ("movie_id", "id_source"),
+    "omdb_movies": ("imdb_id",),
     "omdb_ratings": ("imdb_id", "source"), "yts_movies": ("yts_id",),
     "yts_torrents": ("yts_id", "torrent_hash"), "movie_ids": ("movie_id",),
 }  # fmt: skip
 MOVIE_BRIDGES = (
     *("movie_genres", "movie_cast", "movie_crew", "movie_companies", "movie_countries", "movie_languages"),
-    *("movie_keywords", "movie_release_dates", "movie_financials", "movie_ids"),
+    *("movie_keywords", "movie_release_dates", "movie_external_ids", "movie_financials", "movie_ids"),
 )
 FILE_DELIVERIES = (
     "kaggle_movies_metadata",

@@ -119,6 +119,7 @@ def build_silver(spark: SparkSession, lake_url: str, requested_base: date | None
         **people_entities,
         **list_entities,
         "movie_release_dates": tmdb.movie_release_dates(tmdb_latest),
+        "movie_external_ids": tmdb.movie_external_ids(tmdb_latest),
         "movie_keywords": keywords.movie_keywords(
             tmdb.tmdb_keyword_lists(tmdb_latest), keywords.kaggle_keyword_lists(kaggle_keywords)
         ),

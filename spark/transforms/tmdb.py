@@ -7,7 +7,7 @@ the list entities use the responses of the movies silver holds.
 
 from __future__ import annotations
 
-from pyspark.sql import DataFrame
+from pyspark.sql import Column, DataFrame
 from pyspark.sql import functions as F
 from pyspark.sql.types import (
     ArrayType,
@@ -71,7 +71,9 @@ RELEASE_DATES = StructType(
     ]
 )
 KEYWORDS = StructType([StructField("keywords", ID_NAME_LIST)])
-EXTERNAL_IDS = StructType([StructField("imdb_id", StringType()), StructField("wikidata_id", StringType())])
+EXTERNAL_ID_SOURCES = ("imdb", "wikidata", "facebook", "instagram", "twitter")
+EXTERNAL_IDS = StructType([StructField(f"{source}_id", StringType()) for source in EXTERNAL_ID_SOURCES])
+EXTERNAL_IDS_COLUMNS = ("movie_id", "id_source", "external_id", "_loaded_at")
 JSON_COLUMNS: dict[str, tuple[StructType | ArrayType, str]] = {
     # raw column: (schema, the silver entity it feeds)
     "genres": (ID_NAME_LIST, "movie_genres"),
@@ -190,6 +192,25 @@ def tmdb_external_imdb_ids(latest: DataFrame) -> DataFrame:
         F.coalesce(imdb_id(F.col("external_ids_json.imdb_id")), imdb_id(F.col("imdb_id"))).alias("imdb_id"),
         "_loaded_at",
     )
+
+
+def movie_external_ids(latest: DataFrame) -> DataFrame:
+    """One row per (movie, id source) TMDB knows the film by: IMDb, Wikidata, Facebook, Instagram, X.
+
+    Blank values are left out; IMDb ids are kept only in their `tt` + digits form (the crosswalk's).
+    """
+    entries = F.array(*[
+        F.struct(F.lit(source).alias("id_source"), _external_value(source).alias("external_id"))
+        for source in EXTERNAL_ID_SOURCES
+    ])  # fmt: skip
+    exploded = latest.select("movie_id", "_loaded_at", F.explode(entries).alias("entry"))
+    rows = exploded.select("movie_id", "entry.id_source", "entry.external_id", "_loaded_at")
+    return rows.where(F.col("external_id").isNotNull())
+
+
+def _external_value(source: str) -> Column:
+    value = F.col(f"external_ids_json.{source}_id")
+    return imdb_id(value) if source == "imdb" else clean_text(value)
 
 
 def movie_release_dates(latest: DataFrame) -> DataFrame:

@@ -84,7 +84,13 @@ RAW_ROWS = [
                 {"id": 4290, "name": "toy"},
             ]
         },
-        external_ids={"imdb_id": "tt0114709", "wikidata_id": "Q171048"},
+        external_ids={
+            "imdb_id": "tt0114709",
+            "wikidata_id": "Q171048",
+            "facebook_id": "PixarToyStory",
+            "instagram_id": " ",
+            "twitter_id": None,
+        },
     ),
     _response(949, L1, imdb_id="tt0113277", credits="{not json", external_ids=None, keywords="null"),
     _response(5555, L1, title="Not held"),  # silver movies does not hold it
@@ -130,6 +136,7 @@ def built(spark: SparkSession) -> dict[str, list[Row]]:
         "release_dates": tmdb.movie_release_dates(latest).collect(),
         "keywords": tmdb.movie_keywords(latest).collect(),
         "imdb": tmdb.tmdb_external_imdb_ids(latest).collect(),
+        "external_ids": tmdb.movie_external_ids(latest).collect(),
         "rejects": tmdb.tmdb_rejects(typed, movies, latest).collect(),
     }
 
@@ -196,6 +203,12 @@ def test_external_imdb_id_falls_back_to_top_level(built: dict[str, list[Row]]) -
     assert _rows(built, "imdb", "movie_id", "imdb_id") == Counter([(862, "tt0114709"), (949, "tt0113277")])
 
 
+def test_external_ids_one_row_per_source_blank_ones_left_out(built: dict[str, list[Row]]) -> None:
+    assert _rows(built, "external_ids", "movie_id", "id_source", "external_id") == Counter(
+        [(862, "imdb", "tt0114709"), (862, "wikidata", "Q171048"), (862, "facebook", "PixarToyStory")]
+    )  # 949 has no external_ids object at all: no rows
+
+
 def test_rejects_exact(built: dict[str, list[Row]]) -> None:
     assert _rows(built, "rejects", "entity", "record_key", "raw_value", "reason") == Counter(
         [
@@ -213,4 +226,5 @@ def test_absent_raw_table_gives_empty_entities_with_their_columns(spark: SparkSe
 
     assert tuple(tmdb.movie_release_dates(latest).columns) == tmdb.RELEASE_DATES_COLUMNS
     assert tuple(tmdb.movie_keywords(latest).columns) == tmdb.KEYWORDS_COLUMNS
+    assert tuple(tmdb.movie_external_ids(latest).columns) == tmdb.EXTERNAL_IDS_COLUMNS
     assert dict(tmdb.movie_release_dates(latest).dtypes)["release_date"] == "date"
