@@ -17,6 +17,8 @@ import duckdb
 L0 = datetime(2024, 1, 5)
 L1 = datetime(2024, 1, 10)
 L2 = datetime(2024, 1, 20)
+# A third load, long after the lookback window of L2: only late dimension rows arrive in it.
+L3 = datetime(2024, 1, 30)
 # Late row inside the 3-day lookback of L1 (picked up by the incremental run) ...
 LATE_INSIDE_LOOKBACK = datetime(2024, 1, 9)
 # ... and one outside it (only a full refresh would see it).
@@ -336,6 +338,25 @@ BATCH_2 = SilverBatch(
             *OMDB_RATINGS,
             ("tt0113497", "Rotten Tomatoes", "54%", 54.0, L2),  # re-scored: replaces the 52% of L1
             ("tt0113497", "Metacritic", "39/100", 39.0, L2),  # a new source for Jumanji
+        ],
+    }
+)
+
+
+# Late dimension rows (L3): the catalog movie that MovieLens 7's ratings point at (TMDB 424242,
+# IMDb tt9999999, which also owns the orphaned OMDb score), and a crosswalk row that gives
+# MovieLens 6 a TMDB id (Grumpy Old Men). The facts that resolve through them were loaded in L1,
+# outside the lookback window of a build over BATCH_2, so only a re-resolution brings them in.
+LATE_MOVIE: Row = _movie(424242, "tt9999999", "Late Arrival", date(2001, 6, 15), 95, None, L3)
+BATCH_3 = SilverBatch(
+    tables={
+        **BATCH_2.tables,
+        "movies": [*BATCH_2.tables["movies"], LATE_MOVIE],
+        "movie_links": [*LINKS, (6, "tt0107050", 11520, L3), (7, "tt9999999", 424242, L3)],
+        "movie_ids": [
+            *MOVIE_IDS,
+            (11520, "tt0107050", 6, None, False, L3),
+            (424242, "tt9999999", 7, None, True, L3),
         ],
     }
 )

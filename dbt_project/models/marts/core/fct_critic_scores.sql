@@ -12,9 +12,6 @@ with
 omdb_ratings as (
 
     select * from {{ ref('stg_silver__omdb_ratings') }}
-    {% if is_incremental() %}
-        where {{ movie_warehouse.incremental_lookback_filter('_loaded_at') }}
-    {% endif %}
 
 ),
 
@@ -33,6 +30,7 @@ resolved as (
         omdb_ratings.rating_value,
         omdb_ratings.score,
         omdb_ratings._loaded_at,
+        movie_ids._loaded_at as crosswalk_loaded_at,
         case omdb_ratings.rating_source
             when 'Internet Movie Database' then 'imdb'
             when 'Rotten Tomatoes' then 'rotten_tomatoes'
@@ -43,6 +41,18 @@ resolved as (
     from omdb_ratings
     inner join movie_ids
         on omdb_ratings.imdb_id = movie_ids.imdb_id
+
+),
+
+-- A score whose crosswalk row arrived after it (a late-arriving dimension row) is re-read too.
+changed as (
+
+    select * from resolved
+    {% if is_incremental() %}
+        where
+            {{ movie_warehouse.incremental_lookback_filter('_loaded_at') }}
+            or {{ movie_warehouse.incremental_lookback_filter('crosswalk_loaded_at', this_column='_loaded_at') }}
+    {% endif %}
 
 ),
 
@@ -57,7 +67,7 @@ final as (
         score,
         _loaded_at
 
-    from resolved
+    from changed
 
 )
 

@@ -13,7 +13,9 @@ ratings as (
 
     select * from {{ ref('int_ratings_resolved') }}
     {% if is_incremental() %}
-        where {{ movie_warehouse.incremental_lookback_filter('_loaded_at') }}
+        where
+            {{ movie_warehouse.incremental_lookback_filter('_loaded_at') }}
+            or {{ movie_warehouse.incremental_lookback_filter('_movie_loaded_at', this_column='_loaded_at') }}
     {% endif %}
 
 ),
