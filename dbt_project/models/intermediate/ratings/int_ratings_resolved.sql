@@ -26,7 +26,6 @@ linked as (
         ratings.rating,
         ratings.rated_at,
         ratings._loaded_at,
-        movie_links._loaded_at as link_loaded_at,
         coalesce(ratings.movie_id, movie_links.movie_id) as linked_movie_id
 
     from ratings
@@ -43,12 +42,7 @@ final as (
         movies.movie_id,
         linked.rating,
         linked.rated_at,
-        linked._loaded_at,
-        case
-            when linked.link_loaded_at is null then movies._loaded_at
-            when movies._loaded_at > linked.link_loaded_at then movies._loaded_at
-            else linked.link_loaded_at
-        end as _movie_loaded_at
+        linked._loaded_at
 
     from linked
     left join movies

@@ -15,7 +15,15 @@ ratings as (
     {% if is_incremental() %}
         where
             {{ movie_warehouse.incremental_lookback_filter('_loaded_at') }}
-            or {{ movie_warehouse.incremental_lookback_filter('_movie_loaded_at', this_column='_loaded_at') }}
+            -- Late-arriving dimension rows: a rating an earlier run stored without a movie, however
+            -- old, is read again once its movie or crosswalk row has arrived and it resolves.
+            or (
+                movie_id is not null
+                and movielens_movie_id in (
+                    select movielens_movie_id from {{ this }}
+                    where movie_id is null
+                )
+            )
     {% endif %}
 
 ),
