@@ -2,33 +2,27 @@ with
 
 movie_financials as (
 
-    select * from {{ ref('fct_movie_financials') }}
-
-),
-
-dates as (
-
-    select * from {{ ref('dim_dates') }}
+    select * from {{ ref('stg_silver__movie_financials') }}
 
 ),
 
 final as (
 
     select
-        movie_financials.movie_id,
-        movie_financials.release_date,
-        dates.month_number as release_month_number,
-        dates.quarter_number as release_quarter_number,
-        movie_financials.revenue_adjusted,
+        movie_id,
+        release_date,
+        cast(extract(month from release_date) as integer) as release_month_number,
+        cast(extract(quarter from release_date) as integer) as release_quarter_number,
+        revenue_adjusted,
         case
-            when dates.month_number = 1 and dates.date_day = dates.month_start_date then 1
+            when extract(month from release_date) = 1 and extract(day from release_date) = 1 then 1
             else 0
         end as is_first_of_january
 
     from movie_financials
-    inner join dates
-        on movie_financials.release_date = dates.date_day
-    where movie_financials.revenue_adjusted is not null
+    where
+        revenue_adjusted is not null
+        and release_date is not null
 
 )
 
