@@ -148,14 +148,42 @@ def test_public_marts_are_grouped_and_the_report_is_an_exposure(artifacts: dict[
     assert "model.movie_warehouse.rpt_top_directors" in exposures["run_report"]["depends_on"]["nodes"]
 
 
-def test_dimensions_facts_and_bridges_enforce_contracts(artifacts: dict[str, Any]) -> None:
-    """Every dim_/fct_/bridge_ of marts/core has an enforced contract typing each column."""
-    core = [n for n in models(artifacts["manifest"]) if Path(n["original_file_path"]).parts[2:3] == ("core",)]
-    assert len(core) >= 14
+def test_no_intermediate_model_depends_on_a_mart(artifacts: dict[str, Any]) -> None:
+    """The DAG flows staging -> intermediate -> marts: an int_ model never refs a dim_/fct_/rpt_ one."""
+    manifest = artifacts["manifest"]
+    intermediate = [node for node in models(manifest) if layer(node) == "intermediate"]
+    assert len(intermediate) >= 2
+    wrong = [
+        f"{node['name']} -> {manifest['nodes'][parent]['name']}"
+        for node in intermediate
+        for parent in node["depends_on"]["nodes"]
+        if parent.startswith("model.") and layer(manifest["nodes"][parent]) == "marts"
+    ]
+    assert wrong == []
+
+
+def test_public_models_enforce_contracts(artifacts: dict[str, Any]) -> None:
+    """Every public model (core dims/facts/bridges, reports, quality) has an enforced contract
+    typing each column, and its contract lists exactly the columns the warehouse built."""
+    manifest, catalog = artifacts["manifest"], artifacts["catalog"]
+    public = [node for node in models(manifest) if node["access"] == "public"]
+    folders: dict[str, int] = {}
+    for node in public:
+        folder = Path(node["original_file_path"]).parts[2]
+        folders[folder] = folders.get(folder, 0) + 1
+    assert folders["core"] >= 14
+    assert folders["reporting"] >= 11
+    assert folders["quality"] >= 1
     loose = [
         node["name"]
-        for node in core
+        for node in public
         if not node["config"]["contract"]["enforced"]
         or any(not column.get("data_type") for column in node["columns"].values())
     ]
     assert loose == []
+    mismatched = {}
+    for node in public:
+        built = {name.lower() for name in catalog["nodes"][node["unique_id"]]["columns"]}
+        if set(node["columns"]) != built:
+            mismatched[node["name"]] = sorted(set(node["columns"]) ^ built)
+    assert mismatched == {}

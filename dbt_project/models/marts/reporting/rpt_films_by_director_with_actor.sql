@@ -68,8 +68,8 @@ final as (
         row_number() over (
             order by movies.runtime_minutes asc nulls last, movies.release_year asc, movies.movie_id asc
         ) as runtime_rank,
-        {{ movie_warehouse.sql_string(director_name) }} as director_name,
-        {{ movie_warehouse.sql_string(actor_name) }} as actor_name,
+        cast({{ movie_warehouse.sql_string(director_name) }} as {{ movie_warehouse.type_text() }}) as director_name,
+        cast({{ movie_warehouse.sql_string(actor_name) }} as {{ movie_warehouse.type_text() }}) as actor_name,
         movies.movie_id,
         movies.title,
         movies.release_year,

@@ -28,7 +28,7 @@ box_office as (
     select
         release_month_number as month_number,
         count(*) as film_count,
-        sum(is_first_of_january) as first_of_january_film_count,
+        cast(sum(is_first_of_january) as bigint) as first_of_january_film_count,
         sum(revenue_adjusted) as total_revenue_adjusted,
         {{ movie_warehouse.median('revenue_adjusted') }} as median_revenue_adjusted,
         avg(revenue_adjusted) as mean_revenue_adjusted

@@ -120,7 +120,7 @@ final as (
         row_number() over (
             order by score_out_of_10 desc nulls last, rating_count desc nulls last, movie_id asc
         ) as best_rated_rank,
-        {{ movie_warehouse.sql_string(actor_name) }} as actor_name,
+        cast({{ movie_warehouse.sql_string(actor_name) }} as {{ movie_warehouse.type_text() }}) as actor_name,
         movie_id,
         title,
         release_year,

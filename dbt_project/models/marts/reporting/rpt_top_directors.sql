@@ -71,11 +71,11 @@ final as (
         people.person_name,
         per_director.films_directed,
         per_director.rated_films,
-        per_director.rating_count,
+        cast(per_director.rating_count as bigint) as rating_count,
         round(per_director.average_weighted_rating, 6) as average_weighted_rating,
         per_director.revenue_adjusted,
         per_director.films_with_revenue,
-        {{ min_votes }} as min_votes
+        cast({{ min_votes }} as integer) as min_votes
 
     from per_director
     inner join people

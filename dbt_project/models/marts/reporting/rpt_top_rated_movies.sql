@@ -71,7 +71,7 @@ final as (
         weighted.rating_count,
         round(weighted.average_rating, 6) as average_rating,
         round(weighted.weighted_rating, 6) as weighted_rating,
-        {{ min_votes }} as min_votes,
+        cast({{ min_votes }} as integer) as min_votes,
         round(weighted.mean_rating_all_movies, 6) as mean_rating_all_movies
 
     from weighted
