@@ -294,7 +294,14 @@ def run_stages(
 
 
 def extract_concurrently(settings: Settings, sources: tuple[str, ...]) -> list[dict[str, Any]]:
-    """Submit one extract task per source at once; wait for all, then fail if any failed."""
-    futures = [extract_task.submit(name, settings) for name in sources]
-    wait(futures)
-    return [load for future in futures for load in future.result()]
+    """Submit one extract task per source at once; wait for all, then fail if any failed.
+
+    OMDb alone waits for TMDB (when both run): it is asked about the IMDb ids TMDB has loaded, so
+    this run's new TMDB films reach OMDb in this run, whatever the timing.
+    """
+    futures: dict[str, Any] = {}
+    for name in sorted(sources, key=lambda name: name == "omdb"):
+        after = [futures["tmdb"]] if name == "omdb" and "tmdb" in futures else []
+        futures[name] = extract_task.submit(name, settings, wait_for=after)
+    wait(list(futures.values()))
+    return [load for name in sources for load in futures[name].result()]
