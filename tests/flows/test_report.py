@@ -27,7 +27,7 @@ def _report() -> RunReport:
                 "read": 45,
                 "skipped": 3,
                 "unaccounted": 0,
-            }
+            },
         ],
         silver={
             "base_month": "2026-08-01",
