@@ -73,6 +73,7 @@ SCHEMAS: dict[str, str] = {
         movie_id bigint, language_code varchar, language_name varchar, source varchar,
         _loaded_at timestamp
     """,
+    "movie_external_ids": "movie_id bigint, id_source varchar, external_id varchar, _loaded_at timestamp",
     "collections": "collection_id bigint, collection_name varchar, _loaded_at timestamp",
     "omdb_ratings": """
         imdb_id varchar, source varchar, value varchar, score double, _loaded_at timestamp
@@ -296,6 +297,13 @@ MOVIE_IDS: list[Row] = [
 ]  # fmt: skip
 
 
+MOVIE_EXTERNAL_IDS: list[Row] = [
+    (862, "imdb", "tt0114709", L1), (862, "wikidata", "Q171048", L1), (8844, "wikidata", "Q207451", L1),
+    (8844, "wikidata", "Q207451", L1),  # delivered twice: one row
+    (5555, "wikidata", "Q1", L1),  # not a catalog movie: not in the mart
+]  # fmt: skip
+
+
 @dataclass(frozen=True)
 class SilverBatch:
     """Full contents of every silver entity at one point in time (silver is rewritten whole)."""
@@ -322,6 +330,7 @@ BATCH_1 = SilverBatch(
         "omdb_ratings": OMDB_RATINGS,
         "omdb_movies": OMDB_MOVIES,
         "movie_ids": MOVIE_IDS,
+        "movie_external_ids": MOVIE_EXTERNAL_IDS,
     }
 )
 

@@ -66,6 +66,7 @@ MART_TABLES = (
     "dim_companies",
     "dim_collections",
     "dim_languages",
+    "dim_movie_external_ids",
     "bridge_movie_cast",
     "bridge_movie_crew",
     "bridge_movie_companies",
@@ -150,6 +151,7 @@ def test_first_build_row_counts(builds: dict[str, Path]) -> None:
         "dim_companies": 3,
         "dim_collections": 3,
         "dim_languages": 2,
+        "dim_movie_external_ids": 3,  # Jumanji's Wikidata id delivered twice; 5555 is not catalogued
         "bridge_movie_cast": 10,
         "bridge_movie_crew": 7,
         "bridge_movie_companies": 4,
@@ -158,6 +160,12 @@ def test_first_build_row_counts(builds: dict[str, Path]) -> None:
         "rpt_top_directors": 1,
         "rpt_films_by_director_with_actor": 2,
     }
+
+
+def test_external_ids_one_row_per_movie_and_source(builds: dict[str, Path]) -> None:
+    assert query(builds["first"], "select * from marts.dim_movie_external_ids order by 1, 2") == [
+        (862, "imdb", "tt0114709"), (862, "wikidata", "Q171048"), (8844, "wikidata", "Q207451")
+    ]  # fmt: skip
 
 
 def test_staging_keeps_the_latest_load_per_key(builds: dict[str, Path]) -> None:
