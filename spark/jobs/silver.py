@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import time
 from dataclasses import asdict, dataclass, field
 from datetime import date
 
@@ -48,13 +49,16 @@ RAW_CREDITS_SCHEMA = StructType(
 
 @dataclass
 class SilverSummary:
-    """Rows per silver entity, quarantined rows by reason, the CPI base month, and crosswalk health."""
+    """Rows per silver entity, quarantined rows by reason, the CPI base month, crosswalk health, and
+    the seconds each entity's publish took (Spark computes lazily: an entity's time includes the
+    cached inputs it is the first to use, e.g. `movies` pays for the parsed Kaggle metadata)."""
 
     base_month: str
     rows: dict[str, int] = field(default_factory=dict)
     quarantined_by_reason: dict[str, int] = field(default_factory=dict)
     crosswalk_conflicts: dict[str, int] = field(default_factory=dict)
     unmatched: dict[str, int] = field(default_factory=dict)
+    seconds: dict[str, float] = field(default_factory=dict)
 
 
 def build_silver(spark: SparkSession, lake_url: str, requested_base: date | None = None) -> SilverSummary:
@@ -133,8 +137,10 @@ def build_silver(spark: SparkSession, lake_url: str, requested_base: date | None
     }
     summary = SilverSummary(base_month=base.isoformat())
     for entity, frame in entities.items():
+        started = time.perf_counter()
         lake.publish_silver(frame.coalesce(4), entity)
         summary.rows[entity] = lake.read_silver(entity).count()
+        summary.seconds[entity] = round(time.perf_counter() - started, 1)
     summary.quarantined_by_reason = _count_reasons(lake.read_silver("quarantine"))
     summary.crosswalk_conflicts = _count_by(lake.read_silver("movie_id_conflicts"), "conflict")
     summary.unmatched = {
