@@ -11,7 +11,7 @@ def test_defaults_suit_a_two_core_box() -> None:
     assert tuned_settings({}) == {
         "spark.master": "local[*]",
         "spark.sql.shuffle.partitions": "8",
-        "spark.driver.memory": "8g",
+        "spark.driver.memory": "3g",
         "spark.sql.files.maxPartitionBytes": "64m",
     }
 
