@@ -11,6 +11,7 @@ import numpy as np
 import pyarrow as pa
 from dlt.extract.resource import DltResource
 
+from extract.counts import tally
 from extract.csv_files import location
 from extract.csv_files.location import fingerprint, name
 from extract.csv_files.reader import QUARANTINE_TABLE, CsvSpec, read_csv_batches
@@ -38,7 +39,7 @@ def csv_file_resource(
         source_file = pa.array([name(where)])
         for batch in read_csv_batches(where, spec):
             if counts is not None:
-                counts[f"read:{table}"] = counts.get(f"read:{table}", 0) + batch.records
+                tally(counts, f"read:{table}", batch.records)
             if batch.rows.num_rows:
                 yield batch.rows.append_column("_source_file", _constant(source_file, batch.rows.num_rows))
             if batch.quarantined.num_rows:

@@ -73,7 +73,7 @@ def omdb_source(
                         "OMDb daily limit reached with %d ids loaded; the next run resumes", len(loaded)
                     )
                     return
-                if found.kind in ("record", "invalid"):
+                if found.has_body:
                     tally(counted, "read:movies")
                 yield from _handle(found, loaded, missing)
         finally:

@@ -2,8 +2,8 @@
 
 Three places name IMDb ids: Kaggle's movies_metadata (`imdb_id`, `tt0114709`), Kaggle/MovieLens
 links (`imdbId`, digits without the `tt`, zero-padded to 7) and TMDB's details already in the lake
-(`raw/tmdb/movies`: `imdb_id` and `external_ids.imdb_id`). The sources are extracted side by side,
-so a film TMDB reports for the first time is asked of OMDb on the next run.
+(`raw/tmdb/movies`: `imdb_id` and `external_ids.imdb_id`). The flow runs OMDb's extract after
+TMDB's, so a film TMDB reports for the first time is asked of OMDb in the same run.
 """
 
 from __future__ import annotations

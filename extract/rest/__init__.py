@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from extract.counts import tally
 from extract.rest.client import ApiClient, HttpLimits, RateLimiter, decode_json
 from extract.rest.concurrency import ordered_map
 from extract.rest.outcome import Fetched, classify
-from extract.rest.tables import declare_tables, quarantine_row, tally
+from extract.rest.tables import declare_tables, quarantine_row
 
 __all__ = [
     "ApiClient",

@@ -20,6 +20,11 @@ class Fetched:
     body: str = ""
     reason: str = ""
 
+    @property
+    def has_body(self) -> bool:
+        """A record or an unusable body: what the totals count as one record read."""
+        return self.kind in ("record", "invalid")
+
 
 def classify(key: str, response: requests.Response, id_field: str) -> Fetched:
     """A JSON object carrying `id_field` is a record; 404 is not_found; anything else is invalid."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, MutableMapping
+from collections.abc import Mapping
 
 import dlt
 from dlt.common.schema.typing import TDataType
@@ -33,14 +33,3 @@ def quarantine_row(source_file: str, position: str, raw_value: str, reason: str)
     """A payload we could not use, routed to the dataset's quarantine table with its reason."""
     row = {"source_file": source_file, "position": position, "raw_value": raw_value, "reason": reason}
     return dlt.mark.with_table_name(row, QUARANTINE_TABLE)
-
-
-def tally(counts: MutableMapping[str, int], key: str, n: int = 1) -> None:
-    """Add `n` to one of a run's counts (`read:<table>`, `skipped:<table>`, `record`, `retries`, ...).
-
-    The totals check reads two of them: `read:<table>` counts every payload the source received for
-    the table (a record, an unusable body, an unreadable listing page or entry), `skipped:<table>`
-    those it left out on purpose because they were loaded before. Loaded + quarantined + skipped must
-    equal read.
-    """
-    counts[key] = counts.get(key, 0) + n

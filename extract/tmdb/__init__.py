@@ -142,7 +142,7 @@ def _handle(found: Fetched, hashes: dict[str, str], counted: dict[str, int]) -> 
 
     Counts each answer with a body as read, and an unchanged record as skipped.
     """
-    if found.kind not in ("record", "invalid"):
+    if not found.has_body:
         return
     tally(counted, "read:movies")
     if found.kind == "invalid":
