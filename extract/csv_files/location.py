@@ -59,6 +59,15 @@ def file_sha256(path: Path, chunk_size: int = 8 << 20) -> str:
     return digest.hexdigest()
 
 
+def stat_key(location: str) -> str | None:
+    """`<size>:<mtime_ns>` of a local file (what decides "unchanged" without reading it), None for
+    an object, whose fingerprint is already cheap."""
+    if is_remote(location):
+        return None
+    stat = Path(location.removeprefix("file://")).stat()
+    return f"{stat.st_size}:{stat.st_mtime_ns}"
+
+
 def fingerprint(location: str) -> str:
     """`sha256:<hex>` for a local file, `etag:<etag>:<size>` for an object."""
     if not is_remote(location):

@@ -15,7 +15,6 @@ from collections.abc import Iterable
 from pathlib import Path
 
 import pyarrow.csv as pacsv
-import pyarrow.dataset as pads
 
 from extract.csv_files import location
 
@@ -54,6 +53,8 @@ def _csv_column(path: str, column: str) -> list[str | None]:
 
 def tmdb_imdb_ids(lake_url: str) -> list[str]:
     """IMDb ids of the TMDB details loaded so far (top-level `imdb_id` and `external_ids`)."""
+    import pyarrow.dataset as pads  # here: a second to import, and only the OMDb extract needs it
+
     where = location.join(lake_url, "raw", "tmdb", "movies")
     try:
         filesystem, path = _filesystem(where)

@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import csv
+import os
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
+import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 
+import extract.csv_files as csv_files
+from extract.csv_files.parquet_out import dictionary_columns
 from extract.fred import CPI_SPEC
 from extract.kaggle import KAGGLE_FILES
 from extract.pipelines import LoadSummary, load_file_sources
@@ -261,3 +266,45 @@ def test_a_missing_required_file_is_an_error_naming_it(tmp_path: Path) -> None:
     with pytest.raises(FileNotFoundError, match=r"kaggle: links\.csv not found in .*kaggle"):
         workspace.load(("kaggle",))
     assert not (workspace.lake / "raw" / "kaggle").exists()
+
+
+def test_an_unchanged_or_touched_file_is_not_loaded_and_hashed_at_most_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    workspace = new_workspace(tmp_path)
+    workspace.load(("fred",))
+    hashed: list[str] = []
+    real = csv_files.fingerprint
+    monkeypatch.setattr(csv_files, "fingerprint", lambda where: hashed.append(where) or real(where))
+    cpi = workspace.files / "fred" / "CPIAUCSL.csv"
+
+    unchanged = workspace.load(("fred",))["fred"]
+    assert (unchanged.rows, hashed) == ({}, [])  # size and mtime as recorded: not even hashed
+    os.utime(cpi, ns=(cpi.stat().st_atime_ns, cpi.stat().st_mtime_ns + 10**9))
+    touched = workspace.load(("fred",))["fred"]
+    assert (touched.rows, hashed) == ({}, [str(cpi)])  # same bytes under a new mtime: hashed once
+    again = workspace.load(("fred",))["fred"]
+    assert (again.rows, hashed) == ({}, [str(cpi)])  # the new mtime was recorded
+    cpi.write_text(cpi.read_text(encoding="utf-8") + "1996-01-01,154.4\n", encoding="utf-8")
+    assert workspace.load(("fred",))["fred"].rows == {"cpiaucsl": 3, "quarantine": 1}
+
+
+def test_raw_csv_files_get_the_encoding_their_columns_need(two_runs: TwoRuns) -> None:
+    ratings = next((two_runs.workspace.lake / "raw" / "kaggle" / "ratings").glob("*.parquet"))
+    chunks = pq.read_metadata(ratings).row_group(0)
+    with_dictionary = {
+        chunks.column(i).path_in_schema: chunks.column(i).has_dictionary_page
+        for i in range(chunks.num_columns)
+    }
+    # Three rows, all distinct timestamps and ratings: no dictionary; the constants always have one.
+    assert with_dictionary == {
+        "user_id": False,
+        "movie_id": False,
+        "rating": False,
+        "timestamp": False,
+        "_source_file": True,
+        "_dlt_load_id": True,
+    }
+    table = pa.table({"id": list(range(100)), "score": [i % 3 for i in range(100)]})
+    assert dictionary_columns(table) == ["score"]
+    assert not list(two_runs.workspace.pipelines.rglob("csv_import/*.parquet"))  # dlt linked them in
