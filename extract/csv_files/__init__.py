@@ -54,9 +54,10 @@ def _batches(where: str, table: str, spec: CsvSpec, counts: MutableMapping[str, 
     `_source_file`) as one parquet file for dlt to import (see `parquet_out`)."""
     load_id = dlt.current.load_package_state()["load_id"]
     naming = dlt.current.source_schema().naming
-    out = RawParquetFile(
-        Path(dlt.current.pipeline().working_dir) / "csv_import" / f"{table}.{load_id}.parquet", load_id
-    )
+    folder = Path(dlt.current.pipeline().working_dir) / "csv_import"
+    for stale in folder.glob(f"{table}.*.parquet"):  # left by a run killed mid-extract
+        stale.unlink()
+    out = RawParquetFile(folder / f"{table}.{load_id}.parquet", load_id)
     try:
         for batch in read_csv_batches(where, spec):
             if counts is not None:
