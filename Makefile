@@ -16,7 +16,7 @@ $(UV):
 	python3 -m pip install --user --quiet "uv==$(UV_VERSION)"
 
 $(BIN)/movies: pyproject.toml uv.lock | $(UV)
-	$(UV) sync --frozen
+	$(UV) sync --frozen --compile-bytecode
 	@touch $@
 
 install: $(BIN)/movies ## create .venv from uv.lock (bootstraps uv if missing)
