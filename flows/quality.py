@@ -25,6 +25,7 @@ engine, not in pandas.
 from __future__ import annotations
 
 import fcntl
+import json
 import math
 import os
 import re
@@ -293,11 +294,43 @@ def layer_tables(layer: str, sources: Collection[str] | None = None) -> list[str
     return [table for table in tables if table.split("_", 1)[0] in sources]
 
 
+# Expectations that look at the whole column set: a frame they check keeps every column.
+WHOLE_TABLE_EXPECTATIONS = (
+    "expect_table_columns_to_match_ordered_list",
+    "expect_table_column_count_to_equal",
+)
+
+
+def suite_columns(gx_dir: Path, layer: str, table: str) -> list[str] | None:
+    """The columns the table's suite checks (sorted), or None when it needs them all.
+
+    A check frame carries only these: a 26M-row ratings frame with its two text columns dropped is
+    cheaper to write, and to load into GX's pandas engine, than `select *`, and no expectation
+    looks at the columns left out.
+    """
+    suite = json.loads((gx_dir / "expectations" / f"{layer}__{table}.json").read_text(encoding="utf-8"))
+    columns: set[str] = set()
+    for expectation in suite["expectations"]:
+        kwargs = expectation["kwargs"]
+        if expectation["type"] in WHOLE_TABLE_EXPECTATIONS or kwargs.get("exact_match") is True:
+            return None
+        columns.update(name for key in ("column", "column_A", "column_B") if (name := kwargs.get(key)))
+        columns.update(kwargs.get("column_list", ()), kwargs.get("column_set", ()))
+    return sorted(columns) or None
+
+
+def _projected(sql: str, columns: list[str] | None) -> str:
+    if columns is None:
+        return sql
+    quoted = ", ".join('"' + name + '"' for name in columns)
+    return f"select {quoted} from ({sql}) as checked"
+
+
 def write_frames(
     layer: str, settings: Settings, folder: Path, tables: Collection[str] | None = None
 ) -> dict[str, int]:
-    """Compute the check frames of `layer` (all, or `tables`) into `<folder>/<table>.parquet`;
-    returns rows per table."""
+    """Compute the check frames of `layer` (all, or `tables`) into `<folder>/<table>.parquet`,
+    each with the columns its suite checks; returns rows per table."""
     folder.mkdir(parents=True, exist_ok=True)
     rows: dict[str, int] = {}
     with duckdb.connect() as connection:
@@ -308,7 +341,9 @@ def write_frames(
             if tables is not None and table not in tables:
                 continue
             path = folder / f"{table}.parquet"
-            sql = frame.sql(settings.lake_url)
+            sql = _projected(
+                frame.sql(settings.lake_url), suite_columns(settings.gx_root / "gx", layer, table)
+            )
             if layer == "gold" and settings.dbt_target != "duckdb":  # the mart count comes from the target
                 fct_rows = int(trino_frame("select count(*) as n from marts.fct_ratings")["n"].iloc[0])
                 sql = sql.replace("(select count(*) from warehouse.marts.fct_ratings)", str(fct_rows))
