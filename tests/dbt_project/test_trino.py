@@ -236,11 +236,12 @@ def test_gold_check_frames_agree_on_trino_and_duckdb(
     stages: dict[str, Stage], dbt_workspace: DbtWorkspace, trino_server: TrinoSettings
 ) -> None:
     """The gold suites' own queries (flows/quality.py) run on Trino and give DuckDB's answers."""
-    from flows.quality import GOLD_DISTRIBUTIONS, GOLD_FRESHNESS
+    from flows.quality import GOLD_DISTRIBUTIONS, GOLD_FRESHNESS, GOLD_RATINGS
     from flows.warehouse import trino_frame
 
     with duckdb.connect(dbt_workspace.warehouse.as_posix()) as con:
         on_duckdb = con.execute(GOLD_DISTRIBUTIONS).df()
+        ratings_duckdb = con.execute(GOLD_RATINGS).df()
         freshness_duckdb = con.execute(GOLD_FRESHNESS).df()
         financials, movies = con.execute(
             "select (select count(*) from marts.fct_movie_financials),"
@@ -248,6 +249,9 @@ def test_gold_check_frames_agree_on_trino_and_duckdb(
         ).fetchone()
     on_trino = trino_frame(GOLD_DISTRIBUTIONS)
     assert _frame_rows(on_trino) == _frame_rows(on_duckdb)
+    ratings_trino = trino_frame(GOLD_RATINGS)
+    assert _frame_rows(ratings_trino) == _frame_rows(ratings_duckdb)
+    assert int(ratings_trino["row_count"].iloc[0]) > 0 and int(ratings_trino["duplicated_keys"].iloc[0]) == 0
     # A share, not the whole number integer division would give on Trino.
     assert float(on_trino["share_of_movies_with_financials"].iloc[0]) == pytest.approx(financials / movies)
     freshness_trino = trino_frame(GOLD_FRESHNESS)

@@ -2,6 +2,15 @@
 
 from __future__ import annotations
 
+import json
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+import pyarrow.parquet as pq
+
 from flows.quality import FILE_DELIVERIES, TABLES, layer_tables
 
 
@@ -44,7 +53,12 @@ def test_a_check_frame_carries_only_the_columns_its_suite_checks(tmp_path) -> No
 
     gx_dir = Path(__file__).resolve().parents[2] / "great_expectations" / "gx"
     assert suite_columns(gx_dir, "raw", "kaggle_ratings") == ["movie_id", "rating", "timestamp", "user_id"]
-    assert suite_columns(gx_dir, "gold", "fct_ratings") == ["movielens_movie_id", "rating", "user_id"]
+    assert suite_columns(gx_dir, "gold", "fct_ratings") == [
+        "duplicated_keys",
+        "max_rating",
+        "min_rating",
+        "row_count",
+    ]
     # Every table of every layer has a suite this can read.
     assert all(suite_columns(gx_dir, layer, table) != [] for layer in TABLES for table in TABLES[layer])
 
@@ -63,3 +77,67 @@ def test_a_check_frame_carries_only_the_columns_its_suite_checks(tmp_path) -> No
     sql = _projected("select 1 as a, 'x' as b, 2 as \"c d\"", ["a", "c d"])
     assert duckdb.sql(sql).fetchall() == [(1, 2)]
     assert duckdb.sql(sql).columns == ["a", "c d"]
+
+
+def _failed_columns(suite_name: str, frame: Any) -> set[str]:
+    """The columns of `frame` whose expectations in the committed suite `suite_name` fail."""
+    from great_expectations.expectations.registry import get_expectation_impl
+
+    import great_expectations as gx
+
+    suite_file = Path(__file__).resolve().parents[2] / f"great_expectations/gx/expectations/{suite_name}.json"
+    batch = (
+        gx.get_context(mode="ephemeral")
+        .data_sources.add_pandas("frames")
+        .add_dataframe_asset(suite_name)
+        .add_batch_definition_whole_dataframe("latest")
+        .get_batch(batch_parameters={"dataframe": frame})
+    )
+    failed = set()
+    for expectation in json.loads(suite_file.read_text())["expectations"]:
+        check = get_expectation_impl(expectation["type"])(**expectation["kwargs"])
+        if not batch.validate(check).success:
+            failed.add(expectation["kwargs"]["column"])
+    return failed
+
+
+def test_the_gold_ratings_suite_fails_on_a_duplicated_key_and_a_rating_out_of_range() -> None:
+    from flows.quality import GOLD_RATINGS
+
+    with duckdb.connect() as con:
+        con.execute("create schema marts")
+        con.execute(
+            "create table marts.fct_ratings as select * from"
+            " (values (1, 10, 4.0), (1, 10, 3.5), (2, 10, 7.0)) as t(user_id, movielens_movie_id, rating)"
+        )
+        frame = con.execute(GOLD_RATINGS).df()
+    assert frame.to_dict("records") == [
+        {"row_count": 3, "duplicated_keys": 1, "min_rating": 3.5, "max_rating": 7.0}
+    ]
+    assert _failed_columns("gold__fct_ratings", frame) == {"duplicated_keys", "max_rating"}
+
+
+def test_the_silver_ratings_suite_fails_on_a_missing_time_and_too_few_resolved_movies(tmp_path: Path) -> None:
+    from flows.quality import _silver_ratings
+
+    folder = tmp_path / "silver" / "ratings"
+    folder.mkdir(parents=True)
+    ratings = pa.table(
+        {
+            "rating": [4.0, 0.5, 5.0, 3.0],
+            "rated_at": pa.array([datetime(2020, 1, 1), None, datetime(2020, 1, 2), datetime(2020, 1, 3)]),
+            "movie_id": [862, None, None, 8844],
+        }
+    )
+    pq.write_table(ratings, folder / "part-0.parquet")
+    frame = duckdb.sql(_silver_ratings(str(tmp_path))).df()
+    assert frame.to_dict("records") == [
+        {
+            "row_count": 4,
+            "min_rating": 0.5,
+            "max_rating": 5.0,
+            "rated_at_nulls": 1,
+            "share_with_movie_id": 0.5,
+        }
+    ]
+    assert _failed_columns("silver__ratings", frame) == {"rated_at_nulls", "share_with_movie_id"}
