@@ -128,8 +128,8 @@ def test_every_layer_ran_its_checkpoint_with_no_critical_failure(pipeline_runs):
     assert report["failure"] is not None  # the last run is the broken one; the second run is below
     second = pipeline_runs["second_report"]
     assert "| raw | 33 | 1 | 0 |" in second
-    assert "| silver | 24 | 1 | 0 |" in second
-    assert "| gold | 19 | 0 | 0 |" in second
+    assert "| silver | 25 | 1 | 0 |" in second
+    assert "| gold | 20 | 0 | 0 |" in second
     assert (
         "silver.cpi_monthly: expect_column_values_to_be_null(month_after_gap) [warning] sample=['2025-11']"
         in second
