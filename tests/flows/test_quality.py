@@ -13,6 +13,8 @@ import pyarrow.parquet as pq
 
 from flows.quality import FILE_DELIVERIES, TABLES, layer_tables
 
+GX_DIR = Path(__file__).resolve().parents[2] / "great_expectations" / "gx"
+
 
 def test_raw_checks_cover_only_the_sources_a_run_delivered() -> None:
     assert layer_tables("raw", ("kaggle", "fred")) == [
@@ -29,10 +31,6 @@ def test_silver_and_gold_are_always_checked_whole() -> None:
 
 
 def test_a_lake_path_with_a_quote_is_read_not_spliced_into_the_sql(tmp_path) -> None:
-    import duckdb
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-
     from flows.quality import _files
     from flows.warehouse import sql_string
 
@@ -44,14 +42,9 @@ def test_a_lake_path_with_a_quote_is_read_not_spliced_into_the_sql(tmp_path) -> 
 
 
 def test_a_check_frame_carries_only_the_columns_its_suite_checks(tmp_path) -> None:
-    import json
-    from pathlib import Path
-
-    import duckdb
-
     from flows.quality import _projected, suite_columns
 
-    gx_dir = Path(__file__).resolve().parents[2] / "great_expectations" / "gx"
+    gx_dir = GX_DIR
     assert suite_columns(gx_dir, "raw", "kaggle_ratings") == ["movie_id", "rating", "timestamp", "user_id"]
     assert suite_columns(gx_dir, "gold", "fct_ratings") == [
         "duplicated_keys",
@@ -85,7 +78,7 @@ def _failed_columns(suite_name: str, frame: Any) -> set[str]:
 
     import great_expectations as gx
 
-    suite_file = Path(__file__).resolve().parents[2] / f"great_expectations/gx/expectations/{suite_name}.json"
+    suite_file = GX_DIR / "expectations" / f"{suite_name}.json"
     batch = (
         gx.get_context(mode="ephemeral")
         .data_sources.add_pandas("frames")
