@@ -42,7 +42,7 @@ from typing import Any
 import duckdb
 
 from flows.settings import Settings
-from flows.warehouse import sql_string, trino_frame, warehouse_query
+from flows.warehouse import sql_identifier, sql_string, trino_frame, warehouse_query
 
 LAYERS = ("raw", "silver", "gold")
 DATASOURCE = "check_frames"
@@ -344,8 +344,7 @@ def suite_columns(gx_dir: Path, layer: str, table: str) -> list[str] | None:
 def _projected(sql: str, columns: list[str] | None) -> str:
     if columns is None:
         return sql
-    quoted = ", ".join('"' + name + '"' for name in columns)
-    return f"select {quoted} from ({sql}) as checked"
+    return f"select {', '.join(map(sql_identifier, columns))} from ({sql}) as checked"
 
 
 def write_frames(

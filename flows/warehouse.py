@@ -26,6 +26,11 @@ def sql_string(text: object) -> str:
     return "'" + str(text).replace("'", "''") + "'"
 
 
+def sql_identifier(name: str) -> str:
+    """A quoted SQL identifier (double quotes doubled), as `infra/trino/silver.py` quotes its own."""
+    return '"' + name.replace('"', '""') + '"'
+
+
 def trino_frame(sql: str) -> pd.DataFrame:
     """One query through Trino's DB-API client, with the dbt profile's MOVIES_TRINO_* settings."""
     import trino  # installed with dbt-trino
