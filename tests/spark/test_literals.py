@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import json
 from pathlib import Path
 
@@ -9,7 +10,12 @@ import pytest
 from pyspark.sql import SparkSession
 from pyspark.sql.types import StringType, StructField, StructType
 
-from spark.transforms.literals import literal_to_json, with_parsed_literal
+from spark.transforms.literals import (
+    _slow_literal_json,
+    fast_literal_json,
+    literal_to_json,
+    with_parsed_literal,
+)
 from spark.transforms.movies import ID_NAME_LIST
 
 
@@ -81,6 +87,57 @@ def test_a_literal_that_json_cannot_hold_gets_a_reason(text: str) -> None:
 
     assert result is None
     assert error is not None
+
+
+PLAIN_LISTS = [
+    "[{'cast_id': 14, 'character': 'Woody (voice)', 'gender': 2, 'id': 31, 'profile_path': None}]",
+    "[{'id': 1, 'name': \"Schindler's List\"}, {'id': 18, 'name': 'Drama'}]",
+    "[{'character': 'The \"Boss\"', 'order': -1, 'popularity': 0.5}]",
+    "{'adult': True, 'video': False, 'nested': {'a': [1, 2, []]}}",
+    "[{'iso_639_1': 'fr', 'name': 'Français'}, {'name': 'None True False'}]",
+    "  [{'id': 1}]\n",
+    "[]",
+]
+# Texts the fast path must leave to ast.literal_eval: escapes, Python-only syntax, and JSON-only
+# syntax Python rejects (the translation must never accept what ast.literal_eval would not).
+HARD_TEXTS = [
+    r"[{'name': 'caf\xe9', 'job': 'it\'s'}]",
+    "[{'id': 1,}]",
+    "[1e5, 0x1F, 1_000, 1j]",
+    "[(1, 2)]",
+    "[{'a', 'b'}]",
+    "{1: 'one'}",
+    "['a' 'b']",
+    "[null, true, NaN, Infinity]",
+    "[None1, xNone]",
+    "[+1, - 2, .5, 5.]",
+    "['''triple''']",
+    "['line\nbreak']",
+    "['tab\tinside']",
+    "[b'x', u'y']",
+    "[{'id': 35, 'name': Comedy}]",
+    "[{'id': 35, 'name': 'Comedy'}",
+    "['unclosed]",
+    "42",
+    "'Animation'",
+    "[1] # comment",
+    "[\x00]",
+    "[" * 5000 + "]" * 5000,
+]
+
+
+@pytest.mark.parametrize("text", PLAIN_LISTS)
+def test_plain_lists_take_the_fast_path_and_match_ast(text: str) -> None:
+    fast = fast_literal_json(text)
+
+    assert fast is not None
+    assert fast == json.dumps(ast.literal_eval(text), ensure_ascii=False)
+
+
+@pytest.mark.parametrize("text", HARD_TEXTS)
+def test_texts_the_fast_path_cannot_vouch_for_go_to_ast(text: str) -> None:
+    assert fast_literal_json(text) is None
+    assert literal_to_json(text) == _slow_literal_json(text)
 
 
 @pytest.mark.slow
