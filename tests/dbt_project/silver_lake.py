@@ -164,8 +164,6 @@ RATINGS_BATCH_1: list[Row] = [
     _rating(1, 1, 862, 5.0), _rating(2, 1, 862, 5.0), _rating(3, 1, 862, 5.0),
     _rating(4, 1, 862, 4.0), _rating(5, 1, 862, 5.0), _rating(6, 1, 862, 5.0),
     _rating(7, 1, 862, 4.0), _rating(8, 1, 862, 5.0),
-    # User 4 rated Toy Story 1.0 in an older load; the L1 rating 4.0 wins.
-    _rating(4, 1, 862, 1.0, L0),
     # MovieLens 2 = Jumanji (8844): 4 ratings, sum 12. User 4's row was not resolved by Spark
     # (movie_id null) and is resolved through movie_links in dbt.
     _rating(1, 2, 8844, 3.0), _rating(2, 2, 8844, 3.0), _rating(3, 2, 8844, 4.0),
@@ -179,6 +177,14 @@ RATINGS_BATCH_1: list[Row] = [
     _rating(1, 6, None, 3.0),
     _rating(2, 7, 424242, 4.0),
 ]  # fmt: skip
+
+def latest_per_pair(rows: list[Row]) -> list[Row]:
+    """Ratings as Spark publishes them: one row per (user, MovieLens movie), the latest load's."""
+    latest: dict[tuple[object, object], Row] = {}
+    for row in sorted(rows, key=lambda row: row[-1]):
+        latest[(row[0], row[1])] = row
+    return list(latest.values())
+
 
 RATINGS_BATCH_2_EXTRA: list[Row] = [
     _rating(1, 2, 8844, 5.0, L2),  # user 1 changes Jumanji from 3.0 to 5.0
@@ -342,7 +348,7 @@ BATCH_2 = SilverBatch(
             _movie(8844, "tt0113497", "Jumanji (1995)", date(1995, 12, 15), 104, None, L2),
             WAITING_TO_EXHALE_RELOADED,
         ],
-        "ratings": [*RATINGS_BATCH_1, *RATINGS_BATCH_2_EXTRA],
+        "ratings": latest_per_pair([*RATINGS_BATCH_1, *RATINGS_BATCH_2_EXTRA]),
         "omdb_ratings": [
             *OMDB_RATINGS,
             ("tt0113497", "Rotten Tomatoes", "54%", 54.0, L2),  # re-scored: replaces the 52% of L1

@@ -2,7 +2,7 @@
 
 Expected values are worked out by hand from silver_lake.py (min_votes m = 3):
 
-First build, 20 ratings after dedupe (21 silver rows), sum 77, so C = 77 / 20 = 3.85.
+First build, 20 ratings (silver holds one row per pair), sum 77, so C = 77 / 20 = 3.85.
   Toy Story (862):          v = 8, R = 4.75 -> WR = (8·4.75 + 3·3.85) / 11 = 49.55 / 11 = 4.504545
   Grumpier Old Men (15602): v = 3, R = 5    -> WR = (3·5 + 3·3.85) / 6 = 4.425
   Jumanji (8844):           v = 4, R = 3    -> WR = (4·3 + 3·3.85) / 7 = 23.55 / 7 = 3.364286
@@ -176,14 +176,6 @@ def test_staging_keeps_the_latest_load_per_key(builds: dict[str, Path]) -> None:
         ("raw", L1),
         ("silver", L1),
     ]
-
-
-def test_fct_ratings_keeps_the_latest_rating_of_a_duplicated_pair(builds: dict[str, Path]) -> None:
-    rows = query(
-        builds["first"],
-        "select rating, _loaded_at from marts.fct_ratings where user_id = 4 and movielens_movie_id = 1",
-    )
-    assert rows == [(4.0, L1)]
 
 
 def test_unresolved_ratings_keep_a_null_movie_id(builds: dict[str, Path]) -> None:

@@ -20,16 +20,6 @@ renamed as (
 
 ),
 
-deduplicated as (
-
-    {{ movie_warehouse.dedupe_latest(
-        'renamed',
-        partition_by=['user_id', 'movielens_movie_id'],
-        order_by=['_loaded_at desc', 'rated_at desc', 'rating desc'],
-    ) }}
-
-),
-
 final as (
 
     select
@@ -40,7 +30,7 @@ final as (
         rated_at,
         _loaded_at
 
-    from deduplicated
+    from renamed
 
 )
 
