@@ -178,6 +178,7 @@ RATINGS_BATCH_1: list[Row] = [
     _rating(2, 7, 424242, 4.0),
 ]  # fmt: skip
 
+
 def latest_per_pair(rows: list[Row]) -> list[Row]:
     """Ratings as Spark publishes them: one row per (user, MovieLens movie), the latest load's."""
     latest: dict[tuple[object, object], Row] = {}

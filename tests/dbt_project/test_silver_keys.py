@@ -8,11 +8,12 @@ breaks the promise must fail `dbt build` on the staging key test instead of bein
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Any
 
 import pytest
 
 from .conftest import DbtWorkspace, RunDbt
-from .silver_lake import BATCH_1, L0, RATINGS_BATCH_1, write_silver
+from .silver_lake import BATCH_1, L0, RATINGS_BATCH_1, Row, write_silver
 from .test_dbt_build import DBT_VARS
 
 pytestmark = pytest.mark.slow
@@ -20,7 +21,7 @@ pytestmark = pytest.mark.slow
 KEY_TEST = "unique_combination_of_columns_stg_silver__ratings_user_id__movielens_movie_id"
 
 
-def _results(workspace: DbtWorkspace, run_dbt: RunDbt, ratings: list[tuple[object, ...]]) -> dict[str, object]:
+def _results(workspace: DbtWorkspace, run_dbt: RunDbt, ratings: list[Row]) -> dict[str, Any]:
     write_silver(workspace.lake, replace(BATCH_1, tables={**BATCH_1.tables, "ratings": ratings}))
     result = run_dbt(["build", "--select", "stg_silver__ratings", "--vars", DBT_VARS])
     assert result.result is not None, result.exception

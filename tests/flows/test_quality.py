@@ -134,3 +134,21 @@ def test_the_silver_ratings_suite_fails_on_a_missing_time_and_too_few_resolved_m
         }
     ]
     assert _failed_columns("silver__ratings", frame) == {"rated_at_nulls", "share_with_movie_id"}
+
+
+def test_gx_batches_are_not_fingerprinted_once_the_context_is_made(tmp_path: Path) -> None:
+    from great_expectations.core.batch_spec import PathBatchSpec
+    from great_expectations.execution_engine import PandasExecutionEngine
+
+    from flows import quality
+
+    frame = tmp_path / "frame.parquet"
+    pq.write_table(pa.table({"rating": [0.5, 5.0]}), frame)
+    spec = PathBatchSpec(path=str(frame), reader_method="read_parquet")
+    _, before = PandasExecutionEngine().get_batch_data_and_markers(spec)
+    assert "pandas_data_fingerprint" in before  # GX hashes a small batch by default
+
+    quality._without_batch_fingerprints()
+    _, after = PandasExecutionEngine().get_batch_data_and_markers(spec)
+
+    assert "pandas_data_fingerprint" not in after
