@@ -24,6 +24,10 @@ _DEFAULTS = {
     "spark.driver.host": "127.0.0.1",
     "spark.sql.execution.arrow.pyspark.enabled": "true",
     "spark.sql.adaptive.enabled": "true",
+    # No partial WindowGroupLimit before the shuffle: it sorts every partition to keep the first row
+    # per key, which saves nothing when keys are mostly unique (26M ratings, 0.1% repeated pairs).
+    # Without it the latest-rating-per-pair window at Kaggle scale takes 17.9 s instead of 23.0 s.
+    "spark.sql.optimizer.windowGroupLimitThreshold": "-1",
 }
 # Spark setting -> (environment variable, default for a 2-core / 24 GiB box).
 _TUNABLE = {
