@@ -48,12 +48,12 @@ def fast_literal_json(text: str) -> str | None:
     pieces: list[str] = [""] * len(parts)
     pieces[0::2] = between.split(_SEPARATOR)
     pieces[1::2] = [_json_string(token) for token in parts[1::2]]
-    try:
-        value = json.loads("".join(pieces))
-    except (ValueError, RecursionError):  # a trailing comma, a control character, deep nesting
+    translated = "".join(pieces)
+    try:  # the check: a translation that is not valid JSON (a trailing comma, a control character)
+        value = json.loads(translated)
+    except (ValueError, RecursionError):
         return None
-    # Dumped again, so the JSON is exactly what the `ast.literal_eval` path gives for the same value.
-    return json.dumps(value, ensure_ascii=False) if isinstance(value, list | dict) else None
+    return translated if isinstance(value, list | dict) else None
 
 
 def _json_string(token: str) -> str:
