@@ -49,8 +49,8 @@ genre_ratings as (
 
     select
         bridge_movie_genres.genre_key,
-        count(*) as rated_movie_count,
         cast(sum(movie_ratings.rating_count) as bigint) as rating_count,
+        count(*) as rated_movie_count,
         sum(movie_ratings.rating_sum) / sum(movie_ratings.rating_count) as average_rating
 
     from movie_ratings
