@@ -44,16 +44,15 @@ def test_a_lake_path_with_a_quote_is_read_not_spliced_into_the_sql(tmp_path) -> 
 def test_a_check_frame_carries_only_the_columns_its_suite_checks(tmp_path) -> None:
     from flows.quality import _projected, suite_columns
 
-    gx_dir = GX_DIR
-    assert suite_columns(gx_dir, "raw", "kaggle_ratings") == ["movie_id", "rating", "timestamp", "user_id"]
-    assert suite_columns(gx_dir, "gold", "fct_ratings") == [
+    assert suite_columns(GX_DIR, "raw", "kaggle_ratings") == ["movie_id", "rating", "timestamp", "user_id"]
+    assert suite_columns(GX_DIR, "gold", "fct_ratings") == [
         "duplicated_keys",
         "max_rating",
         "min_rating",
         "row_count",
     ]
     # Every table of every layer has a suite this can read.
-    assert all(suite_columns(gx_dir, layer, table) != [] for layer in TABLES for table in TABLES[layer])
+    assert all(suite_columns(GX_DIR, layer, table) != [] for layer in TABLES for table in TABLES[layer])
 
     (tmp_path / "expectations").mkdir()
     suite = {"expectations": [{"type": "expect_table_row_count_to_be_between", "kwargs": {"min_value": 1}}]}
@@ -136,7 +135,7 @@ def test_the_silver_ratings_suite_fails_on_a_missing_time_and_too_few_resolved_m
     assert _failed_columns("silver__ratings", frame) == {"rated_at_nulls", "share_with_movie_id"}
 
 
-def test_gx_batches_are_not_fingerprinted_once_the_context_is_made(tmp_path: Path) -> None:
+def test_gx_batches_are_not_fingerprinted_once_fingerprints_are_turned_off(tmp_path: Path) -> None:
     from great_expectations.core.batch_spec import PathBatchSpec
     from great_expectations.execution_engine import PandasExecutionEngine
 
