@@ -444,6 +444,35 @@ def test_incremental_build_refreshes_the_report(builds: dict[str, Path]) -> None
     ]
 
 
+def _against(warehouse: Path, sql: str) -> list[tuple[object, ...]]:
+    """Rows of `sql` (naming the warehouse catalog, as compiled SQL does) against a snapshot."""
+    with duckdb.connect() as con:
+        con.execute("set TimeZone = 'UTC'")
+        con.execute(f"attach '{warehouse.as_posix()}' as warehouse (read_only)")
+        return sorted(con.execute(sql).fetchall())
+
+
+def test_incremental_run_merges_only_the_ratings_that_change(
+    builds: dict[str, Path], dbt_workspace: DbtWorkspace, run_dbt: RunDbt
+) -> None:
+    """After the first build, batch 2's lookback window re-reads every L1 rating; only the three
+    that are new or changed may be merged. After the second build, nothing is left to merge."""
+    result = run_dbt(["compile", "--select", "fct_ratings", "--vars", DBT_VARS])
+    assert result.success, result.exception
+    compiled = dbt_workspace.target_path / "compiled/movie_warehouse/models/marts/core/fct_ratings.sql"
+    sql = compiled.read_text(encoding="utf-8")
+    assert "left join stored" in sql  # compiled as an incremental run: the warehouse holds the table
+    window = _against(
+        builds["first"],
+        "select count(*) from warehouse.intermediate.int_ratings_resolved where _loaded_at"
+        " >= (select max(_loaded_at) - interval 3 day from warehouse.marts.fct_ratings)",
+    )
+    assert window == [(22,)]  # the window the merge used to take whole
+    batch = f"select user_id, movielens_movie_id, rating from ({sql})"
+    assert _against(builds["first"], batch) == [(1, 2, 5.0), (5, 2, 5.0), (9, 3, 4.0)]
+    assert _against(builds["third"], batch) == []
+
+
 @pytest.mark.parametrize("stage", ["second", "third"])
 @pytest.mark.parametrize(("table", "key"), INCREMENTAL_KEYS.items())
 def test_incremental_models_have_no_duplicate_keys(

@@ -28,6 +28,45 @@ ratings as (
 
 ),
 
+{% if is_incremental() %}
+
+stored as (
+
+    select
+        user_id,
+        movielens_movie_id,
+        movie_id,
+        _loaded_at
+
+    from {{ this }}
+    -- A re-read row matches only a stored row of its own load, so stored rows older than the
+    -- window can never match: leaving them out keeps the join to the window's size.
+    where {{ movie_warehouse.incremental_lookback_filter('_loaded_at') }}
+
+),
+
+{% endif %}
+
+-- Only rows that change the table are merged: a re-read row that is already stored from the same
+-- load with the same movie is left alone. The first incremental run after a full load re-reads the
+-- whole load (it is inside the lookback), and merging all of it updated every row for nothing.
+changed as (
+
+    select ratings.*
+
+    from ratings
+    {% if is_incremental() %}
+        left join stored
+            on
+                ratings.user_id = stored.user_id
+                and ratings.movielens_movie_id = stored.movielens_movie_id
+                and ratings._loaded_at = stored._loaded_at
+                and {{ movie_warehouse.null_safe_equal('ratings.movie_id', 'stored.movie_id') }}
+        where stored.user_id is null
+    {% endif %}
+
+),
+
 final as (
 
     select
@@ -40,7 +79,7 @@ final as (
         {{ movie_warehouse.month_start('rated_at') }} as rated_month,
         _loaded_at
 
-    from ratings
+    from changed
 
 )
 
