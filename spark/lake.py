@@ -6,18 +6,34 @@ one (`silver/_staging/<entity>-<token>`) and swapped in by two renames (live -> 
 two renames leaves the entity only as its retired copy: the next job puts it back first
 (`recover_interrupted_publishes`) and clears the leftovers. One silver job per lake at a time (the
 flow's run lock).
+
+An entity may carry a manifest (`silver/<entity>/_manifest.json`, hidden from parquet readers) that
+says what it was built from; it is written into the staged folder, so it is swapped in with the
+data it describes. `publish_silver(..., keep_live=True)` stages the live entity's files beside the
+new ones (an append that is still one swap).
 """
 
 from __future__ import annotations
 
+import json
 import uuid
 from pathlib import Path
+from typing import Any
 
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql.types import StructType
 
 STAGING_DIR = "_staging"
 RETIRED_SUFFIX = "-retired"
+MANIFEST = "_manifest.json"
+
+
+def load_id_of(file_name: str) -> str | None:
+    """The dlt load id of a raw file named `<load_id>.<file_id>.parquet` (the lake's raw layout)."""
+    if not file_name.endswith(".parquet"):
+        return None
+    parts = file_name.split(".")
+    return ".".join(parts[:-2]) if len(parts) >= 3 else None
 
 
 def spark_lake_url(lake_url: str) -> str:
@@ -53,6 +69,67 @@ class Lake:
             return self.spark.createDataFrame([], empty_schema)
         return self.spark.read.option("mergeSchema", "true").parquet(url)
 
+    def raw_load_ids(self, dataset: str, table: str) -> list[str]:
+        """The loads a raw table holds files of, oldest first (load ids are unix times)."""
+        return sorted({load_id for _, load_id in self._raw_files(dataset, table)}, key=float)
+
+    def read_raw_loads(self, dataset: str, table: str, load_ids: set[str]) -> DataFrame:
+        """Only the files of the given loads of one raw table (at least one must exist)."""
+        paths = [path for path, load_id in self._raw_files(dataset, table) if load_id in load_ids]
+        if not paths:
+            raise FileNotFoundError(f"raw table {dataset}.{table} has no files of loads {sorted(load_ids)}")
+        return self.spark.read.option("mergeSchema", "true").parquet(*paths)
+
+    def _raw_files(self, dataset: str, table: str) -> list[tuple[str, str]]:
+        folder = self._hadoop_path(f"{self.root}/raw/{dataset}/{table}")
+        if not self._fs.exists(folder):
+            return []
+        files = []
+        for status in self._fs.listStatus(folder):
+            load_id = load_id_of(status.getPath().getName()) if status.isFile() else None
+            if load_id is not None:
+                files.append((status.getPath().toString(), load_id))
+        return files
+
+    def read_manifest(self, entity: str) -> dict[str, Any] | None:
+        """The manifest the live entity was published with, or None when it has none."""
+        path = self._hadoop_path(f"{self.silver_url(entity)}/{MANIFEST}")
+        if not self._fs.exists(path):
+            return None
+        stream = self._fs.open(path)
+        try:
+            text = self.spark.sparkContext._jvm.org.apache.commons.io.IOUtils.toString(stream, "UTF-8")
+        finally:
+            stream.close()
+        return json.loads(text)
+
+    def _write_manifest(self, folder: str, manifest: dict[str, Any]) -> None:
+        stream = self._fs.create(self._hadoop_path(f"{folder}/{MANIFEST}"), True)
+        try:
+            stream.write(bytearray(json.dumps(manifest, sort_keys=True).encode("utf-8")))
+        finally:
+            stream.close()
+
+    def silver_data_files(self, entity: str) -> list[Any]:
+        """The parquet files (Hadoop paths) directly in a silver entity's folder."""
+        folder = self._hadoop_path(self.silver_url(entity))
+        if not self._fs.exists(folder):
+            return []
+        return [
+            status.getPath()
+            for status in self._fs.listStatus(folder)
+            if status.isFile() and status.getPath().getName().endswith(".parquet")
+        ]
+
+    def _copy_data_files(self, entity: str, target: str) -> None:
+        """Copy the parquet files of a flat silver entity into another folder."""
+        jvm = self.spark.sparkContext._jvm
+        conf = self.spark.sparkContext._jsc.hadoopConfiguration()
+        for path in self.silver_data_files(entity):
+            target_path = self._hadoop_path(f"{target}/{path.getName()}")
+            if not jvm.org.apache.hadoop.fs.FileUtil.copy(self._fs, path, self._fs, target_path, False, conf):
+                raise OSError(f"could not copy {path} to {target_path}")
+
     def silver_url(self, entity: str) -> str:
         """Where a silver entity lives."""
         return f"{self.root}/silver/{entity}"
@@ -80,14 +157,32 @@ class Lake:
                 self._fs.delete(path, True)
         return sorted(restored)
 
-    def publish_silver(self, df: DataFrame, entity: str, partition_by: tuple[str, ...] = ()) -> None:
-        """Write `df` next to the live entity, then swap it in; the old copy is removed last."""
+    def publish_silver(
+        self,
+        df: DataFrame,
+        entity: str,
+        partition_by: tuple[str, ...] = (),
+        *,
+        manifest: dict[str, Any] | None = None,
+        keep_live: bool = False,
+    ) -> None:
+        """Write `df` next to the live entity, then swap it in; the old copy is removed last.
+
+        `manifest` is published with the data; `keep_live` adds `df` to the live entity's rows (its
+        files are copied into the staged folder, so readers see the old rows or all rows, never part).
+        """
+        if keep_live and partition_by:
+            raise ValueError("keep_live adds to a flat entity; a partitioned one is republished whole")
         token = uuid.uuid4().hex
         staged = f"{self.root}/silver/{STAGING_DIR}/{entity}-{token}"
         writer = df.write.mode("overwrite")
         if partition_by:
             writer = writer.partitionBy(*partition_by)
         writer.parquet(staged)
+        if keep_live:
+            self._copy_data_files(entity, staged)
+        if manifest is not None:
+            self._write_manifest(staged, manifest)
         live = self._hadoop_path(self.silver_url(entity))
         retired = self._hadoop_path(f"{self.root}/silver/{STAGING_DIR}/{entity}-{token}{RETIRED_SUFFIX}")
         had_live = self._fs.exists(live)

@@ -11,13 +11,16 @@ import argparse
 import json
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import date
+from functools import partial
 
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 from pyspark.sql.types import StringType, StructField, StructType
 
+from spark.jobs import incremental
 from spark.lake import Lake
 from spark.session import get_spark
 from spark.transforms import (
@@ -51,7 +54,8 @@ RAW_CREDITS_SCHEMA = StructType(
 class SilverSummary:
     """Rows per silver entity, quarantined rows by reason, the CPI base month, crosswalk health, and
     the seconds each entity's publish took (Spark computes lazily: an entity's time includes the
-    cached inputs it is the first to use, e.g. `movies` pays for the parsed Kaggle metadata)."""
+    cached inputs it is the first to use, e.g. `movies` pays for the parsed Kaggle metadata), and how
+    each was published (`full` rebuild, or for ratings `appended`/`merged`/`unchanged`)."""
 
     base_month: str
     rows: dict[str, int] = field(default_factory=dict)
@@ -59,6 +63,7 @@ class SilverSummary:
     crosswalk_conflicts: dict[str, int] = field(default_factory=dict)
     unmatched: dict[str, int] = field(default_factory=dict)
     seconds: dict[str, float] = field(default_factory=dict)
+    published: dict[str, str] = field(default_factory=dict)
 
 
 def build_silver(spark: SparkSession, lake_url: str, requested_base: date | None = None) -> SilverSummary:
@@ -76,9 +81,9 @@ def build_silver(spark: SparkSession, lake_url: str, requested_base: date | None
     kaggle_genres, genre_rejects = movies.movie_genres(typed_movies, movie_rows)
     genres = kaggle_genres.unionByName(tmdb.tmdb_genres(tmdb_latest, movie_rows))
     links = ratings.silver_movie_links(lake.read_raw("kaggle", "links")).cache()
-    rating_rows, rating_rejects = ratings.silver_ratings(
-        lake.read_raw("kaggle", "ratings"), links, movie_rows
-    )
+    # The rows are published from the loads silver has not consumed yet (spark.jobs.incremental);
+    # the rejects of every load go to quarantine, which is rebuilt whole.
+    _, rating_rejects = ratings.silver_ratings(lake.read_raw("kaggle", "ratings"), links, movie_rows)
     cpi = inflation.silver_cpi_monthly(lake.read_raw("fred", "cpiaucsl")).cache()
     base = inflation.base_month(cpi, requested_base)
 
@@ -117,7 +122,6 @@ def build_silver(spark: SparkSession, lake_url: str, requested_base: date | None
         "movies": movie_rows.drop("budget_nominal", "revenue_nominal"),
         "movie_genres": genres,
         "movie_links": links,
-        "ratings": rating_rows,
         "cpi_monthly": cpi,
         "movie_financials": inflation.movie_financials(movie_rows, cpi, base),
         **people_entities,
@@ -135,10 +139,12 @@ def build_silver(spark: SparkSession, lake_url: str, requested_base: date | None
         "movie_id_conflicts": conflicts,
         "quarantine": quarantine,
     }
+    publishers = {name: _whole(lake, name, frame) for name, frame in entities.items()}
+    publishers[incremental.ENTITY] = partial(incremental.publish_ratings, lake, links, movie_rows)
     summary = SilverSummary(base_month=base.isoformat())
-    for entity, frame in entities.items():
+    for entity, publish in publishers.items():
         started = time.perf_counter()
-        lake.publish_silver(frame.coalesce(4), entity)
+        summary.published[entity] = str(publish())
         summary.rows[entity] = lake.read_silver(entity).count()
         summary.seconds[entity] = round(time.perf_counter() - started, 1)
     summary.quarantined_by_reason = _count_reasons(lake.read_silver("quarantine"))
@@ -200,6 +206,16 @@ def _list_entities(
         language_rejects,
     ]
     return entities, rejects
+
+
+def _whole(lake: Lake, entity: str, frame: DataFrame) -> Callable[[], incremental.PublishMode]:
+    """Publish an entity rebuilt whole from raw."""
+
+    def publish() -> incremental.PublishMode:
+        lake.publish_silver(frame.coalesce(4), entity)
+        return incremental.PublishMode.FULL
+
+    return publish
 
 
 def _union(*frames: DataFrame) -> DataFrame:

@@ -32,6 +32,14 @@ def silver_movie_links(raw_links: DataFrame) -> DataFrame:
     return latest_per_key(valid, ["movielens_movie_id"], [F.col("tmdb_id").asc_nulls_last()])
 
 
+def resolved_links(links: DataFrame, movies: DataFrame) -> DataFrame:
+    """MovieLens movie id -> movie_id, for the linked TMDB ids that are movies we hold."""
+    known_movies = movies.select(F.col("movie_id").alias("tmdb_id"))
+    return links.join(known_movies, "tmdb_id", "semi").select(
+        "movielens_movie_id", F.col("tmdb_id").alias("movie_id")
+    )
+
+
 def silver_ratings(
     raw_ratings: DataFrame, links: DataFrame, movies: DataFrame
 ) -> tuple[DataFrame, DataFrame]:
@@ -47,11 +55,7 @@ def silver_ratings(
     deduped = latest_per_key(
         typed.where(in_range), ["user_id", "movielens_movie_id"], [F.col("rated_at").desc()]
     )
-    known_movies = movies.select(F.col("movie_id").alias("tmdb_id"))
-    resolved_links = links.join(known_movies, "tmdb_id", "semi").select(
-        "movielens_movie_id", F.col("tmdb_id").alias("movie_id")
-    )
-    ratings = deduped.join(resolved_links, "movielens_movie_id", "left").select(
+    ratings = deduped.join(resolved_links(links, movies), "movielens_movie_id", "left").select(
         "user_id", "movielens_movie_id", "movie_id", "rating", "rated_at", "_loaded_at"
     )
     rejected = quarantine_rows(

@@ -98,6 +98,50 @@ def test_read_raw_reads_every_load(spark: SparkSession, tmp_path: Path) -> None:
     assert raw.schema["user_id"].dataType == LongType()
 
 
+def _raw_loads(root: Path, loads: dict[str, list[int]]) -> None:
+    table = root / "raw" / "kaggle" / "ratings"
+    table.mkdir(parents=True)
+    for load_id, users in loads.items():
+        pq.write_table(
+            pa.table({"user_id": pa.array(users, pa.int64()), "_dlt_load_id": [load_id] * len(users)}),
+            table / f"{load_id}.abc123.parquet",
+        )
+
+
+@pytest.mark.slow
+def test_raw_load_ids_come_from_the_file_names_in_load_order(spark: SparkSession, tmp_path: Path) -> None:
+    # "999..." sorts after "1700..." as text: the order must be by time.
+    _raw_loads(tmp_path, {"999999999.5": [1], "1700086400.0": [3], "1700000000.5": [2]})
+    lake = Lake(spark, str(tmp_path))
+
+    assert lake.raw_load_ids("kaggle", "ratings") == ["999999999.5", "1700000000.5", "1700086400.0"]
+    assert lake.raw_load_ids("kaggle", "links") == []
+    chosen = lake.read_raw_loads("kaggle", "ratings", {"1700086400.0", "999999999.5"})
+    assert sorted(row["user_id"] for row in chosen.collect()) == [1, 3]
+    with pytest.raises(FileNotFoundError, match="has no files of loads"):
+        lake.read_raw_loads("kaggle", "ratings", {"1600000000.0"})
+
+
+@pytest.mark.slow
+def test_publish_keeping_the_live_rows_adds_to_them_with_the_manifest(
+    spark: SparkSession, tmp_path: Path
+) -> None:
+    lake = Lake(spark, str(tmp_path))
+    lake.publish_silver(spark.createDataFrame([(1,), (2,)], "movie_id bigint"), "movies", manifest={"n": 1})
+    assert lake.read_manifest("movies") == {"n": 1}
+
+    lake.publish_silver(
+        spark.createDataFrame([(3,)], "movie_id bigint"), "movies", manifest={"n": 2}, keep_live=True
+    )
+
+    assert sorted(row["movie_id"] for row in lake.read_silver("movies").collect()) == [1, 2, 3]
+    assert lake.read_manifest("movies") == {"n": 2}
+    lake.publish_silver(spark.createDataFrame([(4,)], "movie_id bigint"), "movies")
+    assert lake.read_manifest("movies") is None  # a whole publish without one drops the old one
+    with pytest.raises(ValueError, match="flat entity"):
+        lake.publish_silver(lake.read_silver("movies"), "movies", ("movie_id",), keep_live=True)
+
+
 @pytest.mark.slow
 def test_read_raw_of_a_missing_table_is_an_error(spark: SparkSession, tmp_path: Path) -> None:
     lake = Lake(spark, str(tmp_path / "lake"))

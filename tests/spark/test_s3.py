@@ -34,8 +34,12 @@ new = spark.createDataFrame([(862, "tt0114709"), (949, None)], "movie_id bigint,
 lake.publish_silver(old, "movie_ids")
 lake.publish_silver(new, "movie_ids")
 rows = sorted((r["movie_id"], r["imdb_id"]) for r in lake.read_silver("movie_ids").collect())
+added = spark.createDataFrame([(13, "tt0109830")], "movie_id bigint, imdb_id string")
+lake.publish_silver(added, "movie_ids", manifest={"loads": ["1700000000.5"]}, keep_live=True)
+kept = sorted((r["movie_id"], r["imdb_id"]) for r in lake.read_silver("movie_ids").collect())
 absent = lake.read_raw("tmdb", "movies", tmdb.RAW_SCHEMA).count()
-print("RESULT " + json.dumps({"rows": rows, "absent_raw_rows": absent, "root": lake.root}))
+print("RESULT " + json.dumps({"rows": rows, "kept": kept, "manifest": lake.read_manifest("movie_ids"),
+    "raw_loads": lake.raw_load_ids("tmdb", "movies"), "absent_raw_rows": absent, "root": lake.root}))
 spark.stop()
 """
 
@@ -94,6 +98,9 @@ def test_publish_and_read_back_through_s3a(s3_endpoint: str) -> None:
     result = json.loads(done.stdout.split("RESULT ", 1)[1])
     assert result == {
         "rows": [[862, "tt0114709"], [949, None]],  # the second publish replaced the first whole
+        "kept": [[13, "tt0109830"], [862, "tt0114709"], [949, None]],  # the third added to it
+        "manifest": {"loads": ["1700000000.5"]},
+        "raw_loads": [],
         "absent_raw_rows": 0,
         "root": f"s3a://{BUCKET}/lake",
     }
