@@ -44,8 +44,13 @@ class RunReport:
             lines.append("| (all sources unchanged: nothing appended) | | 0 |")
         lines += self._totals_lines()
         lines += ["", f"## Silver (CPI base month {self.silver.get('base_month')})", ""]
-        lines += ["| entity | rows |", "|---|---|"]
-        lines += [f"| {entity} | {rows} |" for entity, rows in sorted(self.silver.get("rows", {}).items())]
+        # How each entity was published: rebuilt `full`, or (ratings) `appended`/`merged`/`unchanged`.
+        published = self.silver.get("published", {})
+        lines += ["| entity | rows | published |", "|---|---|---|"]
+        lines += [
+            f"| {entity} | {rows} | {published.get(entity, 'full')} |"
+            for entity, rows in sorted(self.silver.get("rows", {}).items())
+        ]
         lines += ["", "## Identity crosswalk", "", "| what | count |", "|---|---|"]
         lines += [
             f"| conflict: {kind} | {n} |"

@@ -101,6 +101,8 @@ def test_second_run_changes_nothing(pipeline_runs):
     assert marts_first == marts_second
     assert raw_first == raw_second
     assert "nothing appended" in pipeline_runs["second_report"]
+    # No new ratings load: silver ratings were left as they were, not rebuilt.
+    assert "| ratings | 100004 | unchanged |" in pipeline_runs["second_report"]
 
 
 def test_ratings_of_seven_fail_the_flow_naming_layer_table_check_and_values(pipeline_runs):

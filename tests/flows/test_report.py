@@ -31,7 +31,8 @@ def _report() -> RunReport:
         ],
         silver={
             "base_month": "2026-08-01",
-            "rows": {"movies": 17_470},
+            "rows": {"movies": 17_470, "ratings": 100_004},
+            "published": {"movies": "full", "ratings": "appended"},
             "quarantined_by_reason": {"raw/ratings: expected 4 fields, found 2": 3},
             "crosswalk_conflicts": {"imdb_id": 2},
             "unmatched": {"movielens_movie_id": 1_617},
@@ -63,6 +64,8 @@ def test_markdown_carries_every_count():
     assert "| kaggle | ratings | 100004 |" in markdown
     assert "| raw/ratings: expected 4 fields, found 2 | 3 |" in markdown
     assert "| conflict: imdb_id | 2 |" in markdown
+    assert "| movies | 17470 | full |" in markdown
+    assert "| ratings | 100004 | appended |" in markdown
     assert "| unmatched: movielens_movie_id | 1617 |" in markdown
     assert "| raw | 16 | 1 | 0 |" in markdown
     assert "dbt: pass 62, success 15" in markdown
@@ -88,7 +91,7 @@ def test_unchanged_sources_are_said_plainly():
 def test_write_produces_markdown_and_json(tmp_path):
     markdown, data = _report().write(tmp_path / "reports")
     assert markdown.read_text().startswith("# Movie warehouse run (2026-11-22")
-    assert json.loads(data.read_text())["silver"]["rows"] == {"movies": 17_470}
+    assert json.loads(data.read_text())["silver"]["rows"] == {"movies": 17_470, "ratings": 100_004}
 
 
 def test_the_totals_say_read_equals_loaded_plus_quarantined_plus_skipped():
