@@ -134,9 +134,21 @@ class Lake:
         """Where a silver entity lives."""
         return f"{self.root}/silver/{entity}"
 
-    def read_silver(self, entity: str) -> DataFrame:
-        """A published silver entity."""
-        return self.spark.read.parquet(self.silver_url(entity))
+    def read_silver(self, entity: str, schema: StructType | None = None) -> DataFrame:
+        """A published silver entity (`schema`: read as these columns).
+
+        Spark ignores a folder whose name starts with `_` even when asked for it by name, so a hidden
+        entity (`_quarantine-<group>`) is read by its files; with no files it is empty with `schema`.
+        """
+        reader = self.spark.read if schema is None else self.spark.read.schema(schema)
+        if not entity.startswith("_"):
+            return reader.parquet(self.silver_url(entity))
+        files = [path.toString() for path in self.silver_data_files(entity)]
+        if files:
+            return reader.parquet(*files)
+        if schema is None:
+            raise FileNotFoundError(f"hidden silver entity {entity} has no files and no schema was given")
+        return self.spark.createDataFrame([], schema)
 
     def recover_interrupted_publishes(self) -> list[str]:
         """Put back each entity a killed job left only as its retired copy; drop staged leftovers.

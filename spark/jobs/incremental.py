@@ -21,12 +21,20 @@ Each run compares that with the lake and publishes one of four ways (`PublishMod
 
 Every mode ends with the rows a full rebuild would give; tests/spark/test_incremental.py checks
 each against a rebuild of the same lake.
+
+Entity groups (`Group`): entities built together from the same inputs (e.g. movie_cast, movie_crew
+and people from credits) are skipped whole when a fingerprint of everything they read (the code,
+the raw loads of their raw tables, the rows of the frames they take from other entities) equals the
+one each was published with. Their quarantine rows are published beside them as a hidden part
+(`silver/_quarantine-<group>/`) that the quarantine entity reads, so a skipped group's rejects stay
+in quarantine exactly as they were.
 """
 
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
@@ -82,12 +90,17 @@ def code_fingerprint() -> str:
     return digest.hexdigest()
 
 
-def resolution_fingerprint(resolved: DataFrame) -> str:
-    """sha256 of the sorted (movielens_movie_id, movie_id) pairs (one per MovieLens movie)."""
-    digest = hashlib.sha256()
-    for row in resolved.orderBy("movielens_movie_id").collect():
-        digest.update(f"{row['movielens_movie_id']}:{row['movie_id']};".encode())
+def rows_fingerprint(frame: DataFrame) -> str:
+    """sha256 of a small frame's rows in order of all its columns (tens of thousands of ids, not 26M)."""
+    digest = hashlib.sha256(",".join(frame.columns).encode())
+    for row in frame.orderBy(*frame.columns).collect():
+        digest.update(repr(tuple(row)).encode())
     return digest.hexdigest()
+
+
+def resolution_fingerprint(resolved: DataFrame) -> str:
+    """The fingerprint of the (movielens_movie_id, movie_id) pairs (one per MovieLens movie)."""
+    return rows_fingerprint(resolved.select("movielens_movie_id", "movie_id"))
 
 
 def new_loads(stored: Manifest | None, wanted: Manifest) -> list[str] | None:
@@ -129,3 +142,62 @@ def publish_ratings(lake: Lake, links: DataFrame, movies: DataFrame) -> PublishM
         return PublishMode.MERGED
     finally:
         delta.unpersist()
+
+
+def inputs_fingerprint(lake: Lake, raw_tables: list[tuple[str, str]], frames: dict[str, DataFrame]) -> str:
+    """sha256 of the code, the loads of `raw_tables` and the rows of `frames`: what a group reads."""
+    digest = hashlib.sha256(code_fingerprint().encode())
+    for dataset, table in raw_tables:
+        digest.update(f"{dataset}/{table}:{','.join(lake.raw_load_ids(dataset, table))};".encode())
+    for name, frame in sorted(frames.items()):
+        digest.update(f"{name}:{rows_fingerprint(frame)};".encode())
+    return digest.hexdigest()
+
+
+@dataclass
+class Group:
+    """Entities built together from the same inputs (`inputs_fingerprint`), with the quarantine rows
+    they reject."""
+
+    lake: Lake
+    name: str
+    inputs: str
+    entities: dict[str, DataFrame]
+    rejects: DataFrame
+    _unchanged: bool | None = field(default=None, init=False, repr=False)
+
+    @property
+    def rejects_entity(self) -> str:
+        """The hidden silver folder of the group's quarantine rows."""
+        return f"_quarantine-{self.name}"
+
+    def unchanged(self) -> bool:
+        """Whether every entity and the rejects part were published from the same inputs (asked
+        once, before the group's first publish, so a half-published group is rebuilt next time)."""
+        if self._unchanged is None:
+            names = [*self.entities, self.rejects_entity]
+            self._unchanged = all(
+                (self.lake.read_manifest(name) or {}).get("inputs") == self.inputs for name in names
+            )
+        return self._unchanged
+
+    def publisher(self, entity: str) -> Callable[[], PublishMode]:
+        """Publish one of the group's entities, unless the group is unchanged."""
+
+        def publish() -> PublishMode:
+            if self.unchanged():
+                return PublishMode.UNCHANGED
+            self.lake.publish_silver(self.entities[entity].coalesce(4), entity, manifest=self._manifest)
+            return PublishMode.FULL
+
+        return publish
+
+    def published_rejects(self) -> DataFrame:
+        """The group's quarantine rows as published (published first unless the group is unchanged)."""
+        if not self.unchanged():
+            self.lake.publish_silver(self.rejects.coalesce(1), self.rejects_entity, manifest=self._manifest)
+        return self.lake.read_silver(self.rejects_entity, self.rejects.schema)
+
+    @property
+    def _manifest(self) -> dict[str, Any]:
+        return {"inputs": self.inputs}

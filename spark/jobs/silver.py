@@ -3,6 +3,10 @@
 Runs unchanged under `spark-submit --master <cluster> spark/jobs/silver.py`. API sources (TMDB,
 OMDb, YTS) that have not been loaded yet are read as empty tables, so their entities are published
 empty with their full schema.
+
+Most entities are rebuilt whole from raw/ on every run. Two skip work (spark.jobs.incremental):
+`ratings` reads only the raw loads it has not consumed, and the credits group (movie_cast,
+movie_crew, people) is left as it is when nothing it reads has changed.
 """
 
 from __future__ import annotations
@@ -68,6 +72,9 @@ class SilverSummary:
 
 def build_silver(spark: SparkSession, lake_url: str, requested_base: date | None = None) -> SilverSummary:
     """Read raw/, build and publish all silver entities, and count what each holds."""
+    # Cached frames of an earlier build in this session would be matched by plan and reused, and a
+    # plan over a raw folder does not change when new load files arrive in it: start from none.
+    spark.catalog.clearCache()
     lake = Lake(spark, lake_url)
     restored = lake.recover_interrupted_publishes()
     if restored:
@@ -87,7 +94,7 @@ def build_silver(spark: SparkSession, lake_url: str, requested_base: date | None
     cpi = inflation.silver_cpi_monthly(lake.read_raw("fred", "cpiaucsl")).cache()
     base = inflation.base_month(cpi, requested_base)
 
-    people_entities, people_rejects = _credit_entities(lake, movie_rows, tmdb_latest)
+    credit_group = _credit_group(lake, movie_rows.select("movie_id"), tmdb_latest)
     list_entities, list_rejects = _list_entities(typed_movies, movie_rows, tmdb_latest)
 
     raw_keywords = lake.read_raw("kaggle", "keywords", keywords.RAW_SCHEMA)
@@ -106,25 +113,23 @@ def build_silver(spark: SparkSession, lake_url: str, requested_base: date | None
         yts_movies,
     )
     movie_ids = movie_ids.cache()
-    quarantine = _union(
+    rejects = [
         movies.movie_quarantine(typed_movies),
         genre_rejects,
         rating_rejects,
-        *people_rejects,
         *list_rejects,
         tmdb.tmdb_rejects(tmdb_typed, movie_rows, tmdb_latest),
         keywords.kaggle_keyword_rejects(raw_keywords, movie_rows, kaggle_keywords),
         omdb.omdb_rejects(omdb_typed, omdb_latest),
         yts.yts_rejects(yts_typed, yts_latest),
         _raw_quarantine(lake),
-    )
+    ]
     entities: dict[str, DataFrame] = {
         "movies": movie_rows.drop("budget_nominal", "revenue_nominal"),
         "movie_genres": genres,
         "movie_links": links,
         "cpi_monthly": cpi,
         "movie_financials": inflation.movie_financials(movie_rows, cpi, base),
-        **people_entities,
         **list_entities,
         "movie_release_dates": tmdb.movie_release_dates(tmdb_latest),
         "movie_external_ids": tmdb.movie_external_ids(tmdb_latest),
@@ -137,10 +142,11 @@ def build_silver(spark: SparkSession, lake_url: str, requested_base: date | None
         "yts_torrents": yts.yts_torrents(yts_latest),
         "movie_ids": movie_ids,
         "movie_id_conflicts": conflicts,
-        "quarantine": quarantine,
     }
     publishers = {name: _whole(lake, name, frame) for name, frame in entities.items()}
+    publishers.update({name: credit_group.publisher(name) for name in credit_group.entities})
     publishers[incremental.ENTITY] = partial(incremental.publish_ratings, lake, links, movie_rows)
+    publishers["quarantine"] = partial(_publish_quarantine, lake, rejects, [credit_group])
     summary = SilverSummary(base_month=base.isoformat())
     for entity, publish in publishers.items():
         started = time.perf_counter()
@@ -161,20 +167,39 @@ def build_silver(spark: SparkSession, lake_url: str, requested_base: date | None
     return summary
 
 
-def _credit_entities(
-    lake: Lake, movie_rows: DataFrame, tmdb_latest: DataFrame
-) -> tuple[dict[str, DataFrame], list[DataFrame]]:
-    """movie_cast, movie_crew and people from Kaggle credits and TMDB credits (TMDB wins)."""
+def _credit_group(lake: Lake, movie_ids: DataFrame, tmdb_latest: DataFrame) -> incremental.Group:
+    """movie_cast, movie_crew and people from Kaggle credits and TMDB credits (TMDB wins).
+
+    They read raw credits, raw TMDB movies and the ids of the movies silver holds, nothing else, so
+    a run where none of those changed (a day of new ratings and re-released box office) skips them.
+    """
     typed = credits.typed_kaggle_credits(lake.read_raw("kaggle", "credits", RAW_CREDITS_SCHEMA))
-    parsed = credits.parsed_kaggle_credits(typed, movie_rows).cache()
+    parsed = credits.parsed_kaggle_credits(typed, movie_ids).cache()
     lists = credits.preferred_credit_lists(
         credits.kaggle_credit_lists(parsed), tmdb.tmdb_credit_lists(tmdb_latest)
     ).cache()
     cast, cast_rejects = credits.movie_cast(lists)
     crew, crew_rejects = credits.movie_crew(lists)
     cast, crew = cast.cache(), crew.cache()
-    entities = {"movie_cast": cast, "movie_crew": crew, "people": credits.people(cast, crew)}
-    return entities, [credits.kaggle_credit_rejects(typed, movie_rows, parsed), cast_rejects, crew_rejects]
+    inputs = incremental.inputs_fingerprint(
+        lake, [("kaggle", "credits"), ("tmdb", "movies")], {"movie_ids": movie_ids}
+    )
+    return incremental.Group(
+        lake,
+        "credits",
+        inputs,
+        {"movie_cast": cast, "movie_crew": crew, "people": credits.people(cast, crew)},
+        _union(credits.kaggle_credit_rejects(typed, movie_ids, parsed), cast_rejects, crew_rejects),
+    )
+
+
+def _publish_quarantine(
+    lake: Lake, rejects: list[DataFrame], groups: list[incremental.Group]
+) -> incremental.PublishMode:
+    """Every reject of this run, and each group's as published (kept as it was when skipped)."""
+    parts = [group.published_rejects() for group in groups]
+    lake.publish_silver(_union(*rejects, *parts).coalesce(4), "quarantine")
+    return incremental.PublishMode.FULL
 
 
 def _list_entities(

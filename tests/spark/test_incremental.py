@@ -163,3 +163,45 @@ def test_new_code_rebuilds(spark: SparkSession, lake: Lake, monkeypatch: pytest.
 )
 def test_new_loads(stored: Manifest | None, expected: list[str] | None) -> None:
     assert new_loads(stored, Manifest("c", "r", (L1, L2, L3))) == expected
+
+
+def _group(spark: SparkSession, lake: Lake, ids: list[int]) -> incremental.Group:
+    held = spark.createDataFrame([(i,) for i in ids], "movie_id bigint")
+    rejects = spark.createDataFrame([("silver", "kaggle", "movie_cast", "8844", "[", "broken")], QUARANTINE)
+    inputs = incremental.inputs_fingerprint(lake, [("kaggle", "ratings")], {"held": held})
+    return incremental.Group(
+        lake, "cast", inputs, {"movie_cast": held.selectExpr("movie_id * 10 as x")}, rejects
+    )
+
+
+QUARANTINE = "layer string, source string, entity string, record_key string, raw_value string, reason string"
+
+
+def _publish_group(group: incremental.Group) -> tuple[PublishMode, list[tuple[object, ...]]]:
+    mode = group.publisher("movie_cast")()
+    return mode, _rows(group.published_rejects())
+
+
+def test_a_group_is_skipped_only_while_what_it_reads_is_the_same(
+    spark: SparkSession, lake: Lake, tmp_path: Path
+) -> None:
+    broken = [("silver", "kaggle", "movie_cast", "8844", "[", "broken")]
+    assert _publish_group(_group(spark, lake, [862, 8844])) == (PublishMode.FULL, broken)
+    files = {p.name for p in (tmp_path / "silver" / "movie_cast").glob("*.parquet")}
+    assert _publish_group(_group(spark, lake, [8844, 862])) == (PublishMode.UNCHANGED, broken)
+    assert {p.name for p in (tmp_path / "silver" / "movie_cast").glob("*.parquet")} == files
+    assert _rows(lake.read_silver("movie_cast")) == [(8620,), (88440,)]
+
+    assert _publish_group(_group(spark, lake, [862, 8844, 15602]))[0] is PublishMode.FULL  # a new movie
+    assert _rows(lake.read_silver("movie_cast")) == [(8620,), (88440,), (156020,)]
+    _write_load(tmp_path, L2, [(9, 1, 3.0, 1)])
+    assert _publish_group(_group(spark, lake, [862, 8844, 15602]))[0] is PublishMode.FULL  # a new raw load
+
+
+def test_a_half_published_group_is_rebuilt(spark: SparkSession, lake: Lake) -> None:
+    group = _group(spark, lake, [862])
+    group.publisher("movie_cast")()  # killed before its rejects were published
+    again = _group(spark, lake, [862])
+    assert not again.unchanged()
+    assert _publish_group(again)[0] is PublishMode.FULL
+    assert _group(spark, lake, [862]).unchanged()

@@ -1,0 +1,126 @@
+"""The silver job on a lake that gets a second day: new ratings (one a re-rating) and a movies
+snapshot with changed box office. Built on top of the first day's silver, every entity must equal a
+build from scratch of the same raw/, while the credits group and ratings skip work they need not do.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+from pyspark.sql import DataFrame, SparkSession
+
+from spark.jobs.silver import SilverSummary, build_silver
+from tests.spark import raw_frames
+from tests.spark.raw_frames import L1, L2
+
+pytestmark = pytest.mark.slow
+
+TOY_STORY = {
+    "id": "862", "imdb_id": "tt0114709", "title": "Toy Story", "status": "Released",
+    "release_date": "1995-10-30", "runtime": "81.0", "budget": "30000000", "revenue": "373554033",
+    "belongs_to_collection": "{'id': 10194, 'name': 'Toy Story Collection'}",
+    "genres": "[{'id': 16, 'name': 'Animation'}, {'id': 35, 'name': 'Comedy'}]",
+    "production_companies": "[{'name': 'Pixar Animation Studios', 'id': 3}]",
+    "production_countries": "[{'iso_3166_1': 'US', 'name': 'United States of America'}]",
+    "spoken_languages": "[{'iso_639_1': 'en', 'name': 'English'}]",
+}  # fmt: skip
+JUMANJI = {
+    **TOY_STORY, "id": "8844", "imdb_id": "tt0113497", "title": "Jumanji", "release_date": "1995-12-15",
+    "budget": "65000000", "revenue": "262797249", "belongs_to_collection": None,
+    "genres": "[{'id': 12, 'name': 'Adventure'}]",
+}  # fmt: skip
+CAST = "[{'cast_id': 1, 'character': 'Woody (voice)', 'credit_id': 'a', 'gender': 2, 'id': 31, 'name': 'Tom Hanks', 'order': 0}]"  # noqa: E501
+CREW = "[{'credit_id': 'b', 'department': 'Directing', 'gender': 2, 'id': 7879, 'job': 'Director', 'name': 'John Lasseter'}]"  # noqa: E501
+DAY = 86_400
+
+
+def _write(lake_dir: Path, dataset: str, table: str, frame: DataFrame) -> None:
+    """One raw file per load, named as dlt names them: <load_id>.<file_id>.parquet."""
+    folder = lake_dir / "raw" / dataset / table
+    folder.mkdir(parents=True, exist_ok=True)
+    rows = pa.Table.from_pandas(frame.toPandas(), preserve_index=False)
+    for load_id in sorted(set(rows.column("_dlt_load_id").to_pylist())):
+        mask = pa.compute.equal(rows.column("_dlt_load_id"), load_id)
+        pq.write_table(rows.filter(mask), folder / f"{load_id}.f00d{table[:4]}.parquet")
+
+
+def _first_day(spark: SparkSession, lake_dir: Path) -> None:
+    _write(lake_dir, "kaggle", "movies_metadata", raw_frames.movies_metadata(spark, [TOY_STORY, JUMANJI]))
+    _write(
+        lake_dir,
+        "kaggle",
+        "links",
+        raw_frames.links(spark, [("1", "0114709", "862", L1), ("2", "0113497", "8844", L1)]),
+    )
+    _write(
+        lake_dir,
+        "kaggle",
+        "credits",
+        raw_frames.credits(spark, [(CAST, CREW, "862", L1), ("[{'id': 1,", "[]", "8844", L1)]),
+    )
+    first = [(1, 1, 4.0, 100, L1), (1, 2, 3.0, 200, L1), (2, 1, 5.0, 300, L1), (3, 1, 9.0, 400, L1)]
+    _write(lake_dir, "kaggle", "ratings", raw_frames.ratings(spark, first))
+    cpi = [(date(1995, month, 1), 150.0 + month, L1) for month in range(1, 13)]
+    _write(lake_dir, "fred", "cpiaucsl", raw_frames.cpi(spark, [*cpi, (date(2017, 7, 1), 244.0, L1)]))
+
+
+def _second_day(spark: SparkSession, lake_dir: Path) -> None:
+    snapshot = [{**TOY_STORY, "_dlt_load_id": L2}, {**JUMANJI, "revenue": "275937410", "_dlt_load_id": L2}]
+    _write(lake_dir, "kaggle", "movies_metadata", raw_frames.movies_metadata(spark, snapshot))
+    day = [(1, 2, 4.5, 200 + DAY, L2), (4, 2, 2.0, 100 + DAY, L2)]  # a re-rating and a new pair
+    _write(lake_dir, "kaggle", "ratings", raw_frames.ratings(spark, day))
+
+
+def _silver(lake_dir: Path, spark: SparkSession) -> dict[str, list[tuple[Any, ...]]]:
+    silver = lake_dir / "silver"
+    entities = sorted(p.name for p in silver.iterdir() if p.is_dir() and not p.name.startswith("_"))
+    return {
+        name: sorted((tuple(row) for row in spark.read.parquet(str(silver / name)).collect()), key=repr)
+        for name in entities
+    }
+
+
+@pytest.fixture(scope="module")
+def days(spark: SparkSession, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    incremental, scratch = tmp_path_factory.mktemp("incremental"), tmp_path_factory.mktemp("scratch")
+    _first_day(spark, incremental)
+    first = build_silver(spark, str(incremental))
+    _second_day(spark, incremental)
+    second = build_silver(spark, str(incremental))
+    _first_day(spark, scratch)
+    _second_day(spark, scratch)
+    rebuilt = build_silver(spark, str(scratch))
+    return {"first": first, "second": second, "rebuilt": rebuilt,
+            "silver": _silver(incremental, spark), "scratch": _silver(scratch, spark)}  # fmt: skip
+
+
+def test_the_second_day_built_on_the_first_equals_a_build_from_scratch(days: dict[str, Any]) -> None:
+    assert days["silver"].keys() == days["scratch"].keys()
+    for entity, rows in days["scratch"].items():
+        assert days["silver"][entity] == rows, entity
+    assert days["second"].rows == days["rebuilt"].rows
+
+
+def test_the_day_skips_the_credits_and_adds_to_ratings(days: dict[str, Any]) -> None:
+    first: SilverSummary = days["first"]
+    second: SilverSummary = days["second"]
+    assert set(first.published.values()) == {"full"}
+    assert {e: second.published[e] for e in ("movie_cast", "movie_crew", "people", "ratings", "movies")} == {
+        "movie_cast": "unchanged", "movie_crew": "unchanged", "people": "unchanged",
+        "ratings": "merged", "movies": "full",
+    }  # fmt: skip
+    assert days["rebuilt"].published["movie_cast"] == "full"
+
+
+def test_the_day_keeps_the_credit_rejects_and_the_ratings_ones(days: dict[str, Any]) -> None:
+    quarantine = days["silver"]["quarantine"]
+    entities = [row[2] for row in quarantine]  # (layer, source, entity, record_key, raw_value, reason, ...)
+    assert entities.count("ratings") == 1  # user 3's 9.0
+    assert [row[3] for row in quarantine if row[2] == "movie_cast"] == ["8844"]  # the broken cast literal
+    assert days["second"].rows["movie_cast"] == 1
+    assert days["second"].rows["ratings"] == 4  # (1,1) (1,2) re-rated (2,1) and the new (4,2)
