@@ -53,7 +53,7 @@ SPARK_SOURCES = Path(__file__).resolve().parents[1]
 
 
 class PublishMode(StrEnum):
-    """How a run published silver ratings."""
+    """How a run published a silver entity: rebuilt (`full`), added to, or left as it was."""
 
     UNCHANGED = "unchanged"
     APPENDED = "appended"
