@@ -59,7 +59,8 @@ class SilverSummary:
     """Rows per silver entity, quarantined rows by reason, the CPI base month, crosswalk health, and
     the seconds each entity's publish took (Spark computes lazily: an entity's time includes the
     cached inputs it is the first to use, e.g. `movies` pays for the parsed Kaggle metadata), and how
-    each was published (`full` rebuild, or for ratings `appended`/`merged`/`unchanged`)."""
+    each was published: `full` (rebuilt), `unchanged` (the credits group, or ratings, with nothing
+    new to read), or for ratings `appended`/`merged`."""
 
     base_month: str
     rows: dict[str, int] = field(default_factory=dict)
