@@ -48,7 +48,8 @@ from spark.transforms import ratings
 
 ENTITY = "ratings"
 KEYS = ["user_id", "movielens_movie_id"]
-MAX_FILES = 16  # a whole publish writes 4; each append adds one
+WHOLE_FILES = 4  # files of an entity published whole (every silver entity, ratings rewritten)
+MAX_FILES = 16  # appends add one file each; at this many, the next one compacts to WHOLE_FILES
 SPARK_SOURCES = Path(__file__).resolve().parents[1]
 
 
@@ -125,7 +126,7 @@ def publish_ratings(lake: Lake, links: DataFrame, movies: DataFrame) -> PublishM
     added = new_loads(Manifest.from_json(lake.read_manifest(ENTITY)), wanted)
     if added is None:
         rows, _ = ratings.silver_ratings(lake.read_raw("kaggle", ENTITY), links, movies)
-        lake.publish_silver(rows.coalesce(4), ENTITY, manifest=wanted.as_json())
+        lake.publish_silver(rows.coalesce(WHOLE_FILES), ENTITY, manifest=wanted.as_json())
         return PublishMode.FULL
     if not added:
         return PublishMode.UNCHANGED
@@ -138,7 +139,7 @@ def publish_ratings(lake: Lake, links: DataFrame, movies: DataFrame) -> PublishM
             lake.publish_silver(delta.coalesce(1), ENTITY, manifest=wanted.as_json(), keep_live=True)
             return PublishMode.APPENDED
         kept = live.join(delta.select(KEYS), KEYS, "left_anti")
-        lake.publish_silver(kept.unionByName(delta).coalesce(4), ENTITY, manifest=wanted.as_json())
+        lake.publish_silver(kept.unionByName(delta).coalesce(WHOLE_FILES), ENTITY, manifest=wanted.as_json())
         return PublishMode.MERGED
     finally:
         delta.unpersist()
@@ -187,7 +188,9 @@ class Group:
         def publish() -> PublishMode:
             if self.unchanged():
                 return PublishMode.UNCHANGED
-            self.lake.publish_silver(self.entities[entity].coalesce(4), entity, manifest=self._manifest)
+            self.lake.publish_silver(
+                self.entities[entity].coalesce(WHOLE_FILES), entity, manifest=self._manifest
+            )
             return PublishMode.FULL
 
         return publish

@@ -199,7 +199,7 @@ def _publish_quarantine(
 ) -> incremental.PublishMode:
     """Every reject of this run, and each group's as published (kept as it was when skipped)."""
     parts = [group.published_rejects() for group in groups]
-    lake.publish_silver(_union(*rejects, *parts).coalesce(4), "quarantine")
+    lake.publish_silver(_union(*rejects, *parts).coalesce(incremental.WHOLE_FILES), "quarantine")
     return incremental.PublishMode.FULL
 
 
@@ -238,7 +238,7 @@ def _whole(lake: Lake, entity: str, frame: DataFrame) -> Callable[[], incrementa
     """Publish an entity rebuilt whole from raw."""
 
     def publish() -> incremental.PublishMode:
-        lake.publish_silver(frame.coalesce(4), entity)
+        lake.publish_silver(frame.coalesce(incremental.WHOLE_FILES), entity)
         return incremental.PublishMode.FULL
 
     return publish

@@ -165,6 +165,9 @@ def test_new_loads(stored: Manifest | None, expected: list[str] | None) -> None:
     assert new_loads(stored, Manifest("c", "r", (L1, L2, L3))) == expected
 
 
+QUARANTINE = "layer string, source string, entity string, record_key string, raw_value string, reason string"
+
+
 def _group(spark: SparkSession, lake: Lake, ids: list[int]) -> incremental.Group:
     held = spark.createDataFrame([(i,) for i in ids], "movie_id bigint")
     rejects = spark.createDataFrame([("silver", "kaggle", "movie_cast", "8844", "[", "broken")], QUARANTINE)
@@ -172,9 +175,6 @@ def _group(spark: SparkSession, lake: Lake, ids: list[int]) -> incremental.Group
     return incremental.Group(
         lake, "cast", inputs, {"movie_cast": held.selectExpr("movie_id * 10 as x")}, rejects
     )
-
-
-QUARANTINE = "layer string, source string, entity string, record_key string, raw_value string, reason string"
 
 
 def _publish_group(group: incremental.Group) -> tuple[PublishMode, list[tuple[object, ...]]]:
