@@ -33,8 +33,9 @@ _DEFAULTS = {
 _TUNABLE = {
     "spark.master": ("MOVIES_SPARK_MASTER", "local[*]"),
     "spark.sql.shuffle.partitions": ("MOVIES_SPARK_SHUFFLE_PARTITIONS", "8"),
-    # 3g: the silver job at Kaggle scale (26M ratings) takes 139 s with it vs 135 s with 8g, and the
-    # job's process tree peaks at 8.5 GiB instead of 12.8 GiB (summed RSS; its PSS with 3g: 4.4 GiB).
+    # 3g: enough for the silver job at Kaggle scale (26M ratings; `make bench` peaks at 3.9-4.2 GiB of
+    # process-tree PSS). Measured under G1 before the throughput collector: 8g was no faster (135 s
+    # vs 139 s) and peaked 4.3 GiB higher (summed RSS).
     "spark.driver.memory": ("MOVIES_SPARK_DRIVER_MEMORY", "3g"),
     "spark.sql.files.maxPartitionBytes": ("MOVIES_SPARK_MAX_PARTITION_BYTES", "64m"),
     # The throughput collector: G1's concurrent marking competes with the job's own tasks for the
