@@ -34,7 +34,7 @@ _TUNABLE = {
     "spark.master": ("MOVIES_SPARK_MASTER", "local[*]"),
     "spark.sql.shuffle.partitions": ("MOVIES_SPARK_SHUFFLE_PARTITIONS", "8"),
     # 3g: enough for the silver job at Kaggle scale (26M ratings; `make bench` peaks at 3.9-4.2 GiB of
-    # process-tree PSS). Measured under G1 before the throughput collector: 8g was no faster (135 s
+    # process-tree PSS). Measured under G1 before the throughput collector: 8g was only 3% faster (135 s
     # vs 139 s) and peaked 4.3 GiB higher (summed RSS).
     "spark.driver.memory": ("MOVIES_SPARK_DRIVER_MEMORY", "3g"),
     "spark.sql.files.maxPartitionBytes": ("MOVIES_SPARK_MAX_PARTITION_BYTES", "64m"),
