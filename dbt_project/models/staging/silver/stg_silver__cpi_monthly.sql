@@ -11,7 +11,7 @@ renamed as (
     select
         cast(month as date) as cpi_month,
         cast(cpi as {{ movie_warehouse.type_double() }}) as cpi,
-        cast(_loaded_at as timestamp) as _loaded_at
+        {{ movie_warehouse.utc_timestamp('_loaded_at') }} as _loaded_at
 
     from source
 

@@ -17,7 +17,7 @@ renamed as (
         cast(billing_order as integer) as billing_order,
         cast(gender as integer) as gender,
         cast(source as {{ movie_warehouse.type_text() }}) as credit_source,
-        cast(_loaded_at as timestamp) as _loaded_at
+        {{ movie_warehouse.utc_timestamp('_loaded_at') }} as _loaded_at
 
     from source
 

@@ -14,7 +14,7 @@ renamed as (
         cast(company_id as bigint) as company_id,
         cast(company_name as {{ movie_warehouse.type_text() }}) as company_name,
         cast(source as {{ movie_warehouse.type_text() }}) as list_source,
-        cast(_loaded_at as timestamp) as _loaded_at
+        {{ movie_warehouse.utc_timestamp('_loaded_at') }} as _loaded_at
 
     from source
 

@@ -12,7 +12,7 @@ renamed as (
         cast(movie_id as bigint) as movie_id,
         cast(id_source as {{ movie_warehouse.type_text() }}) as id_source,
         cast(external_id as {{ movie_warehouse.type_text() }}) as external_id,
-        cast(_loaded_at as timestamp) as _loaded_at
+        {{ movie_warehouse.utc_timestamp('_loaded_at') }} as _loaded_at
 
     from source
 

@@ -20,7 +20,7 @@ renamed as (
         cast(inflation_factor as {{ movie_warehouse.type_double() }}) as inflation_factor,
         cast(budget_adjusted as {{ movie_warehouse.type_double() }}) as budget_adjusted,
         cast(revenue_adjusted as {{ movie_warehouse.type_double() }}) as revenue_adjusted,
-        cast(_loaded_at as timestamp) as _loaded_at
+        {{ movie_warehouse.utc_timestamp('_loaded_at') }} as _loaded_at
 
     from source
 

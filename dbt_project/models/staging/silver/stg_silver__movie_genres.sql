@@ -12,7 +12,7 @@ renamed as (
         cast(movie_id as bigint) as movie_id,
         cast(genre_id as bigint) as genre_id,
         cast(genre_name as {{ movie_warehouse.type_text() }}) as genre_name,
-        cast(_loaded_at as timestamp) as _loaded_at
+        {{ movie_warehouse.utc_timestamp('_loaded_at') }} as _loaded_at
 
     from source
 

@@ -14,7 +14,7 @@ renamed as (
         cast(movielens_movie_id as bigint) as movielens_movie_id,
         cast(yts_id as bigint) as yts_id,
         cast(in_omdb as boolean) as is_in_omdb,
-        cast(_loaded_at as timestamp) as _loaded_at
+        {{ movie_warehouse.utc_timestamp('_loaded_at') }} as _loaded_at
 
     from source
 

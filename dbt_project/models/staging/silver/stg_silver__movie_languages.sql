@@ -13,7 +13,7 @@ renamed as (
         cast(language_code as {{ movie_warehouse.type_text() }}) as language_code,
         cast(language_name as {{ movie_warehouse.type_text() }}) as language_name,
         cast(source as {{ movie_warehouse.type_text() }}) as list_source,
-        cast(_loaded_at as timestamp) as _loaded_at
+        {{ movie_warehouse.utc_timestamp('_loaded_at') }} as _loaded_at
 
     from source
 

@@ -12,7 +12,7 @@ renamed as (
         cast(movielens_movie_id as bigint) as movielens_movie_id,
         cast(imdb_id as {{ movie_warehouse.type_text() }}) as imdb_id,
         cast(tmdb_id as bigint) as movie_id,
-        cast(_loaded_at as timestamp) as _loaded_at
+        {{ movie_warehouse.utc_timestamp('_loaded_at') }} as _loaded_at
 
     from source
 

@@ -24,7 +24,7 @@ renamed as (
         cast(vote_count as bigint) as vote_count,
         cast(collection_id as bigint) as collection_id,
         cast(collection_name as {{ movie_warehouse.type_text() }}) as collection_name,
-        cast(_loaded_at as timestamp) as _loaded_at
+        {{ movie_warehouse.utc_timestamp('_loaded_at') }} as _loaded_at
 
     from source
 

@@ -16,7 +16,7 @@ renamed as (
         cast(imdb_rating as {{ movie_warehouse.type_double() }}) as imdb_rating,
         cast(imdb_votes as bigint) as imdb_votes,
         cast(box_office_usd as bigint) as box_office_usd,
-        cast(_loaded_at as timestamp) as _loaded_at
+        {{ movie_warehouse.utc_timestamp('_loaded_at') }} as _loaded_at
 
     from source
 

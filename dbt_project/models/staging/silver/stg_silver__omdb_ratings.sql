@@ -13,7 +13,7 @@ renamed as (
         cast(source as {{ movie_warehouse.type_text() }}) as rating_source,
         cast(value as {{ movie_warehouse.type_text() }}) as rating_value,
         cast(score as {{ movie_warehouse.type_double() }}) as score,
-        cast(_loaded_at as timestamp) as _loaded_at
+        {{ movie_warehouse.utc_timestamp('_loaded_at') }} as _loaded_at
 
     from source
 

@@ -13,7 +13,7 @@ renamed as (
         cast(person_id as bigint) as person_id,
         cast(person_name as {{ movie_warehouse.type_text() }}) as person_name,
         cast(gender as integer) as gender,
-        cast(_loaded_at as timestamp) as _loaded_at
+        {{ movie_warehouse.utc_timestamp('_loaded_at') }} as _loaded_at
 
     from source
 

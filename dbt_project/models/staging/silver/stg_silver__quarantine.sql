@@ -18,7 +18,7 @@ renamed as (
         cast(record_key as {{ movie_warehouse.type_text() }}) as record_key,
         cast(raw_value as {{ movie_warehouse.type_text() }}) as raw_value,
         cast(reason as {{ movie_warehouse.type_text() }}) as reason,
-        cast(_loaded_at as timestamp) as _loaded_at
+        {{ movie_warehouse.utc_timestamp('_loaded_at') }} as _loaded_at
 
     from quarantine
 

@@ -13,8 +13,8 @@ renamed as (
         cast(movielens_movie_id as bigint) as movielens_movie_id,
         cast(movie_id as bigint) as movie_id,
         cast(rating as {{ movie_warehouse.type_double() }}) as rating,
-        cast(rated_at as timestamp) as rated_at,
-        cast(_loaded_at as timestamp) as _loaded_at
+        {{ movie_warehouse.utc_timestamp('rated_at') }} as rated_at,
+        {{ movie_warehouse.utc_timestamp('_loaded_at') }} as _loaded_at
 
     from source
 
