@@ -4,7 +4,7 @@ Silver ratings hold the latest valid rating per (user, MovieLens movie), resolve
 through movie_links and the movies we hold. Its manifest (`silver/ratings/_manifest.json`) records
 what the live rows were built from:
 
-- `code`: a fingerprint of spark/'s sources and the Spark version,
+- `code`: a fingerprint of what spark/'s sources do (not their comments) and the Spark version,
 - `resolution`: a fingerprint of the MovieLens id -> movie_id mapping the rows were resolved with,
 - `loads`: the raw `kaggle/ratings` loads consumed.
 
@@ -32,6 +32,7 @@ in quarantine exactly as they were.
 
 from __future__ import annotations
 
+import ast
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -51,6 +52,7 @@ KEYS = ["user_id", "movielens_movie_id"]
 WHOLE_FILES = 4  # files of an entity published whole (every silver entity, ratings rewritten)
 MAX_FILES = 16  # appends add one file each; at this many, the next one compacts to WHOLE_FILES
 SPARK_SOURCES = Path(__file__).resolve().parents[1]
+_DOCUMENTED = (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)  # may open with a docstring
 
 
 class PublishMode(StrEnum):
@@ -83,12 +85,34 @@ class Manifest:
 
 
 def code_fingerprint() -> str:
-    """sha256 of every spark/ source file and the Spark version: new code rebuilds from raw."""
+    """sha256 of what every spark/ source file does (`code_shape`) and the Spark version: new code
+    rebuilds from raw, a change to comments, docstrings or layout alone does not (at Kaggle scale a
+    rebuild of ratings is 40 s against 25 s for a day's merge)."""
     digest = hashlib.sha256(pyspark.__version__.encode())
     for path in sorted(SPARK_SOURCES.rglob("*.py")):
         digest.update(path.relative_to(SPARK_SOURCES).as_posix().encode())
-        digest.update(path.read_bytes())
+        digest.update(code_shape(path.read_text(encoding="utf-8")).encode())
     return digest.hexdigest()
+
+
+def code_shape(source: str) -> str:
+    """A module's syntax tree without its docstrings, as text: comments and layout are not in a tree.
+
+    The tree's text belongs to the Python version that parsed it, so a new Python rebuilds too.
+    """
+    tree = ast.parse(source)
+    for node in ast.walk(tree):
+        if isinstance(node, _DOCUMENTED) and node.body and _is_docstring(node.body[0]):
+            node.body = node.body[1:] or [ast.Pass()]
+    return ast.dump(tree)
+
+
+def _is_docstring(statement: ast.stmt) -> bool:
+    return (
+        isinstance(statement, ast.Expr)
+        and isinstance(statement.value, ast.Constant)
+        and isinstance(statement.value.value, str)
+    )
 
 
 def rows_fingerprint(frame: DataFrame) -> str:

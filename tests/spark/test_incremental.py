@@ -205,3 +205,27 @@ def test_a_half_published_group_is_rebuilt(spark: SparkSession, lake: Lake) -> N
     assert not again.unchanged()
     assert _publish_group(again)[0] is PublishMode.FULL
     assert _group(spark, lake, [862]).unchanged()
+
+
+SOURCE = '''"""A module."""
+
+def rate(x):
+    """Half a star up."""
+    return x + 0.5  # rounding comes later
+'''
+
+
+@pytest.mark.parametrize(
+    ("changed", "same"),
+    [
+        (SOURCE.replace("# rounding comes later", "# a new comment"), True),
+        (SOURCE.replace('"""Half a star up."""', '"""Reworded."""'), True),
+        (SOURCE.replace('"""A module."""\n', ""), True),
+        (SOURCE.replace("x + 0.5", "(x\n            + 0.5)"), True),
+        (SOURCE.replace("0.5", "1.0"), False),
+        (SOURCE.replace('"""Half a star up."""\n    return x + 0.5', 'return "Half a star up."'), False),
+    ],
+)
+def test_only_what_the_code_does_is_fingerprinted(changed: str, same: bool) -> None:
+    assert changed != SOURCE
+    assert (incremental.code_shape(changed) == incremental.code_shape(SOURCE)) is same
