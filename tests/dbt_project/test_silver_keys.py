@@ -28,16 +28,53 @@ def _results(workspace: DbtWorkspace, run_dbt: RunDbt, ratings: list[Row]) -> di
     return {r.node.name: r for r in result.result.results}
 
 
-def test_a_duplicated_pair_in_silver_fails_the_staging_key_test(
-    dbt_workspace: DbtWorkspace, run_dbt: RunDbt
-) -> None:
-    user, movie, movie_id, _, rated_at, _ = RATINGS_BATCH_1[0]
-    duplicated = [*RATINGS_BATCH_1, (user, movie, movie_id, 1.0, rated_at, L0)]
+def _again(row: Row, **changes: Any) -> Row:
+    """The row delivered once more, with another rating (and any key column changed)."""
+    user, movie, movie_id, _, rated_at, _ = row
+    return (changes.get("user", user), changes.get("movie", movie), movie_id, 1.0, rated_at, L0)
 
-    results = _results(dbt_workspace, run_dbt, duplicated)
+
+# The key test orders each user's rows by MovieLens id and compares neighbours (its macro says
+# why); these pin that it finds what GROUP BY ... HAVING count(*) > 1 finds: one failure per key.
+DUPLICATES = {
+    "one pair twice": ([_again(RATINGS_BATCH_1[0])], 1),
+    "one pair three times, another twice": (
+        [_again(RATINGS_BATCH_1[0]), _again(RATINGS_BATCH_1[0]), _again(RATINGS_BATCH_1[-1])],
+        2,
+    ),
+    "a user's null MovieLens id twice": (
+        [_again(RATINGS_BATCH_1[0], user=99, movie=None), _again(RATINGS_BATCH_1[0], user=99, movie=None)],
+        1,
+    ),
+    "null user ids on the same movie": (
+        [_again(RATINGS_BATCH_1[0], user=None), _again(RATINGS_BATCH_1[0], user=None)],
+        1,
+    ),
+}
+
+
+@pytest.mark.parametrize("extra, failures", DUPLICATES.values(), ids=DUPLICATES.keys())
+def test_a_duplicated_pair_in_silver_fails_the_staging_key_test(
+    dbt_workspace: DbtWorkspace, run_dbt: RunDbt, extra: list[Row], failures: int
+) -> None:
+    results = _results(dbt_workspace, run_dbt, [*RATINGS_BATCH_1, *extra])
 
     assert str(results[KEY_TEST].status) == "fail"
-    assert results[KEY_TEST].failures == 1
+    assert results[KEY_TEST].failures == failures
+
+
+def test_one_user_rating_many_movies_and_one_movie_rated_by_many_users_pass(
+    dbt_workspace: DbtWorkspace, run_dbt: RunDbt
+) -> None:
+    """Neighbours that share only the user, or only the movie, or a null beside a value, are not
+    duplicates."""
+    row = RATINGS_BATCH_1[0]
+    distinct = [_again(row, user=99, movie=None), _again(row, user=99, movie=1), _again(row, user=None)]
+
+    results = _results(dbt_workspace, run_dbt, [*RATINGS_BATCH_1, *distinct])
+
+    assert str(results[KEY_TEST].status) == "pass"
+    assert results[KEY_TEST].failures == 0
 
 
 def test_silver_as_spark_publishes_it_passes(dbt_workspace: DbtWorkspace, run_dbt: RunDbt) -> None:
