@@ -10,6 +10,7 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
+import pytest
 
 from flows.quality import FILE_DELIVERIES, TABLES, layer_tables
 
@@ -107,6 +108,49 @@ def test_the_gold_ratings_suite_fails_on_a_duplicated_key_and_a_rating_out_of_ra
         {"row_count": 3, "duplicated_keys": 1, "min_rating": 3.5, "max_rating": 7.0}
     ]
     assert _failed_columns("gold__fct_ratings", frame) == {"duplicated_keys", "max_rating"}
+
+
+KEY_CASES = {
+    "one column": (("a",), [(1,), (2,), (2,), (None,), (None,), (3,)], 2),
+    "two columns": (("a", "b"), [(1, 1), (1, 2), (1, 2), (1, 2), (2, 1), (1, None), (1, None)], 2),
+    "null beside a value": (("a", "b"), [(1, None), (1, 5), (None, 5), (2, 5), (3, None)], 0),
+    "three columns": (("a", "b", "c"), [(1, 1, 1), (1, 1, 2), (1, 1, 1), (None, 1, 1), (None, 1, 1)], 2),
+}
+
+
+@pytest.mark.parametrize("keys, rows, expected", KEY_CASES.values(), ids=KEY_CASES.keys())
+def test_duplicated_keys_counts_each_repeated_key_once_with_nulls_equal(
+    keys: tuple[str, ...], rows: list[tuple[Any, ...]], expected: int
+) -> None:
+    """The neighbour comparison finds exactly what GROUP BY ... HAVING count(*) > 1 finds."""
+    from flows.quality import duplicated_keys
+
+    columns = ", ".join(keys)
+    with duckdb.connect() as con:
+        con.execute(f"create table t ({', '.join(f'{key} integer' for key in keys)})")
+        con.executemany(f"insert into t values ({', '.join('?' for _ in keys)})", rows)
+        grouped = con.execute(
+            f"select count(*) from (select 1 from t group by {columns} having count(*) > 1)"
+        ).fetchone()
+        assert con.execute(f"select {duplicated_keys('t', keys)}").fetchone() == grouped == (expected,)
+
+
+def test_the_silver_key_report_names_the_entity_whose_keys_repeat(tmp_path: Path) -> None:
+    from flows.quality import SILVER_KEYS, _key_report
+
+    for entity, keys in SILVER_KEYS.items():
+        folder = tmp_path / "silver" / entity
+        folder.mkdir(parents=True)
+        if entity == "ratings":  # user 1 rated movie 10 twice, and movie 5 once
+            table = pa.table({"user_id": [1, 1, 1], "movielens_movie_id": [10, 10, 5]})
+        else:
+            table = pa.table({key: [1, 2] for key in keys})
+        pq.write_table(table, folder / "part-0.parquet")
+    frame = duckdb.sql(_key_report(str(tmp_path))).df().set_index("entity")
+    assert frame.loc["ratings", "duplicated_keys"] == 1
+    assert frame["duplicated_keys"].drop("ratings").eq(0).all()
+    assert frame["entity_with_duplicated_keys"].dropna().tolist() == ["ratings: 1 duplicated keys"]
+    assert _failed_columns("silver__entity_keys", frame.reset_index()) == {"entity_with_duplicated_keys"}
 
 
 def test_the_silver_ratings_suite_fails_on_a_missing_time_and_too_few_resolved_movies(tmp_path: Path) -> None:
