@@ -232,17 +232,31 @@ def _reconciliation(lake: str) -> str:
     raw = _files(lake, "raw", "kaggle/ratings")
     quarantine = _files(lake, "silver", "quarantine")
     return f"""
-        with raw_keys as (
-            select user_id, movie_id, bool_or(rating between 0.5 and 5) as has_valid_rating
-            from {raw} group by all
+        with raw_ordered as (
+            -- Each (user, movie) key's rows, a valid rating first: a key's first row says whether
+            -- any load of it holds one (silver rejects a missing rating too). Ordered neighbours, not
+            -- GROUP BY (see duplicated_keys): 1.4 s against 3.4-4.0 s on the 26M raw ratings.
+            select movie_id, is_valid, lag(movie_id) over key_order as previous_movie_id,
+                row_number() over key_order as key_position
+            from (select user_id, movie_id, coalesce(rating between 0.5 and 5, false) as is_valid
+                  from {raw}) as typed
+            window key_order as (partition by user_id order by movie_id, is_valid desc)
+        ),
+        raw_keys as (
+            select is_valid as has_valid_rating from raw_ordered
+            where key_position = 1 or movie_id is distinct from previous_movie_id
         ),
         counts as (
             select
-                (select count(*) from raw_keys) as raw_rating_keys,
-                (select count(*) from raw_keys where not has_valid_rating) as quarantined_only_keys,
+                raw_counts.*,
                 (select count(*) from {quarantine} where entity = 'ratings') as quarantined_rows,
                 (select count(*) from {_files(lake, "silver", "ratings")}) as silver_ratings,
                 (select count(*) from warehouse.marts.fct_ratings) as fct_ratings
+            from (
+                select count(*) as raw_rating_keys,
+                    count(*) filter (where not has_valid_rating) as quarantined_only_keys
+                from raw_keys
+            ) as raw_counts
         )
         select *, case when fct_ratings <> raw_rating_keys - quarantined_only_keys
                          or silver_ratings <> fct_ratings

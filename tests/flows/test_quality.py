@@ -195,3 +195,38 @@ def test_gx_batches_are_not_fingerprinted_once_fingerprints_are_turned_off(tmp_p
     _, after = PandasExecutionEngine().get_batch_data_and_markers(spec)
 
     assert "pandas_data_fingerprint" not in after
+
+
+def _write_parquet(folder: Path, name: str, columns: dict[str, list[Any]]) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    pq.write_table(pa.table(columns), folder / name)
+
+
+@pytest.mark.parametrize(
+    "fct_rows, unreconciled", [(3, None), (2, "fct_ratings 2 <> raw keys 5 - quarantined 2 (silver 3)")]
+)
+def test_the_reconciliation_counts_a_key_once_and_quarantined_only_keys_apart(
+    tmp_path: Path, fct_rows: int, unreconciled: str | None
+) -> None:
+    """Raw keys over every load, less the keys no load rated validly, equal silver and fct_ratings."""
+    from flows.quality import _reconciliation
+
+    raw = tmp_path / "raw" / "kaggle" / "ratings"
+    # (1, 10) valid; (1, 11) invalid, then valid; (2, 10) never valid; (3, 12) valid; (4, 13) missing.
+    _write_parquet(raw, "1.parquet", {"user_id": [1, 1, 2, 3, 4], "movie_id": [10, 11, 10, 12, 13],
+                                      "rating": [4.0, 9.0, 7.0, 3.5, None]})  # fmt: skip
+    _write_parquet(raw, "2.parquet", {"user_id": [1, 2], "movie_id": [11, 10], "rating": [3.0, 0.0]})
+    silver = tmp_path / "silver"
+    _write_parquet(silver / "ratings", "part-0.parquet", {"user_id": [1, 1, 3]})
+    _write_parquet(silver / "quarantine", "part-0.parquet", {"entity": ["ratings"] * 4 + ["movies"]})
+    with duckdb.connect() as con:
+        con.execute("attach ':memory:' as warehouse")
+        con.execute("create schema warehouse.marts")
+        con.execute(f"create table warehouse.marts.fct_ratings as select * from range({fct_rows})")
+        frame = con.execute(_reconciliation(str(tmp_path))).df()
+    assert frame.drop(columns="unreconciled").to_dict("records") == [
+        {"raw_rating_keys": 5, "quarantined_only_keys": 2, "quarantined_rows": 4, "silver_ratings": 3,
+         "fct_ratings": fct_rows}
+    ]  # fmt: skip
+    assert frame["unreconciled"].dropna().tolist() == ([unreconciled] if unreconciled else [])
+    assert _failed_columns("gold__reconciliation", frame) == ({"unreconciled"} if unreconciled else set())
