@@ -30,8 +30,7 @@ genre_movies as (
 ),
 
 -- Counts and the mean come from one row per rated movie (26M ratings become 45K rows at Kaggle
--- scale); only the distinct raters need the rating-by-genre join. One aggregate holding both
--- distinct counts over that join took twice as long in DuckDB (9.2 s against 4.2 s).
+-- scale); only the distinct raters need each rating's user (genre_raters below).
 movie_ratings as (
 
     select
@@ -60,16 +59,66 @@ genre_ratings as (
 
 ),
 
+-- Distinct raters per genre without a distinct count over the rating-genre join (52M rows at
+-- Kaggle scale): a genre is one bit of a 63-bit word, a movie's genres are OR-ed into one mask
+-- per word, each user's masks are OR-ed over the movies they rated (26M rows become 270K), and a
+-- genre's raters are the users whose mask holds its bit. DuckDB: 0.4-0.7 s against 3.8-5.0 s.
+genre_bits as (
+
+    select
+        genre_key,
+        cast(floor((genre_position - 1) / 63e0) as integer) as genre_word,
+        {{ movie_warehouse.bit_flag('cast(mod(genre_position - 1, 63) as integer)') }} as genre_flag
+
+    from (
+        select
+            genre_key,
+            row_number() over (order by genre_key) as genre_position
+
+        from genres
+    ) as numbered
+
+),
+
+movie_genre_masks as (
+
+    select
+        bridge_movie_genres.movie_id,
+        genre_bits.genre_word,
+        {{ movie_warehouse.bit_or_agg('genre_bits.genre_flag') }} as genre_mask
+
+    from bridge_movie_genres
+    inner join genre_bits
+        on bridge_movie_genres.genre_key = genre_bits.genre_key
+    group by bridge_movie_genres.movie_id, genre_bits.genre_word
+
+),
+
+user_genre_masks as (
+
+    select
+        ratings.user_id,
+        movie_genre_masks.genre_word,
+        {{ movie_warehouse.bit_or_agg('movie_genre_masks.genre_mask') }} as genre_mask
+
+    from ratings
+    inner join movie_genre_masks
+        on ratings.movie_id = movie_genre_masks.movie_id
+    group by ratings.user_id, movie_genre_masks.genre_word
+
+),
+
 genre_raters as (
 
     select
-        bridge_movie_genres.genre_key,
-        count(distinct ratings.user_id) as rater_count
+        genre_bits.genre_key,
+        count(*) as rater_count
 
-    from ratings
-    inner join bridge_movie_genres
-        on ratings.movie_id = bridge_movie_genres.movie_id
-    group by bridge_movie_genres.genre_key
+    from user_genre_masks
+    inner join genre_bits
+        on user_genre_masks.genre_word = genre_bits.genre_word
+    where {{ movie_warehouse.bit_and('user_genre_masks.genre_mask', 'genre_bits.genre_flag') }} <> 0
+    group by genre_bits.genre_key
 
 ),
 
