@@ -11,6 +11,9 @@ An entity may carry a manifest (`silver/<entity>/_manifest.json`, hidden from pa
 says what it was built from; it is written into the staged folder, so it is swapped in with the
 data it describes. `publish_silver(..., keep_live=True)` stages the live entity's files beside the
 new ones (an append that is still one swap).
+
+`publish_silver` counts the rows it writes as it writes them (a Spark `Observation` on the write, no
+second job), so `silver_rows` knows an entity written whole in this session without reading it.
 """
 
 from __future__ import annotations
@@ -20,7 +23,8 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-from pyspark.sql import DataFrame, SparkSession
+from pyspark.sql import DataFrame, Observation, SparkSession
+from pyspark.sql import functions as F
 from pyspark.sql.types import StructType
 
 STAGING_DIR = "_staging"
@@ -55,6 +59,7 @@ class Lake:
         assert jvm is not None
         self._hadoop_path = jvm.org.apache.hadoop.fs.Path
         self._fs = self._hadoop_path(self.root).getFileSystem(spark.sparkContext._jsc.hadoopConfiguration())
+        self._published_rows: dict[str, int] = {}  # entity -> rows, when this Lake wrote it whole
 
     def exists(self, url: str) -> bool:
         """True when the path exists in the lake's filesystem."""
@@ -177,20 +182,24 @@ class Lake:
         *,
         manifest: dict[str, Any] | None = None,
         keep_live: bool = False,
-    ) -> None:
+    ) -> int:
         """Write `df` next to the live entity, then swap it in; the old copy is removed last.
 
         `manifest` is published with the data; `keep_live` adds `df` to the live entity's rows (its
         files are copied into the staged folder, so readers see the old rows or all rows, never part).
+        Returns the rows written (for `keep_live`, the added ones).
         """
         if keep_live and partition_by:
             raise ValueError("keep_live adds to a flat entity; a partitioned one is republished whole")
+        self._published_rows.pop(entity, None)
         token = uuid.uuid4().hex
         staged = f"{self.root}/silver/{STAGING_DIR}/{entity}-{token}"
-        writer = df.write.mode("overwrite")
+        counted = Observation(f"rows published to {entity} {token}")
+        writer = df.observe(counted, F.count(F.lit(1)).alias("rows")).write.mode("overwrite")
         if partition_by:
             writer = writer.partitionBy(*partition_by)
         writer.parquet(staged)
+        written = int(counted.get["rows"])
         if keep_live:
             self._copy_data_files(entity, staged)
         if manifest is not None:
@@ -204,3 +213,12 @@ class Lake:
             raise OSError(f"could not publish {staged} as {live}")
         if had_live:
             self._fs.delete(retired, True)
+        if not keep_live:
+            self._published_rows[entity] = written
+        return written
+
+    def silver_rows(self, entity: str) -> int:
+        """Rows of a published entity: as counted while this Lake wrote it whole, else read."""
+        if entity in self._published_rows:
+            return self._published_rows[entity]
+        return self.read_silver(entity).count()

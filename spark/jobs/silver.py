@@ -152,7 +152,7 @@ def build_silver(spark: SparkSession, lake_url: str, requested_base: date | None
     for entity, publish in publishers.items():
         started = time.perf_counter()
         summary.published[entity] = str(publish())
-        summary.rows[entity] = lake.read_silver(entity).count()
+        summary.rows[entity] = lake.silver_rows(entity)
         summary.seconds[entity] = round(time.perf_counter() - started, 1)
     summary.quarantined_by_reason = _count_reasons(lake.read_silver("quarantine"))
     summary.crosswalk_conflicts = _count_by(lake.read_silver("movie_id_conflicts"), "conflict")

@@ -143,6 +143,22 @@ def test_publish_keeping_the_live_rows_adds_to_them_with_the_manifest(
 
 
 @pytest.mark.slow
+def test_silver_rows_are_counted_by_the_publish_and_read_after_an_append(
+    spark: SparkSession, tmp_path: Path
+) -> None:
+    lake = Lake(spark, str(tmp_path))
+    rows = spark.range(0, 1000, numPartitions=3).selectExpr("id as movie_id", "id % 7 as t")
+
+    assert lake.publish_silver(rows.where("t < 3"), "movies") == 429  # 0, 1, 2 of every 7 ids
+    assert lake.silver_rows("movies") == 429
+    assert lake.publish_silver(rows.where("t = 6"), "movies", keep_live=True) == 142
+    assert lake.silver_rows("movies") == 571  # the live 429 and the 142 added, counted from the files
+    assert lake.publish_silver(rows.limit(0), "movies") == 0
+    assert lake.silver_rows("movies") == lake.read_silver("movies").count() == 0
+    assert Lake(spark, str(tmp_path)).silver_rows("movies") == 0  # a new Lake counts what is there
+
+
+@pytest.mark.slow
 def test_read_raw_of_a_missing_table_is_an_error(spark: SparkSession, tmp_path: Path) -> None:
     lake = Lake(spark, str(tmp_path / "lake"))
 
