@@ -8,8 +8,9 @@ definitions and rebuilds Data Docs. Each expectation carries GX's own `severity`
 
 How a layer is checked: each table's *check frame* (the table itself, or a query that adds the
 columns a check needs: a month gap, a duplicated key, an orphan row; for the 26M-row silver and
-gold ratings, the aggregates their suites check) is computed by SQL, keeps only the columns its
-suite names, and is written
+gold ratings, the aggregates their suites check; for the raw ratings load, one `delivery` row with
+its row count and its offending rows, see `offending_rows`) is computed by SQL, keeps only the
+columns its suite names, and is written
 as parquet under `gx/uncommitted/frames/<layer>/`; the layer's checkpoint validates those files with
 GX's pandas engine. Values that change per run (row-count bounds from the previous load, the gold
 freshness limit) are passed as expectation parameters (`{"$PARAMETER": ...}` in the suites).
@@ -74,6 +75,8 @@ FILE_DELIVERIES = (
     "kaggle_credits",
     "fred_cpiaucsl",
 )
+# The two kinds of row in an `offending_rows` frame (its `kind` column).
+DELIVERY, OFFENDING = "delivery", "offending"
 
 
 @dataclass(frozen=True)
@@ -299,6 +302,7 @@ class Frame:
 
     sql: Callable[[str], str]
     on_warehouse: bool = False
+    offending_only: bool = False  # checked as `offending_rows` of the SQL, not row by row
 
 
 TABLES: dict[str, dict[str, Frame]] = {
@@ -306,7 +310,7 @@ TABLES: dict[str, dict[str, Frame]] = {
         "kaggle_movies_metadata": Frame(lambda lake: _raw_latest(lake, "kaggle", "movies_metadata",
             ", case when release_date is not null and try_strptime(release_date, '%Y-%m-%d') is null "
             "then release_date end as release_date_unparsed")),
-        "kaggle_ratings": Frame(lambda lake: _raw_latest(lake, "kaggle", "ratings")),
+        "kaggle_ratings": Frame(lambda lake: _raw_latest(lake, "kaggle", "ratings"), offending_only=True),
         "kaggle_links": Frame(lambda lake: _raw_latest(lake, "kaggle", "links")),
         "kaggle_credits": Frame(lambda lake: _raw_latest(lake, "kaggle", "credits")),
         "fred_cpiaucsl": Frame(_cpi_months),
@@ -364,15 +368,100 @@ def suite_columns(gx_dir: Path, layer: str, table: str) -> list[str] | None:
     cheaper to write, and to load into GX's pandas engine, than `select *`, and no expectation
     looks at the columns left out.
     """
-    suite = json.loads((gx_dir / "expectations" / f"{layer}__{table}.json").read_text(encoding="utf-8"))
     columns: set[str] = set()
-    for expectation in suite["expectations"]:
+    for expectation in load_suite(gx_dir, layer, table)["expectations"]:
         kwargs = expectation["kwargs"]
         if expectation["type"] in WHOLE_TABLE_EXPECTATIONS or kwargs.get("exact_match") is True:
             return None
         columns.update(name for key in ("column", "column_A", "column_B") if (name := kwargs.get(key)))
         columns.update(kwargs.get("column_list", ()), kwargs.get("column_set", ()))
+        if condition := kwargs.get("row_condition"):
+            columns.add(condition["column"]["name"])  # GX's comparison condition on one column
     return sorted(columns) or None
+
+
+def load_suite(gx_dir: Path, layer: str, table: str) -> dict[str, Any]:
+    """The committed suite of one table (`expectations/<layer>__<table>.json`)."""
+    return json.loads((gx_dir / "expectations" / f"{layer}__{table}.json").read_text(encoding="utf-8"))
+
+
+def offending_rows(sql: str, suite: dict[str, Any]) -> str:
+    """The check frame of a table too large for GX's pandas engine (a 26M-row raw ratings load).
+
+    The frame has one `delivery` row with the table's row count, then every row that fails one of
+    the suite's row checks, with its values as delivered. Each expectation of the suite checks one
+    kind of row: its GX `row_condition` is the comparison `kind == "delivery"` or
+    `kind == "offending"`. The offending rows are found from the suite itself. For
+    `expect_column_values_to_not_be_null` they are the nulls; for
+    `expect_column_values_to_be_between`, the values outside its literal bounds (a null passes,
+    as in GX). So each row check fails on the same values as on the whole table. Any other row
+    check, `mostly`, a strict bound or a parameter as a bound is an error here: an edit to the
+    suite cannot turn into a weaker check. An empty table still gives the `delivery` row (0 rows).
+    """
+    columns: dict[str, None] = {}  # the frame's value columns, in the suite's order
+    conditions: list[str] = []
+    for expectation in suite["expectations"]:
+        kind, kwargs = expectation["type"], expectation["kwargs"]
+        if kind == "expect_table_columns_to_match_set" and kwargs.get("exact_match") is not True:
+            columns.update(dict.fromkeys(kwargs["column_set"]))
+        elif _checks_kind(kwargs) == DELIVERY and kwargs.get("column") == "row_count":
+            continue
+        elif _checks_kind(kwargs) == OFFENDING and kind in _OFFENDING_WHEN:
+            columns[kwargs["column"]] = None
+            conditions.append(_OFFENDING_WHEN[kind](sql_identifier(kwargs["column"]), kwargs))
+        else:
+            raise ValueError(
+                f"suite {suite.get('name')}: {kind}({kwargs.get('column', '')}) cannot be checked on a"
+                " delivery row and offending rows; see flows.quality.offending_rows"
+            )
+    if not conditions:
+        raise ValueError(f"suite {suite.get('name')}: no row check to find offending rows by")
+    quoted = [sql_identifier(column) for column in columns]
+    return f"""with checked as ({sql})
+        select '{DELIVERY}' as kind, count(*) as row_count, {", ".join(f"null as {c}" for c in quoted)}
+        from checked
+        union all
+        select '{OFFENDING}', null, {", ".join(quoted)}
+        from checked
+        where {" or ".join(conditions)}"""
+
+
+def _checks_kind(kwargs: dict[str, Any]) -> str | None:
+    """The kind of row an expectation's `row_condition` picks (`kind == "delivery"`), else None."""
+    condition = kwargs.get("row_condition")
+    if not isinstance(condition, dict) or condition.get("type") != "comparison":
+        return None
+    if condition.get("column") != {"name": "kind"} or condition.get("operator") != "==":
+        return None
+    return condition.get("parameter")
+
+
+def _outside_bounds(column: str, kwargs: dict[str, Any]) -> str:
+    if kwargs.get("strict_min") or kwargs.get("strict_max") or "mostly" in kwargs:
+        raise ValueError(f"{column}: strict bounds and `mostly` are not checked on offending rows")
+    tests = []
+    for key, operator in (("min_value", "<"), ("max_value", ">")):
+        bound = kwargs.get(key)
+        if bound is None:
+            continue
+        if isinstance(bound, bool) or not isinstance(bound, int | float):
+            raise ValueError(f"{column}: {key} must be a number to find offending rows, not {bound!r}")
+        tests.append(f"{column} {operator} {bound!r}")
+    if not tests:
+        raise ValueError(f"{column}: a between check with no bound finds no offending row")
+    return f"({' or '.join(tests)})"
+
+
+def _null_value(column: str, kwargs: dict[str, Any]) -> str:
+    if "mostly" in kwargs:
+        raise ValueError(f"{column}: `mostly` is not checked on offending rows")
+    return f"{column} is null"
+
+
+_OFFENDING_WHEN: dict[str, Callable[[str, dict[str, Any]], str]] = {
+    "expect_column_values_to_not_be_null": _null_value,
+    "expect_column_values_to_be_between": _outside_bounds,
+}
 
 
 def _projected(sql: str, columns: list[str] | None) -> str:
@@ -396,9 +485,11 @@ def write_frames(
             if tables is not None and table not in tables:
                 continue
             path = folder / f"{table}.parquet"
-            sql = _projected(
-                frame.sql(settings.lake_url), suite_columns(settings.gx_root / "gx", layer, table)
-            )
+            gx_dir = settings.gx_root / "gx"
+            if frame.offending_only:
+                sql = offending_rows(frame.sql(settings.lake_url), load_suite(gx_dir, layer, table))
+            else:
+                sql = _projected(frame.sql(settings.lake_url), suite_columns(gx_dir, layer, table))
             if layer == "gold" and settings.dbt_target != "duckdb":  # the mart count comes from the target
                 fct_rows = int(trino_frame("select count(*) as n from marts.fct_ratings")["n"].iloc[0])
                 sql = sql.replace("(select count(*) from warehouse.marts.fct_ratings)", str(fct_rows))
@@ -406,9 +497,10 @@ def write_frames(
                 trino_frame(sql).to_parquet(path, index=False)
             else:
                 connection.execute(f"copy ({sql}) to {sql_string(path)} (format parquet)")
-            rows[table] = int(
-                connection.sql(f"select count(*) from read_parquet({sql_string(path)})").fetchone()[0]
-            )
+            counted = "max(row_count)" if frame.offending_only else "count(*)"  # the rows checked
+            (rows[table],) = connection.sql(
+                f"select cast({counted} as bigint) from read_parquet({sql_string(path)})"
+            ).fetchone() or (0,)
     return rows
 
 

@@ -45,7 +45,16 @@ def test_a_lake_path_with_a_quote_is_read_not_spliced_into_the_sql(tmp_path) -> 
 def test_a_check_frame_carries_only_the_columns_its_suite_checks(tmp_path) -> None:
     from flows.quality import _projected, suite_columns
 
-    assert suite_columns(GX_DIR, "raw", "kaggle_ratings") == ["movie_id", "rating", "timestamp", "user_id"]
+    assert suite_columns(GX_DIR, "raw", "kaggle_links") == ["imdb_id", "movie_id", "tmdb_id"]
+    # A row_condition's column is checked too: the raw ratings frame's `kind` (see offending_rows).
+    assert suite_columns(GX_DIR, "raw", "kaggle_ratings") == [
+        "kind",
+        "movie_id",
+        "rating",
+        "row_count",
+        "timestamp",
+        "user_id",
+    ]
     assert suite_columns(GX_DIR, "gold", "fct_ratings") == [
         "duplicated_keys",
         "max_rating",
@@ -230,3 +239,149 @@ def test_the_reconciliation_counts_a_key_once_and_quarantined_only_keys_apart(
     ]  # fmt: skip
     assert frame["unreconciled"].dropna().tolist() == ([unreconciled] if unreconciled else [])
     assert _failed_columns("gold__reconciliation", frame) == ({"unreconciled"} if unreconciled else set())
+
+
+RAW_RATINGS_LOAD = {  # user_id, movie_id, rating, timestamp of the latest load
+    "valid": (1, 10, 4.0, 100),
+    "no user": (None, 11, 3.0, 101),
+    "rating 7": (2, 12, 7.0, 102),
+    "rating 0": (3, 13, 0.0, 103),
+    "no time": (4, 14, 2.0, None),
+    "no rating": (5, 15, None, 104),  # between passes a null, as GX does; no check asks for a rating
+    "valid too": (6, 16, 5.0, 105),
+}
+
+
+def _raw_ratings_lake(root: Path, rows: list[tuple[Any, ...]]) -> str:
+    """raw/kaggle/ratings with an older load (a bad rating of its own) and `rows` as the latest load."""
+    names = ("user_id", "movie_id", "rating", "timestamp")
+    folder = root / "raw" / "kaggle" / "ratings"
+    older = {**dict(zip(names, ([9], [90], [9.0], [1]), strict=True)), "_dlt_load_id": ["1700000000.1"]}
+    _write_parquet(folder, "1700000000.1.a.parquet", older)
+    latest = {name: pa.array([row[i] for row in rows], type=pa.float64() if name == "rating" else pa.int64())
+              for i, name in enumerate(names)}  # fmt: skip
+    latest["_dlt_load_id"] = pa.array(["1700000001.1"] * len(rows), type=pa.string())
+    _write_parquet(folder, "1700000001.1.b.parquet", latest)
+    return str(root)
+
+
+def _validate(suite: dict[str, Any], frame: Any, parameters: dict[str, Any]) -> dict[str, list[Any]]:
+    """Each failed expectation of `suite` on `frame` (`type(column)`) with its offending values."""
+    from great_expectations.expectations.registry import get_expectation_impl
+
+    import great_expectations as gx
+
+    batch = (
+        gx.get_context(mode="ephemeral")
+        .data_sources.add_pandas("frames")
+        .add_dataframe_asset("frame")
+        .add_batch_definition_whole_dataframe("latest")
+        .get_batch(batch_parameters={"dataframe": frame})
+    )
+    failed: dict[str, list[Any]] = {}
+    for expectation in suite["expectations"]:
+        kwargs = {
+            key: parameters[value["$PARAMETER"]]
+            if isinstance(value, dict) and "$PARAMETER" in value
+            else value
+            for key, value in expectation["kwargs"].items()
+        }
+        result = batch.validate(get_expectation_impl(expectation["type"])(**kwargs), result_format="COMPLETE")
+        if not result.success:
+            values = result.result.get("unexpected_list", [])
+            failed[f"{expectation['type']}({kwargs.get('column', '')})"] = sorted(values, key=repr)
+    return failed
+
+
+def test_the_raw_ratings_frame_is_the_delivery_count_and_the_rows_each_check_fails(tmp_path: Path) -> None:
+    """The 26M-row raw ratings load is checked as one `delivery` row and its offending rows: each row
+    check fails on the same values as on the whole load, and the row count is the load's."""
+    from flows.quality import _raw_latest, load_suite, offending_rows
+
+    lake = _raw_ratings_lake(tmp_path, list(RAW_RATINGS_LOAD.values()))
+    suite = load_suite(GX_DIR, "raw", "kaggle_ratings")
+    frame = duckdb.sql(offending_rows(_raw_latest(lake, "kaggle", "ratings"), suite)).df()
+
+    assert frame.columns.tolist() == ["kind", "row_count", "user_id", "movie_id", "rating", "timestamp"]
+    delivery = frame[frame["kind"] == "delivery"]
+    assert delivery["row_count"].tolist() == [7]  # the latest load only
+    offending = frame[frame["kind"] == "offending"][["user_id", "movie_id"]].astype("Int64")
+    assert sorted(offending["movie_id"].tolist()) == [11, 12, 13, 14]  # not the null rating, not load 1
+
+    in_bounds = {"kaggle_ratings_min_rows": 5, "kaggle_ratings_max_rows": 9}
+    failed = _validate(suite, frame, in_bounds)
+    whole = duckdb.sql(_raw_latest(lake, "kaggle", "ratings")).df()
+    row_checks = {
+        **{f"expect_column_values_to_not_be_null({c})": "" for c in ("user_id", "movie_id", "timestamp")},
+        "expect_column_values_to_be_between(rating)": "",
+    }
+    unconditioned = {
+        "expectations": [
+            {"type": e["type"], "kwargs": {k: v for k, v in e["kwargs"].items() if k != "row_condition"}}
+            for e in suite["expectations"]
+            if f"{e['type']}({e['kwargs'].get('column', '')})" in row_checks
+        ]
+    }  # fmt: skip
+    assert failed == _validate(unconditioned, whole, in_bounds)  # the same checks on every row
+    assert failed["expect_column_values_to_be_between(rating)"] == [0.0, 7.0]
+    assert set(failed) == {
+        "expect_column_values_to_not_be_null(user_id)",
+        "expect_column_values_to_not_be_null(timestamp)",
+        "expect_column_values_to_be_between(rating)",
+    }
+    too_few = _validate(suite, frame, {"kaggle_ratings_min_rows": 8, "kaggle_ratings_max_rows": 9})
+    assert too_few["expect_column_values_to_be_between(row_count)"] == [7]
+
+
+def test_an_empty_raw_ratings_load_still_reports_its_row_count(tmp_path: Path) -> None:
+    from flows.quality import _raw_latest, load_suite, offending_rows
+
+    folder = tmp_path / "raw" / "kaggle" / "ratings"
+    schema = pa.schema([("user_id", pa.int64()), ("movie_id", pa.int64()), ("rating", pa.float64()),
+                        ("timestamp", pa.int64()), ("_dlt_load_id", pa.string())])  # fmt: skip
+    folder.mkdir(parents=True)
+    pq.write_table(schema.empty_table(), folder / "1700000001.1.b.parquet")
+    suite = load_suite(GX_DIR, "raw", "kaggle_ratings")
+    frame = duckdb.sql(offending_rows(_raw_latest(str(tmp_path), "kaggle", "ratings"), suite)).df()
+    assert frame[["kind", "row_count"]].to_dict("records") == [{"kind": "delivery", "row_count": 0}]
+    failed = _validate(suite, frame, {"kaggle_ratings_min_rows": 1, "kaggle_ratings_max_rows": None})
+    assert failed == {"expect_column_values_to_be_between(row_count)": [0]}
+
+
+OFFENDING_ROWS = {
+    "type": "comparison",
+    "column": {"name": "kind"},
+    "operator": "==",
+    "parameter": "offending",
+}
+
+
+def _suite_with(expectation: dict[str, Any]) -> dict[str, Any]:
+    return {"name": "raw__t", "expectations": [expectation]}
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"column": "rating", "min_value": 0.5, "max_value": 5.0},  # no row_condition: a row-by-row check
+        {"column": "rating", "min_value": 0.5, "mostly": 0.9, "row_condition": OFFENDING_ROWS},
+        {"column": "rating", "min_value": 0.5, "strict_min": True, "row_condition": OFFENDING_ROWS},
+        {"column": "rating", "min_value": {"$PARAMETER": "low"}, "row_condition": OFFENDING_ROWS},
+        {"column": "rating", "row_condition": OFFENDING_ROWS},
+    ],
+    ids=["no row condition", "mostly", "strict bound", "parameterised bound", "no bound"],
+)
+def test_a_suite_check_the_offending_rows_cannot_answer_is_an_error_not_a_weaker_check(
+    kwargs: dict[str, Any],
+) -> None:
+    from flows.quality import offending_rows
+
+    with pytest.raises(ValueError, match=r"offending rows|no bound"):
+        offending_rows(
+            "select 1 as rating",
+            _suite_with({"type": "expect_column_values_to_be_between", "kwargs": kwargs}),
+        )
+    unknown = {"type": "expect_column_values_to_be_in_set", "kwargs": {"column": "rating", "value_set": [1],
+               "row_condition": OFFENDING_ROWS}}  # fmt: skip
+    with pytest.raises(ValueError, match="cannot be checked"):
+        offending_rows("select 1 as rating", _suite_with(unknown))
