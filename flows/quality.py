@@ -375,7 +375,8 @@ def suite_columns(gx_dir: Path, layer: str, table: str) -> list[str] | None:
             return None
         columns.update(name for key in ("column", "column_A", "column_B") if (name := kwargs.get(key)))
         columns.update(kwargs.get("column_list", ()), kwargs.get("column_set", ()))
-        if condition := kwargs.get("row_condition"):
+        condition = kwargs.get("row_condition")
+        if isinstance(condition, dict) and isinstance(condition.get("column"), dict):
             columns.add(condition["column"]["name"])  # GX's comparison condition on one column
     return sorted(columns) or None
 
@@ -477,6 +478,7 @@ def write_frames(
     each with the columns its suite checks; returns rows per table."""
     folder.mkdir(parents=True, exist_ok=True)
     rows: dict[str, int] = {}
+    gx_dir = settings.gx_root / "gx"
     with duckdb.connect() as connection:
         if layer == "gold" and settings.dbt_target == "duckdb":
             connection.execute(f"attach {sql_string(settings.warehouse_path)} as warehouse (read_only)")
@@ -485,7 +487,6 @@ def write_frames(
             if tables is not None and table not in tables:
                 continue
             path = folder / f"{table}.parquet"
-            gx_dir = settings.gx_root / "gx"
             if frame.offending_only:
                 sql = offending_rows(frame.sql(settings.lake_url), load_suite(gx_dir, layer, table))
             else:
