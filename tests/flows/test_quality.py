@@ -81,26 +81,41 @@ def test_a_check_frame_carries_only_the_columns_its_suite_checks(tmp_path) -> No
     assert duckdb.sql(sql).columns == ["a", "c d"]
 
 
-def _failed_columns(suite_name: str, frame: Any) -> set[str]:
-    """The columns of `frame` whose expectations in the committed suite `suite_name` fail."""
+def _validate(suite: dict[str, Any], frame: Any, parameters: dict[str, Any]) -> dict[str, list[Any]]:
+    """Each failed expectation of `suite` on `frame` (`type(column)`) with its offending values."""
     from great_expectations.expectations.registry import get_expectation_impl
 
     import great_expectations as gx
 
-    suite_file = GX_DIR / "expectations" / f"{suite_name}.json"
     batch = (
         gx.get_context(mode="ephemeral")
         .data_sources.add_pandas("frames")
-        .add_dataframe_asset(suite_name)
+        .add_dataframe_asset("frame")
         .add_batch_definition_whole_dataframe("latest")
         .get_batch(batch_parameters={"dataframe": frame})
     )
-    failed = set()
-    for expectation in json.loads(suite_file.read_text())["expectations"]:
-        check = get_expectation_impl(expectation["type"])(**expectation["kwargs"])
-        if not batch.validate(check).success:
-            failed.add(expectation["kwargs"]["column"])
+    failed: dict[str, list[Any]] = {}
+    for expectation in suite["expectations"]:
+        kwargs = {
+            key: parameters[value["$PARAMETER"]]
+            if isinstance(value, dict) and "$PARAMETER" in value
+            else value
+            for key, value in expectation["kwargs"].items()
+        }
+        result = batch.validate(get_expectation_impl(expectation["type"])(**kwargs), result_format="COMPLETE")
+        if not result.success:
+            values = result.result.get("unexpected_list", [])
+            failed[f"{expectation['type']}({kwargs.get('column', '')})"] = sorted(values, key=repr)
     return failed
+
+
+def _failed_columns(suite_name: str, frame: Any) -> set[str]:
+    """The columns of `frame` whose expectations in the committed suite `suite_name` fail."""
+    from flows.quality import load_suite
+
+    layer, table = suite_name.split("__", 1)
+    failed = _validate(load_suite(GX_DIR, layer, table), frame, {})
+    return {name.removesuffix(")").split("(", 1)[1] for name in failed}
 
 
 def test_the_gold_ratings_suite_fails_on_a_duplicated_key_and_a_rating_out_of_range() -> None:
@@ -263,34 +278,6 @@ def _raw_ratings_lake(root: Path, rows: list[tuple[Any, ...]]) -> str:
     latest["_dlt_load_id"] = pa.array(["1700000001.1"] * len(rows), type=pa.string())
     _write_parquet(folder, "1700000001.1.b.parquet", latest)
     return str(root)
-
-
-def _validate(suite: dict[str, Any], frame: Any, parameters: dict[str, Any]) -> dict[str, list[Any]]:
-    """Each failed expectation of `suite` on `frame` (`type(column)`) with its offending values."""
-    from great_expectations.expectations.registry import get_expectation_impl
-
-    import great_expectations as gx
-
-    batch = (
-        gx.get_context(mode="ephemeral")
-        .data_sources.add_pandas("frames")
-        .add_dataframe_asset("frame")
-        .add_batch_definition_whole_dataframe("latest")
-        .get_batch(batch_parameters={"dataframe": frame})
-    )
-    failed: dict[str, list[Any]] = {}
-    for expectation in suite["expectations"]:
-        kwargs = {
-            key: parameters[value["$PARAMETER"]]
-            if isinstance(value, dict) and "$PARAMETER" in value
-            else value
-            for key, value in expectation["kwargs"].items()
-        }
-        result = batch.validate(get_expectation_impl(expectation["type"])(**kwargs), result_format="COMPLETE")
-        if not result.success:
-            values = result.result.get("unexpected_list", [])
-            failed[f"{expectation['type']}({kwargs.get('column', '')})"] = sorted(values, key=repr)
-    return failed
 
 
 def test_the_raw_ratings_frame_is_the_delivery_count_and_the_rows_each_check_fails(tmp_path: Path) -> None:
