@@ -407,7 +407,7 @@ def offending_rows(sql: str, suite: dict[str, Any]) -> str:
             columns.update(dict.fromkeys(kwargs["column_set"]))
         elif _checks_kind(kwargs) == DELIVERY and kwargs.get("column") == "row_count":
             continue
-        elif _checks_kind(kwargs) == OFFENDING and kind in _OFFENDING_WHEN:
+        elif _checks_kind(kwargs) == OFFENDING and kind in _OFFENDING_WHEN and "mostly" not in kwargs:
             columns[kwargs["column"]] = None
             conditions.append(_OFFENDING_WHEN[kind](sql_identifier(kwargs["column"]), kwargs))
         else:
@@ -438,8 +438,8 @@ def _checks_kind(kwargs: dict[str, Any]) -> str | None:
 
 
 def _outside_bounds(column: str, kwargs: dict[str, Any]) -> str:
-    if kwargs.get("strict_min") or kwargs.get("strict_max") or "mostly" in kwargs:
-        raise ValueError(f"{column}: strict bounds and `mostly` are not checked on offending rows")
+    if kwargs.get("strict_min") or kwargs.get("strict_max"):
+        raise ValueError(f"{column}: strict bounds are not checked on offending rows")
     tests = []
     for key, operator in (("min_value", "<"), ("max_value", ">")):
         bound = kwargs.get(key)
@@ -453,14 +453,8 @@ def _outside_bounds(column: str, kwargs: dict[str, Any]) -> str:
     return f"({' or '.join(tests)})"
 
 
-def _null_value(column: str, kwargs: dict[str, Any]) -> str:
-    if "mostly" in kwargs:
-        raise ValueError(f"{column}: `mostly` is not checked on offending rows")
-    return f"{column} is null"
-
-
 _OFFENDING_WHEN: dict[str, Callable[[str, dict[str, Any]], str]] = {
-    "expect_column_values_to_not_be_null": _null_value,
+    "expect_column_values_to_not_be_null": lambda column, _: f"{column} is null",
     "expect_column_values_to_be_between": _outside_bounds,
 }
 
