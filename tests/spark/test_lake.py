@@ -174,6 +174,8 @@ def test_read_raw_of_a_missing_table_with_a_schema_is_empty(spark: SparkSession,
 
     assert frame.count() == 0
     assert frame.schema == EMPTY_SCHEMA
+    # No partitions: a job reading it runs no Python task (a parallelised empty list runs one per core).
+    assert frame._jdf.rdd().getNumPartitions() == 0
 
 
 @pytest.mark.parametrize(
