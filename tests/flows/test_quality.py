@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -368,3 +369,40 @@ def test_a_suite_check_the_offending_rows_cannot_answer_is_an_error_not_a_weaker
                "row_condition": OFFENDING_ROWS}}  # fmt: skip
     with pytest.raises(ValueError, match="cannot be checked"):
         offending_rows("select 1 as rating", _suite_with(unknown))
+
+
+def _validated_pages(site: Path, suite: str) -> dict[str, Path]:
+    return {page.parent.name: page for page in (site / "validations" / suite).rglob("*.html")}
+
+
+def test_a_run_checking_some_raw_tables_renders_only_its_own_data_docs_pages(tmp_path: Path) -> None:
+    """Without the API sources, raw is validated table by table (not by the layer's checkpoint):
+    its Data Docs pages are rendered for this run's results, not again for every stored result."""
+    from contextlib import chdir
+
+    from flows import quality
+
+    gx_dir = tmp_path / "gx"
+    shutil.copytree(GX_DIR, gx_dir, ignore=shutil.ignore_patterns("uncommitted"))
+    months = [datetime(2020, month, 1) for month in (1, 2, 3)]
+    frame = {"month": months, "cpiaucsl": [258.7, 259.0, 258.1], "month_gap": [None, None, None]}
+    _write_parquet(gx_dir / quality.FRAMES_DIR / "raw", "fred_cpiaucsl.parquet", frame)
+    context = quality._context(tmp_path)
+    site = quality.data_docs_index(tmp_path).parent
+    parameters = {"fred_cpiaucsl_min_rows": 1, "fred_cpiaucsl_max_rows": None}
+
+    with chdir(context.root_directory):
+        (first,) = quality.run_checks(context, "raw", ["fred_cpiaucsl"], parameters)
+        ((earlier_run, earlier_page),) = _validated_pages(site, "raw__fred_cpiaucsl").items()
+        earlier_page.write_text("rendered by the first run", encoding="utf-8")  # a rebuild overwrites it
+        (second,) = quality.run_checks(context, "raw", ["fred_cpiaucsl"], parameters)
+
+    assert first.success and second.success
+    pages = _validated_pages(site, "raw__fred_cpiaucsl")
+    assert len(pages) == 2 and earlier_run in pages
+    assert earlier_page.read_text(encoding="utf-8") == "rendered by the first run"
+    (this_run,) = set(pages) - {earlier_run}
+    assert "raw__fred_cpiaucsl" in pages[this_run].read_text(encoding="utf-8")
+    assert (site / "expectations" / "raw__fred_cpiaucsl.html").is_file()
+    index = (site / "index.html").read_text(encoding="utf-8")
+    assert earlier_run in index and this_run in index  # the index lists every page on the site
