@@ -86,7 +86,8 @@ def build_silver(spark: SparkSession, lake_url: str, requested_base: date | None
     movie_rows = movies.preferred_movies(
         movies.silver_movies(typed_movies), tmdb.tmdb_movie_rows(tmdb_latest)
     ).cache()
-    kaggle_genres, genre_rejects = movies.movie_genres(typed_movies, movie_rows)
+    parsed_genres = movies.parsed_kaggle_genres(typed_movies, movie_rows).cache()
+    kaggle_genres, genre_rejects = movies.movie_genres(parsed_genres)
     genres = kaggle_genres.unionByName(tmdb.tmdb_genres(tmdb_latest, movie_rows))
     links = ratings.silver_movie_links(lake.read_raw("kaggle", "links")).cache()
     # The rows are published from the loads silver has not consumed yet (spark.jobs.incremental);

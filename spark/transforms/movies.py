@@ -125,11 +125,18 @@ def genre_rows(exploded: DataFrame) -> DataFrame:
     )
 
 
-def movie_genres(movies_raw: DataFrame, movies: DataFrame) -> tuple[DataFrame, DataFrame]:
-    """Explode Kaggle's genres literal for the movies silver took from Kaggle; bad lists to quarantine."""
+def parsed_kaggle_genres(movies_raw: DataFrame, movies: DataFrame) -> DataFrame:
+    """The Kaggle rows silver movies kept, with the genres literal parsed (`genre_list`, `genre_list_error`).
+
+    Both the bridge and the quarantine read it (`movie_genres`): cache it to parse each list once.
+    """
     from_kaggle = movies.where(F.col("source") == "kaggle").select("movie_id", "_loaded_at")
     latest = movies_raw.join(from_kaggle, ["movie_id", "_loaded_at"], "semi")
-    parsed = with_parsed_literal(latest, "genres", ID_NAME_LIST, "genre_list")
+    return with_parsed_literal(latest, "genres", ID_NAME_LIST, "genre_list")
+
+
+def movie_genres(parsed: DataFrame) -> tuple[DataFrame, DataFrame]:
+    """Explode the parsed genres (`parsed_kaggle_genres`) into the bridge; bad lists to quarantine."""
     bridge = genre_rows(parsed.select("movie_id", "_loaded_at", F.explode("genre_list").alias("genre")))
     rejected = quarantine_rows(
         parsed.where(F.col("genre_list_error").isNotNull()),

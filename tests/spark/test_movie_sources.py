@@ -64,7 +64,7 @@ def built(spark: SparkSession) -> dict[str, Any]:
     typed = movies.typed_movies(raw_frames.movies_metadata(spark, KAGGLE_ROWS)).cache()
     latest = tmdb.latest_responses(tmdb.typed_tmdb(_tmdb(spark, TMDB_ROWS))).cache()
     movie_rows = movies.preferred_movies(movies.silver_movies(typed), tmdb.tmdb_movie_rows(latest)).cache()
-    kaggle_genres, _ = movies.movie_genres(typed, movie_rows)
+    kaggle_genres, _ = movies.movie_genres(movies.parsed_kaggle_genres(typed, movie_rows))
     raw_keywords = spark.createDataFrame(
         [(movie_id, text, "keywords.csv", load) for movie_id, text, load in KEYWORD_ROWS], keywords.RAW_SCHEMA
     )

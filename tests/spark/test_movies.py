@@ -11,6 +11,7 @@ from spark.transforms.movies import (
     MOVIE_COLUMNS,
     movie_genres,
     movie_quarantine,
+    parsed_kaggle_genres,
     silver_movies,
     typed_movies,
 )
@@ -117,7 +118,7 @@ def quarantine(typed: DataFrame) -> list[Row]:
 
 @pytest.fixture(scope="module")
 def genres(typed: DataFrame, movies_frame: DataFrame) -> tuple[list[Row], list[Row]]:
-    bridge, rejected = movie_genres(typed, movies_frame)
+    bridge, rejected = movie_genres(parsed_kaggle_genres(typed, movies_frame))
     return bridge.collect(), rejected.collect()
 
 
