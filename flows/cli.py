@@ -54,14 +54,10 @@ def _extract(settings: Settings, _: argparse.Namespace) -> int:
 
 
 def _silver(settings: Settings, _: argparse.Namespace) -> int:
-    from spark.jobs.silver import build_silver
-    from spark.session import get_spark
+    from spark.jobs.silver import run_silver
 
-    spark = get_spark("movie-warehouse-silver", lake_url=settings.lake_url)
-    try:
-        print(json.dumps(asdict(build_silver(spark, settings.lake_url, settings.cpi_base_month)), indent=2))
-    finally:
-        spark.stop()
+    summary = run_silver(settings.lake_url, settings.cpi_base_month, "movie-warehouse-silver")
+    print(json.dumps(asdict(summary), indent=2))
     return 0
 
 

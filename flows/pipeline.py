@@ -79,14 +79,9 @@ def validate_task(layer: str, settings: Settings, sources: tuple[str, ...] | Non
 @task(name="spark-silver", retries=1, retry_delay_seconds=10, **RESUMABLE)
 def silver_task(settings: Settings) -> dict[str, Any]:
     """Build silver/ with a local Spark session (or the cluster spark-submit configured)."""
-    from spark.jobs.silver import build_silver
-    from spark.session import get_spark
+    from spark.jobs.silver import run_silver
 
-    spark = get_spark("movie-warehouse-silver", lake_url=settings.lake_url)
-    try:
-        return asdict(build_silver(spark, settings.lake_url, settings.cpi_base_month))
-    finally:
-        spark.stop()
+    return asdict(run_silver(settings.lake_url, settings.cpi_base_month, "movie-warehouse-silver"))
 
 
 @task(name="dbt", task_run_name="dbt-{command}", **RESUMABLE)

@@ -4,14 +4,21 @@ Defaults suit the embedded box (2 cores, 24 GiB); each has a `MOVIES_SPARK_*` en
 and anything spark-submit already set (`--master`, `--conf`) wins over both. A lake on `s3://`
 adds hadoop-aws (from Maven Central, via `spark.jars.packages`) and the S3A endpoint and
 credentials from the standard AWS environment variables.
+
+A job that shares its process with other work (the Prefect flow runs dbt, GX and the report after
+silver in the same interpreter) takes its session from `spark_session`, which also ends the JVM it
+started: PySpark keeps that JVM, and the heap it grew, until the Python process exits.
 """
 
 from __future__ import annotations
 
 import os
+import subprocess
 import sys
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 
+from pyspark import SparkContext
 from pyspark.sql import SparkSession
 
 _DEFAULTS = {
@@ -45,6 +52,7 @@ _TUNABLE = {
 HADOOP_AWS = "org.apache.hadoop:hadoop-aws:3.5.0"
 # The AWS SDK v2 bundle hadoop-aws 3.5.0's POM declares (hadoop-project's aws-java-sdk-v2.version).
 AWS_SDK_BUNDLE = "software.amazon.awssdk:bundle:2.35.4"
+JVM_EXIT_SECONDS = 30
 
 
 def tuned_settings(env: Mapping[str, str]) -> dict[str, str]:
@@ -115,3 +123,44 @@ def get_spark(
     spark = builder.getOrCreate()
     spark.sparkContext.setLogLevel("WARN")
     return spark
+
+
+@contextmanager
+def spark_session(
+    app_name: str = "movie-warehouse",
+    extra: dict[str, str] | None = None,
+    lake_url: str | None = None,
+) -> Iterator[SparkSession]:
+    """`get_spark` for one job: the session is stopped when the job ends, and so is the JVM if this
+    call launched it. A session or JVM that was running before (a test's, spark-submit's) is left
+    running."""
+    launches_jvm = SparkContext._gateway is None
+    starts_session = SparkContext._active_spark_context is None
+    spark = get_spark(app_name, extra, lake_url)
+    try:
+        yield spark
+    finally:
+        if starts_session:
+            spark.stop()
+        if launches_jvm:
+            stop_jvm()
+
+
+def stop_jvm() -> None:
+    """End the JVM PySpark launched for this process (no-op if it launched none); the next session
+    launches a new one. Call it with no session running."""
+    with SparkContext._lock:
+        gateway, SparkContext._gateway, SparkContext._jvm = SparkContext._gateway, None, None
+    if gateway is None:
+        return
+    gateway.shutdown()
+    process: subprocess.Popen[bytes] | None = getattr(gateway, "proc", None)
+    if process is None:
+        return  # the gateway was handed to us (spark-submit, a notebook): not ours to end
+    if process.stdin is not None:
+        process.stdin.close()  # PySpark's gateway server exits on EOF of its stdin
+    try:
+        process.wait(timeout=JVM_EXIT_SECONDS)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()

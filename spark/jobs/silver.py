@@ -26,7 +26,7 @@ from pyspark.sql.types import StringType, StructField, StructType
 
 from spark.jobs import incremental
 from spark.lake import Lake
-from spark.session import get_spark
+from spark.session import spark_session
 from spark.transforms import (
     common,
     credits,
@@ -169,6 +169,14 @@ def build_silver(spark: SparkSession, lake_url: str, requested_base: date | None
     return summary
 
 
+def run_silver(lake_url: str, requested_base: date | None = None, app_name: str = "silver") -> SilverSummary:
+    """`build_silver` in a session of its own: stopped afterwards, with the JVM it launched (see
+    spark.session.spark_session), so the work after it in the same process does not carry Spark's heap.
+    An s3:// lake brings hadoop-aws and the S3A settings."""
+    with spark_session(app_name, lake_url=lake_url) as spark:
+        return build_silver(spark, lake_url, requested_base)
+
+
 def _credit_group(lake: Lake, movie_ids: DataFrame, tmdb_latest: DataFrame) -> incremental.Group:
     """movie_cast, movie_crew and people from Kaggle credits and TMDB credits (TMDB wins).
 
@@ -283,11 +291,7 @@ def main(argv: list[str] | None = None) -> int:
         "--base-month", type=date.fromisoformat, default=None, help="CPI base month, YYYY-MM-01"
     )
     args = parser.parse_args(argv)
-    spark = get_spark("silver", lake_url=args.lake)  # an s3:// lake brings hadoop-aws and the S3A settings
-    try:
-        summary = build_silver(spark, args.lake, args.base_month)
-    finally:
-        spark.stop()
+    summary = run_silver(args.lake, args.base_month)
     print(json.dumps(asdict(summary), indent=2, sort_keys=True))
     return 0
 

@@ -2,12 +2,35 @@
 
 from __future__ import annotations
 
+import json
+import subprocess
 import sys
+import textwrap
+from pathlib import Path
 
 import pytest
+from pyspark import SparkContext
 from pyspark.sql import SparkSession
 
-from spark.session import python_settings, tuned_settings
+from spark.session import python_settings, spark_session, tuned_settings
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+# Two jobs one after the other in a fresh interpreter, as the Prefect flow's process runs silver.
+TWO_JOBS = textwrap.dedent("""
+    import json, psutil
+    from pyspark import SparkContext
+    from spark.session import spark_session
+
+    seen = []
+    for rows in (5, 7):
+        with spark_session("job") as spark:
+            jvm = psutil.Process(SparkContext._gateway.proc.pid)
+            count = spark.range(rows).count()
+            seen.append({"count": count, "pid": jvm.pid, "create_time": jvm.create_time()})
+        seen[-1]["jvm_left"] = jvm.is_running()
+    seen.append({"gateway_left": SparkContext._gateway is not None})
+    print(json.dumps(seen))
+""")
 
 
 def test_defaults_suit_a_two_core_box() -> None:
@@ -56,3 +79,29 @@ def test_the_driver_runs_the_throughput_collector(spark: SparkSession) -> None:
     ]
 
     assert collectors == ["PS MarkSweep", "PS Scavenge"]
+
+
+@pytest.mark.slow
+def test_a_job_ends_the_jvm_it_launched_and_the_next_job_launches_another() -> None:
+    done = subprocess.run(
+        [sys.executable, "-c", TWO_JOBS], cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=300
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    first, second, after = json.loads(done.stdout.strip().splitlines()[-1])
+
+    assert (first["count"], second["count"]) == (5, 7)
+    assert first["jvm_left"] is False and second["jvm_left"] is False
+    assert (first["pid"], first["create_time"]) != (second["pid"], second["create_time"])
+    assert after == {"gateway_left": False}
+
+
+@pytest.mark.slow
+def test_a_job_leaves_a_session_and_jvm_it_did_not_start_running(spark: SparkSession) -> None:
+    gateway = SparkContext._gateway
+
+    with spark_session("inside-tests") as session:
+        assert session is spark
+        assert session.range(3).count() == 3
+
+    assert SparkContext._gateway is gateway
+    assert spark.range(4).count() == 4
