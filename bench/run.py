@@ -4,7 +4,9 @@
 
 1. Generates `data/bench/scale_<s>/` once (bench.generate).
 2. Full run into a fresh `data/bench/run_<s>/`: every stage (extract, GX raw, Spark, GX silver, dbt
-   build, GX gold, HTML report) in its own process, timed, with the peak RSS of its whole process tree.
+   build, GX gold, HTML report) one after another in one process, as the Prefect flow runs them;
+   each timed, with the peak memory (PSS) of the whole process tree (Spark's JVM too) while it ran,
+   and a row for the time outside the stages (interpreter start and exit).
 3. Floors, in the same run: DuckDB `COPY read_csv -> parquet` of the ratings file, and a DuckDB scan
    of the silver ratings the run wrote.
 4. An incremental day: the next day's delivery (1% new ratings as a new ratings.csv drop, 0.5% of
@@ -25,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.generate import Sizes, generate
-from bench.measure import Measured, measure
+from bench.measure import Measured, measure, measure_stages
 from flows.settings import PROJECT_ROOT, Settings
 
 STAGES = ("extract", "validate-raw", "silver", "validate-silver", "dbt", "validate-gold", "report")
@@ -47,12 +49,12 @@ class Pass:
 
     @property
     def seconds(self) -> float:
-        """Wall time of the whole pass: the stages run one after another."""
+        """Wall time of the whole pass: its rows (the stages and the time outside them) add up to it."""
         return round(sum(stage.seconds for stage in self.stages), 2)
 
     @property
     def peak_rss_mib(self) -> float:
-        """The highest peak of any stage (stages do not overlap)."""
+        """The highest peak of any row (rows do not overlap)."""
         return max((stage.peak_rss_mib for stage in self.stages), default=0.0)
 
     @property
@@ -80,18 +82,14 @@ def deliver_next_day(generated: Path, files: Path) -> None:
 
 
 def run_pass(name: str, env: dict[str, str], logs: Path) -> Pass:
-    """Run every stage in order, stopping at the first that fails."""
-    result = Pass(name)
-    for stage in STAGES:
-        command = [sys.executable, "-m", "bench.stage", stage]
-        measured = measure(stage, command, env, PROJECT_ROOT, logs / f"{name}-{stage}.log")
-        print(
-            f"  {name:11} {stage:16} {measured.seconds:8.1f} s {measured.peak_rss_mib:9.0f} MiB", flush=True
-        )
-        result.stages.append(measured)
-        if measured.returncode:
-            print(measured.output_tail, file=sys.stderr)
-            break
+    """Run every stage in order in one process (bench.stage), which stops at the first that fails."""
+    command = [sys.executable, "-m", "bench.stage", *STAGES]
+    rows = measure_stages(command, env, PROJECT_ROOT, logs / f"{name}.log", logs / f"{name}.marks")
+    result = Pass(name, rows)
+    for row in result.stages:
+        print(f"  {name:11} {row.name:16} {row.seconds:8.1f} s {row.peak_rss_mib:9.0f} MiB", flush=True)
+        if row.returncode:
+            print(row.output_tail, file=sys.stderr)
     return result
 
 

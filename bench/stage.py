@@ -1,8 +1,12 @@
-"""One pipeline stage in its own process, so the benchmark can time it and take its peak memory.
+"""Pipeline stages one after another in one process, as the Prefect flow runs them, for the benchmark.
 
-    python -m bench.stage extract|validate-raw|silver|validate-silver|dbt|validate-gold|report
+    python -m bench.stage STAGE [STAGE ...]   # extract validate-raw silver validate-silver dbt
+                                              # validate-gold report
 
-Each stage calls the same function the Prefect flow's task calls, with the same `MOVIES_*` settings.
+Each stage calls the same function the Prefect flow's task calls, with the same `MOVIES_*` settings,
+and prints what it returns as JSON. With `BENCH_MARKS` set (bench.measure.measure_stages), each
+stage's start and end are appended to that file, so the parent process can time it and take its
+peak memory. The first stage that fails ends the run (exit 1).
 """
 
 from __future__ import annotations
@@ -10,10 +14,14 @@ from __future__ import annotations
 import json
 import os
 import sys
+import time
+import traceback
 from collections.abc import Callable
 from dataclasses import asdict
+from pathlib import Path
 from typing import Any
 
+from bench.measure import MARKS_ENV
 from flows.settings import Settings
 
 
@@ -27,14 +35,9 @@ def _extract(settings: Settings) -> Any:
 
 
 def _silver(settings: Settings) -> Any:
-    from spark.jobs.silver import build_silver
-    from spark.session import get_spark
+    from spark.jobs.silver import run_silver
 
-    spark = get_spark("bench-silver", lake_url=settings.lake_url)
-    try:
-        return asdict(build_silver(spark, settings.lake_url, settings.cpi_base_month))
-    finally:
-        spark.stop()
+    return asdict(run_silver(settings.lake_url, settings.cpi_base_month, "bench-silver"))
 
 
 def _validate(layer: str) -> Callable[[Settings], Any]:
@@ -74,16 +77,31 @@ STAGES: dict[str, Callable[[Settings], Any]] = {
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run the named stage and print what it returns as JSON."""
-    args = sys.argv[1:] if argv is None else argv
-    if len(args) != 1 or args[0] not in STAGES:
-        print(f"usage: python -m bench.stage {{{'|'.join(STAGES)}}}", file=sys.stderr)
+    """Run the named stages in order, printing what each returns as JSON; 1 at the first failure."""
+    names = sys.argv[1:] if argv is None else argv
+    if not names or not set(names) <= STAGES.keys():
+        print(f"usage: python -m bench.stage {{{'|'.join(STAGES)}}} ...", file=sys.stderr)
         return 2
     settings = Settings()
     for key, value in settings.runtime_env().items():
         os.environ.setdefault(key, value)
-    print(json.dumps(STAGES[args[0]](settings), default=str, sort_keys=True))
+    marks = os.environ.get(MARKS_ENV)
+    for name in names:
+        _mark(marks, {"event": "start", "stage": name})
+        try:
+            print(json.dumps(STAGES[name](settings), default=str, sort_keys=True), flush=True)
+        except Exception:
+            traceback.print_exc()
+            _mark(marks, {"event": "end", "ok": False})
+            return 1
+        _mark(marks, {"event": "end", "ok": True})
     return 0
+
+
+def _mark(marks: str | None, mark: dict[str, Any]) -> None:
+    if marks:
+        with Path(marks).open("a") as out:
+            out.write(json.dumps({**mark, "at": time.time()}) + "\n")
 
 
 if __name__ == "__main__":
