@@ -297,6 +297,6 @@ def extract_concurrently(settings: Settings, sources: tuple[str, ...]) -> list[d
     futures: dict[str, Any] = {}
     for name in sorted(sources, key=lambda name: name == "omdb"):
         after = [futures["tmdb"]] if name == "omdb" and "tmdb" in futures else []
-        futures[name] = extract_task.submit(name, settings, wait_for=after)
+        futures[name] = extract_task.submit(name, settings, wait_for=after, return_state=False)
     wait(list(futures.values()))
     return [load for name in sources for load in futures[name].result()]

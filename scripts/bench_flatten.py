@@ -139,15 +139,12 @@ def main() -> int:
     work = settings.data_dir / "bench" / f"flatten_{args.scale:g}"
     if not (work / "raw" / "tmdb" / "movies").is_dir():
         print(f"landed {tmdb_raw(generated / 'kaggle', work):,} TMDB details as raw parquet", flush=True)
-    from spark.session import get_spark
+    from spark.session import spark_session
 
-    spark = get_spark("bench-flatten")
-    try:
+    with spark_session("bench-flatten") as spark:
         timed("naive", lambda: naive_flatten(spark, str(work), str(work / "out_naive")))  # JVM warm for both
         full_s, _ = timed("full", lambda: full_flatten(spark, str(work), str(work / "out_full")))
         naive_s, _ = timed("naive", lambda: naive_flatten(spark, str(work), str(work / "out_naive")))
-    finally:
-        spark.stop()
     print(f"full / naive wall time: x{full_s / naive_s:.1f}")
     return 0
 

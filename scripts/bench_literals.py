@@ -59,12 +59,11 @@ def time_spark(source: Path, json_source: Path) -> tuple[float, float]:
     """(seconds for the literal UDF path, seconds for from_json on the same values as JSON)."""
     from pyspark.sql import functions as F  # noqa: N812
 
-    from spark.session import get_spark
+    from spark.session import spark_session
     from spark.transforms.credits import CAST_LIST
     from spark.transforms.literals import with_parsed_literal
 
-    spark = get_spark("bench-literals", lake_url=str(Settings().lake_url))
-    try:
+    with spark_session("bench-literals", lake_url=str(Settings().lake_url)) as spark:
         frame = spark.read.parquet(str(source))
         frame.count()  # warm the session and the file listing
         started = time.perf_counter()
@@ -75,8 +74,6 @@ def time_spark(source: Path, json_source: Path) -> tuple[float, float]:
         typed = spark.read.parquet(str(json_source)).select(F.from_json("json", CAST_LIST).alias("value"))
         typed.select(F.size("value").alias("n")).write.format("noop").mode("overwrite").save()
         return literal_s, time.perf_counter() - started
-    finally:
-        spark.stop()
 
 
 def main(argv: list[str] | None = None) -> int:
