@@ -96,9 +96,35 @@ class Lake:
                 files.append((status.getPath().toString(), load_id))
         return files
 
+    def raw_listing(self) -> list[tuple[str, int]]:
+        """(`<dataset>/<table>/<file>`, size) of every file of every raw table silver may read (dlt's
+        own `_dlt_*` tables left out), sorted: what a build reads, as cheaply as a listing can say."""
+        listing = []
+        for dataset in self._folders(f"{self.root}/raw"):
+            for table in self._folders(f"{self.root}/raw/{dataset}"):
+                if table.startswith("_dlt"):
+                    continue
+                folder = self._hadoop_path(f"{self.root}/raw/{dataset}/{table}")
+                for status in self._fs.listStatus(folder):
+                    if status.isFile():
+                        name = f"{dataset}/{table}/{status.getPath().getName()}"
+                        listing.append((name, int(status.getLen())))
+        return sorted(listing)
+
+    def _folders(self, url: str) -> list[str]:
+        folder = self._hadoop_path(url)
+        if not self._fs.exists(folder):
+            return []
+        statuses = self._fs.listStatus(folder)
+        return sorted(status.getPath().getName() for status in statuses if status.isDirectory())
+
     def read_manifest(self, entity: str) -> dict[str, Any] | None:
         """The manifest the live entity was published with, or None when it has none."""
-        path = self._hadoop_path(f"{self.silver_url(entity)}/{MANIFEST}")
+        return self.read_json(f"{self.silver_url(entity)}/{MANIFEST}")
+
+    def read_json(self, url: str) -> dict[str, Any] | None:
+        """A JSON file of the lake, or None when there is none."""
+        path = self._hadoop_path(url)
         if not self._fs.exists(path):
             return None
         stream = self._fs.open(path)
@@ -108,12 +134,17 @@ class Lake:
             stream.close()
         return json.loads(text)
 
-    def _write_manifest(self, folder: str, manifest: dict[str, Any]) -> None:
-        stream = self._fs.create(self._hadoop_path(f"{folder}/{MANIFEST}"), True)
+    def write_json(self, url: str, data: dict[str, Any]) -> None:
+        """Write (or replace) a JSON file of the lake."""
+        stream = self._fs.create(self._hadoop_path(url), True)
         try:
-            stream.write(bytearray(json.dumps(manifest, sort_keys=True).encode("utf-8")))
+            stream.write(bytearray(json.dumps(data, sort_keys=True).encode("utf-8")))
         finally:
             stream.close()
+
+    def delete(self, url: str) -> None:
+        """Remove a file or folder of the lake (nothing when it is absent)."""
+        self._fs.delete(self._hadoop_path(url), True)
 
     def silver_data_files(self, entity: str) -> list[Any]:
         """The parquet files (Hadoop paths) directly in a silver entity's folder."""
@@ -212,7 +243,7 @@ class Lake:
         if keep_live:
             self._copy_data_files(entity, staged)
         if manifest is not None:
-            self._write_manifest(staged, manifest)
+            self.write_json(f"{staged}/{MANIFEST}", manifest)
         live = self._hadoop_path(self.silver_url(entity))
         retired = self._hadoop_path(f"{self.root}/silver/{STAGING_DIR}/{entity}-{token}{RETIRED_SUFFIX}")
         had_live = self._fs.exists(live)

@@ -22,6 +22,13 @@ Each run compares that with the lake and publishes one of four ways (`PublishMod
 Every mode ends with the rows a full rebuild would give; tests/spark/test_incremental.py checks
 each against a rebuild of the same lake.
 
+The whole build (`BuildRecord`): after every entity is published, `silver/_build.json` records a
+fingerprint of everything the build read (the code, the requested CPI base month, and the name and
+size of every file of every raw table) with the build's summary. A run whose fingerprint equals the
+record, with every recorded entity still in place, publishes nothing and answers with that summary:
+a re-run with no new delivery does no Spark work. A build removes the record before it publishes
+anything, so a build that dies half way is never taken for a finished one.
+
 Entity groups (`Group`): entities built together from the same inputs (e.g. movie_cast, movie_crew
 and people from credits) are skipped whole when a fingerprint of everything they read (the code,
 the raw loads of their raw tables, the rows of the frames they take from other entities) equals the
@@ -48,6 +55,7 @@ from spark.lake import Lake
 from spark.transforms import ratings
 
 ENTITY = "ratings"
+BUILD_RECORD = "_build.json"
 KEYS = ["user_id", "movielens_movie_id"]
 WHOLE_FILES = 4  # files of an entity published whole (every silver entity but ratings)
 # A rewrite of ratings (full or merged) writes one file per Spark partition as the work left them:
@@ -171,6 +179,46 @@ def publish_ratings(lake: Lake, links: DataFrame, movies: DataFrame) -> PublishM
         return PublishMode.MERGED
     finally:
         delta.unpersist()
+
+
+def build_fingerprint(lake: Lake, requested_base: str | None) -> str:
+    """sha256 of what a whole silver build reads: the code, the requested base month and raw/'s files."""
+    digest = hashlib.sha256(code_fingerprint().encode())
+    digest.update(f"base month:{requested_base};".encode())
+    for name, size in lake.raw_listing():
+        digest.update(f"{name}:{size};".encode())
+    return digest.hexdigest()
+
+
+@dataclass(frozen=True)
+class BuildRecord:
+    """`silver/_build.json`: the fingerprint of the last finished build and what it answered."""
+
+    lake: Lake
+    inputs: str
+
+    @property
+    def url(self) -> str:
+        """Where the record lives: hidden from every reader of silver's entities."""
+        return f"{self.lake.root}/silver/{BUILD_RECORD}"
+
+    def stored_summary(self) -> dict[str, Any] | None:
+        """The summary of the live build when it read exactly these inputs and every entity it
+        published is still there; else None (build again)."""
+        record = self.lake.read_json(self.url)
+        if not record or record.get("inputs") != self.inputs:
+            return None
+        summary: dict[str, Any] = record["summary"]
+        present = all(self.lake.exists(self.lake.silver_url(entity)) for entity in summary["rows"])
+        return summary if present else None
+
+    def forget(self) -> None:
+        """Remove the record before a build publishes anything."""
+        self.lake.delete(self.url)
+
+    def save(self, summary: dict[str, Any]) -> None:
+        """Record a finished build."""
+        self.lake.write_json(self.url, {"inputs": self.inputs, "summary": summary})
 
 
 def inputs_fingerprint(lake: Lake, raw_tables: list[tuple[str, str]], frames: dict[str, DataFrame]) -> str:

@@ -4,9 +4,10 @@ Runs unchanged under `spark-submit --master <cluster> spark/jobs/silver.py`. API
 OMDb, YTS) that have not been loaded yet are read as empty tables, so their entities are published
 empty with their full schema.
 
-Most entities are rebuilt whole from raw/ on every run. Two skip work (spark.jobs.incremental):
-`ratings` reads only the raw loads it has not consumed, and the credits group (movie_cast,
-movie_crew, people) is left as it is when nothing it reads has changed.
+Most entities are rebuilt whole from raw/ on every run that has something new to read. What skips
+work (spark.jobs.incremental): a run whose raw/, code and base month are as the live build read
+them publishes nothing; `ratings` reads only the raw loads it has not consumed; and the credits
+group (movie_cast, movie_crew, people) is left as it is when nothing it reads has changed.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from functools import partial
+from typing import Any
 
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
@@ -60,7 +62,8 @@ class SilverSummary:
     the seconds each entity's publish took (Spark computes lazily: an entity's time includes the
     cached inputs it is the first to use, e.g. `movies` pays for the parsed Kaggle metadata), and how
     each was published: `full` (rebuilt), `unchanged` (the credits group, or ratings, with nothing
-    new to read), or for ratings `appended`/`merged`."""
+    new to read; every entity when nothing the whole build reads changed), or for ratings
+    `appended`/`merged`."""
 
     base_month: str
     rows: dict[str, int] = field(default_factory=dict)
@@ -70,9 +73,19 @@ class SilverSummary:
     seconds: dict[str, float] = field(default_factory=dict)
     published: dict[str, str] = field(default_factory=dict)
 
+    @classmethod
+    def unchanged(cls, stored: dict[str, Any]) -> SilverSummary:
+        """The summary of a build that found silver already built from its inputs: as recorded then,
+        with every entity `unchanged` and no time spent on it."""
+        summary = cls(**stored)
+        summary.published = {entity: str(incremental.PublishMode.UNCHANGED) for entity in summary.rows}
+        summary.seconds = {entity: 0.0 for entity in summary.rows}
+        return summary
+
 
 def build_silver(spark: SparkSession, lake_url: str, requested_base: date | None = None) -> SilverSummary:
-    """Read raw/, build and publish all silver entities, and count what each holds."""
+    """Read raw/, build and publish all silver entities, and count what each holds. When nothing the
+    live build read has changed (spark.jobs.incremental.BuildRecord), publish nothing."""
     # Cached frames of an earlier build in this session would be matched by plan and reused, and a
     # plan over a raw folder does not change when new load files arrive in it: start from none.
     spark.catalog.clearCache()
@@ -80,6 +93,20 @@ def build_silver(spark: SparkSession, lake_url: str, requested_base: date | None
     restored = lake.recover_interrupted_publishes()
     if restored:
         log.warning("put back silver entities a killed job had retired: %s", ", ".join(restored))
+    requested = requested_base.isoformat() if requested_base else None
+    record = incremental.BuildRecord(lake, incremental.build_fingerprint(lake, requested))
+    stored = record.stored_summary()
+    if stored is not None:
+        log.info("silver: raw/, the code and the base month are as the live build read them; nothing to do")
+        return SilverSummary.unchanged(stored)
+    record.forget()
+    summary = _publish_entities(lake, requested_base)
+    record.save(asdict(summary))
+    return summary
+
+
+def _publish_entities(lake: Lake, requested_base: date | None) -> SilverSummary:
+    """Build every entity from raw/ (skipping what spark.jobs.incremental can), publish, count."""
     typed_movies = movies.typed_movies(lake.read_raw("kaggle", "movies_metadata")).cache()
     tmdb_typed = tmdb.typed_tmdb(lake.read_raw("tmdb", "movies", tmdb.RAW_SCHEMA))
     tmdb_latest = tmdb.latest_responses(tmdb_typed).cache()  # every one is a movie
