@@ -42,7 +42,7 @@ sample: install ## build only the real-data sample into data/sample
 docs: install ## regenerate the dbt docs site (after a run)
 	$(BIN)/movies dbt docs generate --static
 
-bench: install ## Kaggle-scale benchmark (SCALE=1.0): full + incremental day beside DuckDB floors -> data/bench/report.md
+bench: install ## Kaggle-scale benchmark (SCALE=1.0): full, incremental day, re-run, DuckDB floors -> data/bench/report.md
 	$(BIN)/python -m bench.run --scale $(or $(SCALE),1.0)
 
 PREFECT_PORT ?= 4200
