@@ -86,11 +86,8 @@ class Lake:
         return self.spark.read.option("mergeSchema", "true").parquet(*paths)
 
     def _raw_files(self, dataset: str, table: str) -> list[tuple[str, str]]:
-        folder = self._hadoop_path(f"{self.root}/raw/{dataset}/{table}")
-        if not self._fs.exists(folder):
-            return []
         files = []
-        for status in self._fs.listStatus(folder):
+        for status in self._statuses(f"{self.root}/raw/{dataset}/{table}"):
             load_id = load_id_of(status.getPath().getName()) if status.isFile() else None
             if load_id is not None:
                 files.append((status.getPath().toString(), load_id))
@@ -104,19 +101,19 @@ class Lake:
             for table in self._folders(f"{self.root}/raw/{dataset}"):
                 if table.startswith("_dlt"):
                     continue
-                folder = self._hadoop_path(f"{self.root}/raw/{dataset}/{table}")
-                for status in self._fs.listStatus(folder):
+                for status in self._statuses(f"{self.root}/raw/{dataset}/{table}"):
                     if status.isFile():
                         name = f"{dataset}/{table}/{status.getPath().getName()}"
                         listing.append((name, int(status.getLen())))
         return sorted(listing)
 
     def _folders(self, url: str) -> list[str]:
+        return sorted(status.getPath().getName() for status in self._statuses(url) if status.isDirectory())
+
+    def _statuses(self, url: str) -> list[Any]:
+        """The entries (Hadoop FileStatus) directly in a folder of the lake; none when it is absent."""
         folder = self._hadoop_path(url)
-        if not self._fs.exists(folder):
-            return []
-        statuses = self._fs.listStatus(folder)
-        return sorted(status.getPath().getName() for status in statuses if status.isDirectory())
+        return list(self._fs.listStatus(folder)) if self._fs.exists(folder) else []
 
     def read_manifest(self, entity: str) -> dict[str, Any] | None:
         """The manifest the live entity was published with, or None when it has none."""
@@ -148,12 +145,9 @@ class Lake:
 
     def silver_data_files(self, entity: str) -> list[Any]:
         """The parquet files (Hadoop paths) directly in a silver entity's folder."""
-        folder = self._hadoop_path(self.silver_url(entity))
-        if not self._fs.exists(folder):
-            return []
         return [
             status.getPath()
-            for status in self._fs.listStatus(folder)
+            for status in self._statuses(self.silver_url(entity))
             if status.isFile() and status.getPath().getName().endswith(".parquet")
         ]
 
