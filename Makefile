@@ -17,9 +17,10 @@ $(UV):
 
 $(BIN)/movies: pyproject.toml uv.lock | $(UV)
 	$(UV) sync --frozen --compile-bytecode
+	$(BIN)/python -m spark.jars
 	@touch $@
 
-install: $(BIN)/movies ## create .venv from uv.lock (bootstraps uv if missing)
+install: $(BIN)/movies ## create .venv from uv.lock (bootstraps uv if missing), fetch Iceberg's Spark jars
 
 run: install ## build the sample and run the whole pipeline offline; prints where results are
 	$(BIN)/movies run

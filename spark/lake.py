@@ -1,35 +1,44 @@
-"""Read raw/ tables and publish silver/ entities through Hadoop's FileSystem API.
+"""raw/ read through Hadoop's FileSystem API, silver written as Iceberg tables (spark.lake's two halves).
 
-The same calls serve a local lake and an s3a:// bucket. A silver entity is written beside the live
-one (`silver/_staging/<entity>-<token>`) and swapped in by two renames (live -> `...-retired`, staged
--> live), so a job that dies mid-write leaves the previous output readable. A job killed between the
-two renames leaves the entity only as its retired copy: the next job puts it back first
-(`recover_interrupted_publishes`) and clears the leftovers. One silver job per lake at a time (the
-flow's run lock).
+The same calls serve a local lake and an s3a:// bucket. Raw is dlt's append-only parquet: a file's
+name starts with its load id, so what a table holds is a listing away (`raw_watermarks`).
 
-An entity may carry a manifest (`silver/<entity>/_manifest.json`, hidden from parquet readers) that
-says what it was built from; it is written into the staged folder, so it is swapped in with the
-data it describes. `publish_silver(..., keep_live=True)` stages the live entity's files beside the
-new ones (an append that is still one swap).
-
-`publish_silver` counts the rows it writes as it writes them (a Spark `Observation` on the write, no
-second job), so `silver_rows` knows an entity written whole in this session without reading it.
+Silver entities are tables `movies.silver.<entity>` in the lake's Iceberg catalog
+(lakehouse.catalog). Every write is one Iceberg commit: a table is replaced whole (`replace`) or
+changed in place (`merge`, merge-on-read: a re-rated pair's row is deleted by a delete file and its
+new row added, no rewrite of the rest). A job that dies before its commit leaves the table at its
+previous snapshot; the files it wrote are orphans that the maintenance step removes. Each commit
+carries the job's own summary properties (`movies.*`, e.g. the raw loads it consumed), so what
+silver was built from is read from the table, not from side files.
 """
 
 from __future__ import annotations
 
 import json
-import uuid
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from pyspark.sql import DataFrame, Observation, SparkSession
-from pyspark.sql import functions as F
+from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql.types import StructType
 
-STAGING_DIR = "_staging"
-RETIRED_SUFFIX = "-retired"
-MANIFEST = "_manifest.json"
+from lakehouse.catalog import CATALOG_NAME, NAMESPACE, IcebergCatalog, catalog_for, lake_root_url
+
+# Properties every silver table is created with: format v2 with row-level deletes written as delete
+# files (merge-on-read), and old metadata files dropped after a commit (snapshots expire in maintenance).
+TABLE_PROPERTIES = {
+    "format-version": "2",
+    "write.delete.mode": "merge-on-read",
+    "write.update.mode": "merge-on-read",
+    "write.merge.mode": "merge-on-read",
+    "write.metadata.delete-after-commit.enabled": "true",
+    "write.metadata.previous-versions-max": "20",
+}
+SNAPSHOT_PROPERTY = "spark.sql.iceberg.snapshot-property."  # session settings Iceberg copies into a commit
+PROPERTY_PREFIX = "movies."  # our own keys in a snapshot's summary
+# A raw table's loads as a watermark: its newest load id and how many loads it holds up to that one.
+Watermark = tuple[str, int]
 
 
 def load_id_of(file_name: str) -> str | None:
@@ -40,26 +49,31 @@ def load_id_of(file_name: str) -> str | None:
     return ".".join(parts[:-2]) if len(parts) >= 3 else None
 
 
-def spark_lake_url(lake_url: str) -> str:
-    """Absolute file:// URL for a local lake; s3:// becomes Hadoop's s3a://."""
-    if lake_url.startswith("s3://"):
-        return "s3a://" + lake_url.removeprefix("s3://").rstrip("/")
-    if "://" in lake_url:
-        return lake_url.rstrip("/")
-    return Path(lake_url).resolve().as_uri()
+def use_catalog(spark: SparkSession, catalog: IcebergCatalog) -> None:
+    """Point the session's `movies` catalog at `catalog` (catalog settings are runtime SQL settings;
+    Spark keeps a catalog it has loaded, so a switch to another lake's catalog makes it load anew)."""
+    settings = catalog.spark_settings()
+    if any(spark.conf.get(key, None) != value for key, value in settings.items()):
+        for key, value in settings.items():
+            spark.conf.set(key, value)
+        spark._jsparkSession.sessionState().catalogManager().reset()
 
 
 class Lake:
-    """raw/ and silver/ under one root, addressed through the session's Hadoop configuration."""
+    """raw/ and silver/ under one root: raw through Hadoop's FileSystem, silver through Iceberg."""
 
-    def __init__(self, spark: SparkSession, lake_url: str) -> None:
+    def __init__(self, spark: SparkSession, lake_url: str, catalog: IcebergCatalog | None = None) -> None:
         self.spark = spark
-        self.root = spark_lake_url(lake_url)
+        self.root = lake_root_url(lake_url)
         jvm = spark.sparkContext._jvm
         assert jvm is not None
         self._hadoop_path = jvm.org.apache.hadoop.fs.Path
         self._fs = self._hadoop_path(self.root).getFileSystem(spark.sparkContext._jsc.hadoopConfiguration())
-        self._published_rows: dict[str, int] = {}  # entity -> rows, when this Lake wrote it whole
+        if self.root.startswith("file:"):
+            Path(lake_url).mkdir(parents=True, exist_ok=True)  # the SQLite catalog's folder
+        self.catalog = catalog or catalog_for(lake_url)
+        use_catalog(spark, self.catalog)
+        spark.sql(f"create namespace if not exists {CATALOG_NAME}.{NAMESPACE}")
 
     def exists(self, url: str) -> bool:
         """True when the path exists in the lake's filesystem."""
@@ -93,19 +107,16 @@ class Lake:
                 files.append((status.getPath().toString(), load_id))
         return files
 
-    def raw_listing(self) -> list[tuple[str, int]]:
-        """(`<dataset>/<table>/<file>`, size) of every file of every raw table silver may read (dlt's
-        own `_dlt_*` tables left out), sorted: what a build reads, as cheaply as a listing can say."""
-        listing = []
+    def raw_watermarks(self) -> dict[str, Watermark]:
+        """Every raw table silver may read (dlt's own `_dlt_*` left out), as `<dataset>/<table>` ->
+        its watermark: what a build consumed, small enough to record in a snapshot's summary."""
+        marks = {}
         for dataset in self._folders(f"{self.root}/raw"):
             for table in self._folders(f"{self.root}/raw/{dataset}"):
-                if table.startswith("_dlt"):
-                    continue
-                for status in self._statuses(f"{self.root}/raw/{dataset}/{table}"):
-                    if status.isFile():
-                        name = f"{dataset}/{table}/{status.getPath().getName()}"
-                        listing.append((name, int(status.getLen())))
-        return sorted(listing)
+                loads = [] if table.startswith("_dlt") else self.raw_load_ids(dataset, table)
+                if loads:
+                    marks[f"{dataset}/{table}"] = (loads[-1], len(loads))
+        return marks
 
     def _folders(self, url: str) -> list[str]:
         return sorted(status.getPath().getName() for status in self._statuses(url) if status.isDirectory())
@@ -114,51 +125,6 @@ class Lake:
         """The entries (Hadoop FileStatus) directly in a folder of the lake; none when it is absent."""
         folder = self._hadoop_path(url)
         return list(self._fs.listStatus(folder)) if self._fs.exists(folder) else []
-
-    def read_manifest(self, entity: str) -> dict[str, Any] | None:
-        """The manifest the live entity was published with, or None when it has none."""
-        return self.read_json(f"{self.silver_url(entity)}/{MANIFEST}")
-
-    def read_json(self, url: str) -> dict[str, Any] | None:
-        """A JSON file of the lake, or None when there is none."""
-        path = self._hadoop_path(url)
-        if not self._fs.exists(path):
-            return None
-        stream = self._fs.open(path)
-        try:
-            text = self.spark.sparkContext._jvm.org.apache.commons.io.IOUtils.toString(stream, "UTF-8")
-        finally:
-            stream.close()
-        return json.loads(text)
-
-    def write_json(self, url: str, data: dict[str, Any]) -> None:
-        """Write (or replace) a JSON file of the lake."""
-        stream = self._fs.create(self._hadoop_path(url), True)
-        try:
-            stream.write(bytearray(json.dumps(data, sort_keys=True).encode("utf-8")))
-        finally:
-            stream.close()
-
-    def delete(self, url: str) -> None:
-        """Remove a file or folder of the lake (nothing when it is absent)."""
-        self._fs.delete(self._hadoop_path(url), True)
-
-    def silver_data_files(self, entity: str) -> list[Any]:
-        """The parquet files (Hadoop paths) directly in a silver entity's folder."""
-        return [
-            status.getPath()
-            for status in self._statuses(self.silver_url(entity))
-            if status.isFile() and status.getPath().getName().endswith(".parquet")
-        ]
-
-    def _copy_data_files(self, entity: str, target: str) -> None:
-        """Copy the parquet files of a flat silver entity into another folder."""
-        jvm = self.spark.sparkContext._jvm
-        conf = self.spark.sparkContext._jsc.hadoopConfiguration()
-        for path in self.silver_data_files(entity):
-            target_path = self._hadoop_path(f"{target}/{path.getName()}")
-            if not jvm.org.apache.hadoop.fs.FileUtil.copy(self._fs, path, self._fs, target_path, False, conf):
-                raise OSError(f"could not copy {path} to {target_path}")
 
     def empty(self, schema: StructType) -> DataFrame:
         """A frame of no rows and no partitions with `schema`, made without Python workers.
@@ -169,90 +135,78 @@ class Lake:
         """
         return self.spark.createDataFrame(self.spark.sparkContext.emptyRDD(), schema)
 
-    def silver_url(self, entity: str) -> str:
-        """Where a silver entity lives."""
-        return f"{self.root}/silver/{entity}"
+    # ------------------------------------------------------------------ silver: Iceberg tables
 
-    def read_silver(self, entity: str, schema: StructType | None = None) -> DataFrame:
-        """A published silver entity (`schema`: read as these columns).
+    def table(self, entity: str) -> str:
+        """The Iceberg table of a silver entity, as Spark names it."""
+        return self.catalog.table(entity)
 
-        Spark ignores a folder whose name starts with `_` even when asked for it by name, so a hidden
-        entity (`_quarantine-<group>`) is read by its files; with no files it is empty with `schema`.
-        """
-        reader = self.spark.read if schema is None else self.spark.read.schema(schema)
-        if not entity.startswith("_"):
-            return reader.parquet(self.silver_url(entity))
-        files = [path.toString() for path in self.silver_data_files(entity)]
-        if files:
-            return reader.parquet(*files)
-        if schema is None:
-            raise FileNotFoundError(f"hidden silver entity {entity} has no files and no schema was given")
-        return self.empty(schema)
+    def has_table(self, entity: str) -> bool:
+        """Whether the catalog holds the entity's table."""
+        return bool(self.spark.catalog.tableExists(self.table(entity)))
 
-    def recover_interrupted_publishes(self) -> list[str]:
-        """Put back each entity a killed job left only as its retired copy; drop staged leftovers.
+    def read_silver(self, entity: str) -> DataFrame:
+        """The entity's rows at its current snapshot."""
+        return self.spark.table(self.table(entity))
 
-        Returns the entities put back. Safe when nothing was interrupted (nothing to do).
-        """
-        staging = self._hadoop_path(f"{self.root}/silver/{STAGING_DIR}")
-        if not self._fs.exists(staging):
-            return []
-        restored = []
-        for status in self._fs.listStatus(staging):
-            path, name = status.getPath(), status.getPath().getName()
-            entity = name.rsplit("-", 2)[0] if name.endswith(RETIRED_SUFFIX) else None
-            live = self._hadoop_path(self.silver_url(entity)) if entity else None
-            if live is not None and not self._fs.exists(live) and self._fs.rename(path, live):
-                restored.append(entity)
-            else:
-                self._fs.delete(path, True)
-        return sorted(restored)
+    def snapshot_summary(self, entity: str) -> dict[str, str] | None:
+        """The summary of the entity's current snapshot (None: no table, or no snapshot yet)."""
+        if not self.has_table(entity):
+            return None
+        table = self.table(entity)
+        rows = self.spark.sql(
+            f"select s.summary from {table}.snapshots as s join (select snapshot_id from {table}.history "
+            "order by made_current_at desc limit 1) using (snapshot_id)"
+        ).collect()
+        return dict(rows[0]["summary"]) if rows else None
 
-    def publish_silver(
-        self,
-        df: DataFrame,
-        entity: str,
-        partition_by: tuple[str, ...] = (),
-        *,
-        manifest: dict[str, Any] | None = None,
-        keep_live: bool = False,
+    def recorded(self, entity: str, key: str) -> Any:
+        """One of our properties (JSON) on the entity's current snapshot, or None."""
+        value = (self.snapshot_summary(entity) or {}).get(PROPERTY_PREFIX + key)
+        return None if value is None else json.loads(value)
+
+    @contextmanager
+    def committing(self, properties: Mapping[str, Any]) -> Iterator[None]:
+        """Every Iceberg commit inside carries `properties` (as JSON) in its snapshot summary."""
+        keys = [SNAPSHOT_PROPERTY + PROPERTY_PREFIX + key for key in properties]
+        for key, value in zip(keys, properties.values(), strict=True):
+            self.spark.conf.set(key, json.dumps(value, sort_keys=True))
+        try:
+            yield
+        finally:
+            for key in keys:
+                self.spark.conf.unset(key)
+
+    def replace(self, frame: DataFrame, entity: str, properties: Mapping[str, Any]) -> int:
+        """Replace the entity's rows with `frame` in one commit (creating the table); returns its rows."""
+        writer = frame.writeTo(self.table(entity)).using("iceberg")
+        for key, value in TABLE_PROPERTIES.items():
+            writer = writer.tableProperty(key, value)
+        with self.committing(properties):
+            writer.createOrReplace()
+        return self.silver_rows(entity)
+
+    def merge(
+        self, frame: DataFrame, entity: str, keys: list[str], newer: str, properties: Mapping[str, Any]
     ) -> int:
-        """Write `df` next to the live entity, then swap it in; the old copy is removed last.
-
-        `manifest` is published with the data; `keep_live` adds `df` to the live entity's rows (its
-        files are copied into the staged folder, so readers see the old rows or all rows, never part).
-        Returns the rows written (for `keep_live`, the added ones).
-        """
-        if keep_live and partition_by:
-            raise ValueError("keep_live adds to a flat entity; a partitioned one is republished whole")
-        self._published_rows.pop(entity, None)
-        token = uuid.uuid4().hex
-        staged = f"{self.root}/silver/{STAGING_DIR}/{entity}-{token}"
-        counted = Observation(f"rows published to {entity} {token}")
-        writer = df.observe(counted, F.count(F.lit(1)).alias("rows")).write.mode("overwrite")
-        if partition_by:
-            writer = writer.partitionBy(*partition_by)
-        writer.parquet(staged)
-        written = int(counted.get["rows"])
-        if keep_live:
-            self._copy_data_files(entity, staged)
-        if manifest is not None:
-            self.write_json(f"{staged}/{MANIFEST}", manifest)
-        live = self._hadoop_path(self.silver_url(entity))
-        retired = self._hadoop_path(f"{self.root}/silver/{STAGING_DIR}/{entity}-{token}{RETIRED_SUFFIX}")
-        had_live = self._fs.exists(live)
-        if had_live and not self._fs.rename(live, retired):
-            raise OSError(f"could not retire {live} before publishing {entity}")
-        if not self._fs.rename(self._hadoop_path(staged), live):
-            raise OSError(f"could not publish {staged} as {live}")
-        if had_live:
-            self._fs.delete(retired, True)
-        if not keep_live:
-            self._published_rows[entity] = written
-        return written
+        """Upsert `frame` into the entity in one commit: a row whose key is new is inserted, one whose
+        key exists replaces it when its `newer` column is later. Returns the entity's rows after."""
+        view = f"merge_source_{entity}"
+        frame.createOrReplaceTempView(view)
+        on = " and ".join(f"t.`{key}` = s.`{key}`" for key in keys)
+        try:
+            with self.committing(properties):
+                self.spark.sql(
+                    f"merge into {self.table(entity)} as t using {view} as s on {on} "
+                    f"when matched and s.`{newer}` > t.`{newer}` then update set * "
+                    "when not matched then insert *"
+                )
+        finally:
+            self.spark.catalog.dropTempView(view)
+        return self.silver_rows(entity)
 
     def silver_rows(self, entity: str) -> int:
-        """Rows of a published entity: as counted while this Lake wrote it whole, else read."""
-        if entity in self._published_rows:
-            return self._published_rows[entity]
-        return self.read_silver(entity).count()
+        """Rows of the entity at its current snapshot, from the snapshot's summary (no scan): its
+        records less the rows its position deletes remove (silver writes no equality deletes)."""
+        summary = self.snapshot_summary(entity) or {}
+        return int(summary.get("total-records", 0)) - int(summary.get("total-position-deletes", 0))

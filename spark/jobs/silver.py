@@ -4,10 +4,12 @@ Runs unchanged under `spark-submit --master <cluster> spark/jobs/silver.py`. API
 OMDb, YTS) that have not been loaded yet are read as empty tables, so their entities are published
 empty with their full schema.
 
-Most entities are rebuilt whole from raw/ on every run that has something new to read. What skips
-work (spark.jobs.incremental): a run whose raw/, code and base month are as the live build read
-them publishes nothing; `ratings` reads only the raw loads it has not consumed; and the credits
-group (movie_cast, movie_crew, people) is left as it is when nothing it reads has changed.
+Every entity is an Iceberg table (spark.lake). Each commit records what the build read
+(`movies.inputs`: every raw table's watermark and the requested CPI base month); an entity whose
+current snapshot records the inputs of this run is left as it is, so a run with nothing new commits
+nothing, and a run after one that died half way commits only what that one did not. The others are
+replaced whole, except `ratings`, which takes only the raw loads it has not consumed by a merge
+(spark.jobs.ratings). New code does not rebuild anything by itself: `--full-refresh` does.
 """
 
 from __future__ import annotations
@@ -16,17 +18,16 @@ import argparse
 import json
 import logging
 import time
-from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import date
-from functools import partial
 from typing import Any
 
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 from pyspark.sql.types import StringType, StructField, StructType
 
-from spark.jobs import incremental
+from spark.jobs import ratings as ratings_job
+from spark.jobs.ratings import PublishMode
 from spark.lake import Lake
 from spark.session import spark_session
 from spark.transforms import (
@@ -51,6 +52,8 @@ RAW_QUARANTINE_SCHEMA = StructType(
         for name in ("source_file", "position", "raw_value", "reason", "_dlt_load_id")
     ]
 )
+INPUTS = "inputs"  # the snapshot property recording what a table was built from
+WHOLE_FILES = 4  # data files of an entity replaced whole (tens of thousands of rows at Kaggle scale)
 RAW_CREDITS_SCHEMA = StructType(
     [StructField(name, StringType()) for name in ("cast", "crew", "id", "_source_file", "_dlt_load_id")]
 )
@@ -59,11 +62,10 @@ RAW_CREDITS_SCHEMA = StructType(
 @dataclass
 class SilverSummary:
     """Rows per silver entity, quarantined rows by reason, the CPI base month, crosswalk health, and
-    the seconds each entity's publish took (Spark computes lazily: an entity's time includes the
+    the seconds each entity's commit took (Spark computes lazily: an entity's time includes the
     cached inputs it is the first to use, e.g. `movies` pays for the parsed Kaggle metadata), and how
-    each was published: `full` (rebuilt), `unchanged` (the credits group, or ratings, with nothing
-    new to read; every entity when nothing the whole build reads changed), or for ratings
-    `appended`/`merged`."""
+    each was published: `full` (replaced), `unchanged` (built from this run's inputs already), or for
+    ratings `merged`."""
 
     base_month: str
     rows: dict[str, int] = field(default_factory=dict)
@@ -73,40 +75,40 @@ class SilverSummary:
     seconds: dict[str, float] = field(default_factory=dict)
     published: dict[str, str] = field(default_factory=dict)
 
-    @classmethod
-    def unchanged(cls, stored: dict[str, Any]) -> SilverSummary:
-        """The summary of a build that found silver already built from its inputs: as recorded then,
-        with every entity `unchanged` and no time spent on it."""
-        summary = cls(**stored)
-        summary.published = {entity: str(incremental.PublishMode.UNCHANGED) for entity in summary.rows}
-        summary.seconds = {entity: 0.0 for entity in summary.rows}
-        return summary
 
-
-def build_silver(spark: SparkSession, lake_url: str, requested_base: date | None = None) -> SilverSummary:
-    """Read raw/, build and publish all silver entities, and count what each holds. When nothing the
-    live build read has changed (spark.jobs.incremental.BuildRecord), publish nothing."""
+def build_silver(
+    spark: SparkSession, lake_url: str, requested_base: date | None = None, full_refresh: bool = False
+) -> SilverSummary:
+    """Bring every silver table up to raw/ (only those whose recorded inputs differ from this run's,
+    unless `full_refresh`), and count what each holds."""
     # Cached frames of an earlier build in this session would be matched by plan and reused, and a
     # plan over a raw folder does not change when new load files arrive in it: start from none.
     spark.catalog.clearCache()
     lake = Lake(spark, lake_url)
-    restored = lake.recover_interrupted_publishes()
-    if restored:
-        log.warning("put back silver entities a killed job had retired: %s", ", ".join(restored))
-    requested = requested_base.isoformat() if requested_base else None
-    record = incremental.BuildRecord(lake, incremental.build_fingerprint(lake, requested))
-    stored = record.stored_summary()
-    if stored is not None:
-        log.info("silver: raw/, the code and the base month are as the live build read them; nothing to do")
-        return SilverSummary.unchanged(stored)
-    record.forget()
-    summary = _publish_entities(lake, requested_base)
-    record.save(asdict(summary))
+    inputs = json.loads(
+        json.dumps(
+            {"raw": lake.raw_watermarks(), "base_month": requested_base and requested_base.isoformat()}
+        )
+    )
+    summary = _publish_entities(lake, requested_base, inputs, full_refresh)
+    summary.quarantined_by_reason = _count_reasons(lake.read_silver("quarantine"))
+    summary.crosswalk_conflicts = _count_by(lake.read_silver("movie_id_conflicts"), "conflict")
+    summary.unmatched = {
+        kind: frame.count()
+        for kind, frame in crosswalk.unmatched_frames(
+            lake.read_silver("movie_ids"),
+            lake.read_silver("movie_links"),
+            lake.read_silver("omdb_movies"),
+            lake.read_silver("yts_movies"),
+        ).items()
+    }
     return summary
 
 
-def _publish_entities(lake: Lake, requested_base: date | None) -> SilverSummary:
-    """Build every entity from raw/ (skipping what spark.jobs.incremental can), publish, count."""
+def _publish_entities(
+    lake: Lake, requested_base: date | None, inputs: dict[str, Any], full_refresh: bool
+) -> SilverSummary:
+    """Build the entities whose recorded inputs are not this run's from raw/, commit, count each."""
     typed_movies = movies.typed_movies(lake.read_raw("kaggle", "movies_metadata")).cache()
     tmdb_typed = tmdb.typed_tmdb(lake.read_raw("tmdb", "movies", tmdb.RAW_SCHEMA))
     tmdb_latest = tmdb.latest_responses(tmdb_typed).cache()  # every one is a movie
@@ -117,13 +119,13 @@ def _publish_entities(lake: Lake, requested_base: date | None) -> SilverSummary:
     kaggle_genres, genre_rejects = movies.movie_genres(parsed_genres)
     genres = kaggle_genres.unionByName(tmdb.tmdb_genres(tmdb_latest, movie_rows))
     links = ratings.silver_movie_links(lake.read_raw("kaggle", "links")).cache()
-    # The rows are published from the loads silver has not consumed yet (spark.jobs.incremental);
-    # the rejects of every load go to quarantine, which is rebuilt whole.
+    # The rows are merged from the loads silver has not consumed yet (spark.jobs.ratings); the
+    # rejects of every load go to quarantine, which is rebuilt whole.
     _, rating_rejects = ratings.silver_ratings(lake.read_raw("kaggle", "ratings"), links, movie_rows)
     cpi = inflation.silver_cpi_monthly(lake.read_raw("fred", "cpiaucsl")).cache()
     base = inflation.base_month(cpi, requested_base)
 
-    credit_group = _credit_group(lake, movie_rows.select("movie_id"), tmdb_latest)
+    credit_entities, credit_rejects = _credit_entities(lake, movie_rows.select("movie_id"), tmdb_latest)
     list_entities, list_rejects = _list_entities(typed_movies, movie_rows, tmdb_latest)
 
     raw_keywords = lake.read_raw("kaggle", "keywords", keywords.RAW_SCHEMA)
@@ -151,6 +153,7 @@ def _publish_entities(lake: Lake, requested_base: date | None) -> SilverSummary:
         keywords.kaggle_keyword_rejects(raw_keywords, movie_rows, kaggle_keywords),
         omdb.omdb_rejects(omdb_typed, omdb_latest),
         yts.yts_rejects(yts_typed, yts_latest),
+        credit_rejects,
         _raw_quarantine(lake),
     ]
     entities: dict[str, DataFrame] = {
@@ -171,45 +174,47 @@ def _publish_entities(lake: Lake, requested_base: date | None) -> SilverSummary:
         "yts_torrents": yts.yts_torrents(yts_latest),
         "movie_ids": movie_ids,
         "movie_id_conflicts": conflicts,
+        **credit_entities,
+        "quarantine": _union(*rejects),
     }
-    publishers = {name: _whole(lake, name, frame) for name, frame in entities.items()}
-    publishers.update({name: credit_group.publisher(name) for name in credit_group.entities})
-    publishers[incremental.ENTITY] = partial(incremental.publish_ratings, lake, links, movie_rows)
-    publishers["quarantine"] = partial(_publish_quarantine, lake, rejects, [credit_group])
     summary = SilverSummary(base_month=base.isoformat())
-    for entity, publish in publishers.items():
+    record = {INPUTS: inputs}
+    for entity, frame in entities.items():
         started = time.perf_counter()
-        summary.published[entity] = str(publish())
+        if full_refresh or lake.recorded(entity, INPUTS) != inputs:
+            lake.replace(frame.coalesce(WHOLE_FILES), entity, record)
+            summary.published[entity] = str(PublishMode.FULL)
+        else:
+            summary.published[entity] = str(PublishMode.UNCHANGED)
         summary.rows[entity] = lake.silver_rows(entity)
         summary.seconds[entity] = round(time.perf_counter() - started, 1)
-    summary.quarantined_by_reason = _count_reasons(lake.read_silver("quarantine"))
-    summary.crosswalk_conflicts = _count_by(lake.read_silver("movie_id_conflicts"), "conflict")
-    summary.unmatched = {
-        kind: frame.count()
-        for kind, frame in crosswalk.unmatched_frames(
-            lake.read_silver("movie_ids"),
-            links,
-            lake.read_silver("omdb_movies"),
-            lake.read_silver("yts_movies"),
-        ).items()
-    }
+    # Ratings resolve through the tables just committed (or left): no re-parse when nothing changed.
+    started = time.perf_counter()
+    summary.published[ratings_job.ENTITY] = str(
+        ratings_job.publish_ratings(
+            lake, lake.read_silver("movie_links"), lake.read_silver("movies"), full_refresh
+        )
+    )
+    summary.rows[ratings_job.ENTITY] = lake.silver_rows(ratings_job.ENTITY)
+    summary.seconds[ratings_job.ENTITY] = round(time.perf_counter() - started, 1)
     return summary
 
 
-def run_silver(lake_url: str, requested_base: date | None = None, app_name: str = "silver") -> SilverSummary:
+def run_silver(
+    lake_url: str, requested_base: date | None = None, app_name: str = "silver", full_refresh: bool = False
+) -> SilverSummary:
     """`build_silver` in a session of its own: stopped afterwards, with the JVM it launched (see
     spark.session.spark_session), so the work after it in the same process does not carry Spark's heap.
     An s3:// lake brings hadoop-aws and the S3A settings."""
     with spark_session(app_name, lake_url=lake_url) as spark:
-        return build_silver(spark, lake_url, requested_base)
+        return build_silver(spark, lake_url, requested_base, full_refresh)
 
 
-def _credit_group(lake: Lake, movie_ids: DataFrame, tmdb_latest: DataFrame) -> incremental.Group:
-    """movie_cast, movie_crew and people from Kaggle credits and TMDB credits (TMDB wins).
-
-    They read raw credits, raw TMDB movies and the ids of the movies silver holds, nothing else, so
-    a run where none of those changed (a day of new ratings and re-released box office) skips them.
-    """
+def _credit_entities(
+    lake: Lake, movie_ids: DataFrame, tmdb_latest: DataFrame
+) -> tuple[dict[str, DataFrame], DataFrame]:
+    """movie_cast, movie_crew and people from Kaggle credits and TMDB credits (TMDB wins), and the
+    rows they reject."""
     typed = credits.typed_kaggle_credits(lake.read_raw("kaggle", "credits", RAW_CREDITS_SCHEMA))
     parsed = credits.parsed_kaggle_credits(typed, movie_ids).cache()
     lists = credits.preferred_credit_lists(
@@ -218,25 +223,9 @@ def _credit_group(lake: Lake, movie_ids: DataFrame, tmdb_latest: DataFrame) -> i
     cast, cast_rejects = credits.movie_cast(lists)
     crew, crew_rejects = credits.movie_crew(lists)
     cast, crew = cast.cache(), crew.cache()
-    inputs = incremental.inputs_fingerprint(
-        lake, [("kaggle", "credits"), ("tmdb", "movies")], {"movie_ids": movie_ids}
-    )
-    return incremental.Group(
-        lake,
-        "credits",
-        inputs,
-        {"movie_cast": cast, "movie_crew": crew, "people": credits.people(cast, crew)},
-        _union(credits.kaggle_credit_rejects(typed, movie_ids, parsed), cast_rejects, crew_rejects),
-    )
-
-
-def _publish_quarantine(
-    lake: Lake, rejects: list[DataFrame], groups: list[incremental.Group]
-) -> incremental.PublishMode:
-    """Every reject of this run, and each group's as published (kept as it was when skipped)."""
-    parts = [group.published_rejects() for group in groups]
-    lake.publish_silver(_union(*rejects, *parts).coalesce(incremental.WHOLE_FILES), "quarantine")
-    return incremental.PublishMode.FULL
+    entities = {"movie_cast": cast, "movie_crew": crew, "people": credits.people(cast, crew)}
+    rejects = _union(credits.kaggle_credit_rejects(typed, movie_ids, parsed), cast_rejects, crew_rejects)
+    return entities, rejects
 
 
 def _list_entities(
@@ -268,16 +257,6 @@ def _list_entities(
         language_rejects,
     ]
     return entities, rejects
-
-
-def _whole(lake: Lake, entity: str, frame: DataFrame) -> Callable[[], incremental.PublishMode]:
-    """Publish an entity rebuilt whole from raw."""
-
-    def publish() -> incremental.PublishMode:
-        lake.publish_silver(frame.coalesce(incremental.WHOLE_FILES), entity)
-        return incremental.PublishMode.FULL
-
-    return publish
 
 
 def _union(*frames: DataFrame) -> DataFrame:
@@ -317,8 +296,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--base-month", type=date.fromisoformat, default=None, help="CPI base month, YYYY-MM-01"
     )
+    parser.add_argument(
+        "--full-refresh",
+        action="store_true",
+        help="rebuild every table from all of raw/ (after a change to spark/'s code)",
+    )
     args = parser.parse_args(argv)
-    summary = run_silver(args.lake, args.base_month)
+    summary = run_silver(args.lake, args.base_month, full_refresh=args.full_refresh)
     print(json.dumps(asdict(summary), indent=2, sort_keys=True))
     return 0
 

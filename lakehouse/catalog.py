@@ -1,0 +1,118 @@
+"""Where silver's Iceberg tables live: one catalog, under one name, for every engine that reads them.
+
+Embedded default: Iceberg's JDBC catalog on a SQLite file kept inside a local lake
+(`<lake>/iceberg_catalog.sqlite`, no server). Spark reaches it through sqlite-jdbc, Python through
+pyiceberg's `SqlCatalog` (the same `iceberg_tables` rows: both speak the JDBC catalog's V1 schema).
+`MOVIES_ICEBERG_CATALOG_URI` names another catalog: a JDBC URL (`jdbc:postgresql://host/db`, or
+`jdbc:sqlite:/path`) or an Iceberg REST catalog (`http(s)://...`: Polaris, Nessie). An `s3://` lake
+has no local folder for the SQLite file, so it needs one of those (docs/lake_layout.md).
+
+Tables are `<CATALOG_NAME>.silver.<entity>` with the lake root as the warehouse, so an entity's data
+and metadata files sit under `<lake>/silver/<entity>/`.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from pyiceberg.catalog import Catalog
+
+CATALOG_NAME = "movies"  # Spark's catalog name, and the JDBC catalog's `catalog_name` column
+NAMESPACE = "silver"
+SQLITE_FILE = "iceberg_catalog.sqlite"
+CATALOG_URI_VARIABLE = "MOVIES_ICEBERG_CATALOG_URI"
+
+
+def lake_root_url(lake_url: str) -> str:
+    """The lake root as the URL engines address files by: `file:/abs/path` for a local folder,
+    `s3a://` (Hadoop's S3 client, which Spark's Iceberg tables are written through) for `s3://`."""
+    if lake_url.startswith("s3://"):
+        return "s3a://" + lake_url.removeprefix("s3://").rstrip("/")
+    if "://" in lake_url:
+        return lake_url.rstrip("/")
+    return Path(lake_url).resolve().as_uri()
+
+
+@dataclass(frozen=True)
+class IcebergCatalog:
+    """One Iceberg catalog: a JDBC database or a REST service, and the warehouse root its tables use."""
+
+    uri: str  # a JDBC URL (jdbc:...) or a REST endpoint (http(s)://...)
+    warehouse: str
+
+    @property
+    def is_rest(self) -> bool:
+        """A REST catalog service (else a JDBC database)."""
+        return self.uri.startswith(("http://", "https://"))
+
+    @staticmethod
+    def table(entity: str) -> str:
+        """An entity's table name as Spark addresses it (`movies.silver.<entity>`)."""
+        return f"{CATALOG_NAME}.{NAMESPACE}.{entity}"
+
+    def spark_settings(self) -> dict[str, str]:
+        """The `spark.sql.catalog.<name>.*` settings (runtime SQL settings: one session may switch)."""
+        prefix = f"spark.sql.catalog.{CATALOG_NAME}"
+        settings = {prefix: "org.apache.iceberg.spark.SparkCatalog", f"{prefix}.warehouse": self.warehouse}
+        if self.is_rest:
+            settings.update({f"{prefix}.type": "rest", f"{prefix}.uri": self.uri})
+        else:
+            # V1: the schema pyiceberg's SqlCatalog reads and writes (views need it too).
+            settings.update(
+                {f"{prefix}.type": "jdbc", f"{prefix}.uri": self.uri, f"{prefix}.jdbc.schema-version": "V1"}
+            )
+        return settings
+
+    def pyiceberg_properties(self, env: Mapping[str, str] | None = None) -> dict[str, str]:
+        """pyiceberg's properties for the same catalog; S3 endpoint and keys from the AWS_* variables."""
+        env = os.environ if env is None else env
+        properties = {"warehouse": self.warehouse}
+        if self.is_rest:
+            properties.update({"type": "rest", "uri": self.uri})
+        else:
+            properties.update({"type": "sql", "uri": sqlalchemy_url(self.uri)})
+        s3 = {
+            "s3.endpoint": env.get("AWS_ENDPOINT_URL"),
+            "s3.access-key-id": env.get("AWS_ACCESS_KEY_ID"),
+            "s3.secret-access-key": env.get("AWS_SECRET_ACCESS_KEY"),
+            "s3.region": env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION"),
+        }
+        properties.update({key: value for key, value in s3.items() if value})
+        return properties
+
+    def load(self) -> Catalog:
+        """The catalog through pyiceberg (what the Python readers use to find a table's snapshot)."""
+        from pyiceberg.catalog import load_catalog
+
+        return load_catalog(CATALOG_NAME, **self.pyiceberg_properties())
+
+
+def sqlalchemy_url(jdbc_url: str) -> str:
+    """The SQLAlchemy URL pyiceberg's SqlCatalog takes for the JDBC URL Spark and Trino take."""
+    if jdbc_url.startswith("jdbc:sqlite:"):
+        return "sqlite:///" + jdbc_url.removeprefix("jdbc:sqlite:")
+    if jdbc_url.startswith("jdbc:postgresql:"):
+        return "postgresql+psycopg2:" + jdbc_url.removeprefix("jdbc:postgresql:")
+    raise ValueError(f"no SQLAlchemy driver known for the catalog URL {jdbc_url!r}")
+
+
+def catalog_for(lake_url: str, env: Mapping[str, str] | None = None) -> IcebergCatalog:
+    """The catalog of a lake: `MOVIES_ICEBERG_CATALOG_URI` when set, else the SQLite file inside a
+    local lake. An s3:// lake without a configured catalog is an error that says what to set."""
+    env = os.environ if env is None else env
+    warehouse = lake_root_url(lake_url)
+    configured = env.get(CATALOG_URI_VARIABLE)
+    if configured:
+        return IcebergCatalog(configured, warehouse)
+    if not warehouse.startswith("file:"):
+        raise ValueError(
+            f"the lake {lake_url} is not a local folder, so its Iceberg catalog cannot be the SQLite file "
+            f"kept inside it: set {CATALOG_URI_VARIABLE} to a REST catalog (http(s)://...) or a JDBC URL"
+        )
+    sqlite_file = Path(lake_url).resolve() / SQLITE_FILE
+    return IcebergCatalog(f"jdbc:sqlite:{sqlite_file.as_posix()}", warehouse)

@@ -1,0 +1,76 @@
+"""DuckDB reading silver's Iceberg tables: the extensions from PyPI, and one relation per table.
+
+DuckDB cannot download extensions here, so they come from the `duckdb-extension-*` packages pinned
+with DuckDB itself and are loaded from their files. A table is read with `iceberg_scan` on the
+metadata file its catalog names as current (found through pyiceberg): DuckDB applies the table's
+delete files, so a merge-on-read table reads as its rows. DuckDB has no client for a JDBC catalog,
+hence the lookup in Python rather than an `ATTACH`.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import duckdb
+
+from lakehouse.catalog import NAMESPACE, IcebergCatalog
+
+if TYPE_CHECKING:
+    from pyiceberg.catalog import Catalog
+
+EXTENSIONS = ("avro", "iceberg")  # the Iceberg extension reads manifests through the Avro one
+
+
+def extension_file(name: str) -> Path:
+    """The extension binary a `duckdb-extension-<name>` package ships for this DuckDB."""
+    spec = importlib.util.find_spec(f"duckdb_extension_{name}")
+    if spec is None or spec.origin is None:
+        raise ModuleNotFoundError(
+            f"duckdb-extension-{name} is not installed (it is pinned in pyproject.toml)"
+        )
+    return Path(spec.origin).parent / "extensions" / f"v{duckdb.__version__}" / f"{name}.duckdb_extension"
+
+
+def load_extensions(con: duckdb.DuckDBPyConnection, names: tuple[str, ...] = EXTENSIONS) -> None:
+    """Load the extensions silver needs into a connection, from the packages' files."""
+    for name in names:
+        con.execute(f"load '{extension_file(name).as_posix()}'")
+
+
+def sql_string(value: str) -> str:
+    """A SQL string literal (single quotes doubled)."""
+    return "'" + value.replace("'", "''") + "'"
+
+
+def metadata_locations(catalog: IcebergCatalog | Catalog) -> dict[str, str]:
+    """Every silver table's current metadata file, by entity."""
+    loaded = catalog.load() if isinstance(catalog, IcebergCatalog) else catalog
+    if not loaded.namespace_exists(NAMESPACE):
+        return {}
+    return {
+        name: loaded.load_table((NAMESPACE, name)).metadata_location
+        for _, name in loaded.list_tables(NAMESPACE)
+    }
+
+
+def scan(metadata_location: str) -> str:
+    """The relation that reads one table at the snapshot its metadata file calls current."""
+    return f"iceberg_scan({sql_string(metadata_location)})"
+
+
+def create_silver_views(
+    con: duckdb.DuckDBPyConnection, catalog: IcebergCatalog, schema: str = NAMESPACE
+) -> list[str]:
+    """`<schema>.<entity>` views over the current snapshot of every silver table; returns the entities.
+
+    A view is bound to the snapshot current when it was made: made again at the start of every dbt
+    invocation (lakehouse.dbt_plugin) or check run, it reads what Spark committed last.
+    """
+    load_extensions(con)
+    locations = metadata_locations(catalog)
+    con.execute(f'create schema if not exists "{schema}"')
+    for entity, location in sorted(locations.items()):
+        con.execute(f'create or replace view "{schema}"."{entity}" as select * from {scan(location)}')
+    return sorted(locations)
