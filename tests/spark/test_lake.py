@@ -1,13 +1,13 @@
-"""Lake: raw/ reads every load; silver/ entities are replaced whole by write-then-swap."""
+"""Lake: raw/ reads every load; silver entities are Iceberg tables, each write one commit."""
 
 from __future__ import annotations
 
 import os
-import shutil
 import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pyarrow as pa
@@ -16,64 +16,63 @@ import pytest
 from pyspark.sql import SparkSession
 from pyspark.sql.types import LongType, StringType, StructField, StructType
 
-from spark.lake import STAGING_DIR, Lake, spark_lake_url
+from lakehouse.catalog import lake_root_url
+from spark.lake import Lake
 
 EMPTY_SCHEMA = StructType(
     [StructField("source_file", StringType()), StructField("_dlt_load_id", StringType())]
 )
 
 
-def _visible(folder: Path) -> list[str]:
-    return sorted(path.name for path in folder.iterdir())
+def _snapshots(lake: Lake, entity: str) -> int:
+    return lake.spark.table(f"{lake.table(entity)}.snapshots").count()
 
 
 @pytest.mark.slow
-def test_publish_replaces_the_whole_entity(spark: SparkSession, tmp_path: Path) -> None:
+def test_replace_swaps_the_rows_in_one_commit_and_records_its_properties(
+    spark: SparkSession, tmp_path: Path
+) -> None:
     lake = Lake(spark, str(tmp_path / "lake"))
     first = spark.createDataFrame([(i, f"first-{i}") for i in range(5)], "movie_id bigint, t string")
     second = spark.createDataFrame([(100, "second"), (101, "second")], "movie_id bigint, t string")
 
-    lake.publish_silver(first, "movies")
-    assert lake.read_silver("movies").count() == 5
+    assert lake.replace(first, "movies", {"inputs": {"raw": {"kaggle/x": ["1.5", 1]}}}) == 5
+    assert lake.replace(second, "movies", {"inputs": {"raw": {"kaggle/x": ["2.5", 2]}}}) == 2
 
-    lake.publish_silver(second, "movies")
     rows = lake.read_silver("movies").collect()
-
-    assert sorted((row["movie_id"], row["t"]) for row in rows) == [
-        (100, "second"),
-        (101, "second"),
+    assert sorted((row["movie_id"], row["t"]) for row in rows) == [(100, "second"), (101, "second")]
+    assert _snapshots(lake, "movies") == 2  # the first snapshot is still there to read as of
+    assert lake.recorded("movies", "inputs") == {"raw": {"kaggle/x": ["2.5", 2]}}
+    assert lake.recorded("movies", "absent") is None
+    assert spark.conf.get("spark.sql.iceberg.snapshot-property.movies.inputs", None) is None
+    properties = dict(spark.sql(f"show tblproperties {lake.table('movies')}").collect())
+    assert properties["format-version"] == "2"
+    assert properties["write.merge.mode"] == "merge-on-read"
+    # The table's files sit under the lake: silver/<entity>/{data,metadata}.
+    assert sorted(path.name for path in (tmp_path / "lake" / "silver" / "movies").iterdir()) == [
+        "data",
+        "metadata",
     ]
 
 
 @pytest.mark.slow
-def test_publish_leaves_only_the_entity_and_an_empty_staging_folder(
-    spark: SparkSession, tmp_path: Path
-) -> None:
-    root = tmp_path / "lake"
-    lake = Lake(spark, str(root))
-    frame = spark.createDataFrame([(1,), (2,)], "movie_id bigint")
+def test_merge_inserts_new_keys_and_replaces_older_rows_in_place(spark: SparkSession, tmp_path: Path) -> None:
+    lake = Lake(spark, str(tmp_path))
+    schema = "user_id bigint, movie_id bigint, rating double, _loaded_at int"
+    lake.replace(spark.createDataFrame([(1, 10, 4.0, 1), (1, 11, 3.0, 1), (2, 10, 5.0, 3)], schema), "r", {})
+    data_files = {row[0] for row in spark.sql(f"select file_path from {lake.table('r')}.files").collect()}
+    # (1, 10) is re-rated by a newer load; (2, 10) by an older one (it keeps its row); (3, 12) is new.
+    delta = spark.createDataFrame([(1, 10, 1.0, 2), (2, 10, 0.5, 2), (3, 12, 2.0, 2)], schema)
 
-    lake.publish_silver(frame, "movies")
-    lake.publish_silver(frame, "movies")
+    assert lake.merge(delta, "r", ["user_id", "movie_id"], "_loaded_at", {"loads": ["2", 2]}) == 4
 
-    assert _visible(root / "silver") == [STAGING_DIR, "movies"]
-    assert _visible(root / "silver" / STAGING_DIR) == []
-    assert any(name.endswith(".parquet") for name in _visible(root / "silver" / "movies"))
-
-
-@pytest.mark.slow
-def test_publish_partitioned_entity(spark: SparkSession, tmp_path: Path) -> None:
-    root = tmp_path / "lake"
-    lake = Lake(spark, str(root))
-    frame = spark.createDataFrame([(1, 1995), (2, 1995), (3, 2017)], "movie_id bigint, year int")
-
-    lake.publish_silver(frame, "movies", partition_by=("year",))
-
-    assert [name for name in _visible(root / "silver" / "movies") if "=" in name] == [
-        "year=1995",
-        "year=2017",
-    ]
-    assert lake.read_silver("movies").where("year = 1995").count() == 2
+    rows = sorted(tuple(row) for row in lake.read_silver("r").collect())
+    assert rows == [(1, 10, 1.0, 2), (1, 11, 3.0, 1), (2, 10, 5.0, 3), (3, 12, 2.0, 2)]
+    assert lake.recorded("r", "loads") == ["2", 2]
+    files = spark.sql(f"select content, file_path from {lake.table('r')}.files").collect()
+    # Merge-on-read: the first data files stay; one delete file and the new rows' file are added.
+    assert data_files <= {row["file_path"] for row in files}
+    assert sorted(row["content"] for row in files if row["file_path"] not in data_files) == [0, 1]
 
 
 @pytest.mark.slow
@@ -123,39 +122,18 @@ def test_raw_load_ids_come_from_the_file_names_in_load_order(spark: SparkSession
 
 
 @pytest.mark.slow
-def test_publish_keeping_the_live_rows_adds_to_them_with_the_manifest(
-    spark: SparkSession, tmp_path: Path
-) -> None:
+def test_silver_rows_come_from_the_current_snapshot(spark: SparkSession, tmp_path: Path) -> None:
     lake = Lake(spark, str(tmp_path))
-    lake.publish_silver(spark.createDataFrame([(1,), (2,)], "movie_id bigint"), "movies", manifest={"n": 1})
-    assert lake.read_manifest("movies") == {"n": 1}
+    rows = spark.range(0, 1000, numPartitions=3).selectExpr("id as movie_id", "id % 7 as t", "0 as v")
 
-    lake.publish_silver(
-        spark.createDataFrame([(3,)], "movie_id bigint"), "movies", manifest={"n": 2}, keep_live=True
-    )
-
-    assert sorted(row["movie_id"] for row in lake.read_silver("movies").collect()) == [1, 2, 3]
-    assert lake.read_manifest("movies") == {"n": 2}
-    lake.publish_silver(spark.createDataFrame([(4,)], "movie_id bigint"), "movies")
-    assert lake.read_manifest("movies") is None  # a whole publish without one drops the old one
-    with pytest.raises(ValueError, match="flat entity"):
-        lake.publish_silver(lake.read_silver("movies"), "movies", ("movie_id",), keep_live=True)
-
-
-@pytest.mark.slow
-def test_silver_rows_are_counted_by_the_publish_and_read_after_an_append(
-    spark: SparkSession, tmp_path: Path
-) -> None:
-    lake = Lake(spark, str(tmp_path))
-    rows = spark.range(0, 1000, numPartitions=3).selectExpr("id as movie_id", "id % 7 as t")
-
-    assert lake.publish_silver(rows.where("t < 3"), "movies") == 429  # 0, 1, 2 of every 7 ids
-    assert lake.silver_rows("movies") == 429
-    assert lake.publish_silver(rows.where("t = 6"), "movies", keep_live=True) == 142
-    assert lake.silver_rows("movies") == 571  # the live 429 and the 142 added, counted from the files
-    assert lake.publish_silver(rows.limit(0), "movies") == 0
-    assert lake.silver_rows("movies") == lake.read_silver("movies").count() == 0
-    assert Lake(spark, str(tmp_path)).silver_rows("movies") == 0  # a new Lake counts what is there
+    assert lake.silver_rows("movies") == 0  # no table yet
+    assert lake.replace(rows.where("t < 3"), "movies", {}) == 429  # 0, 1, 2 of every 7 ids
+    changed = rows.where("t = 0 or t = 6").selectExpr("movie_id", "t", "1 as v")
+    assert lake.merge(changed, "movies", ["movie_id"], "v", {}) == 571  # 143 replaced, 142 added
+    assert lake.read_silver("movies").count() == 571
+    assert lake.read_silver("movies").where("v = 1").count() == 285
+    assert lake.replace(rows.limit(0), "movies", {}) == 0
+    assert Lake(spark, str(tmp_path)).silver_rows("movies") == lake.read_silver("movies").count() == 0
 
 
 @pytest.mark.slow
@@ -186,72 +164,61 @@ def test_read_raw_of_a_missing_table_with_a_schema_is_empty(spark: SparkSession,
         ("file:///data/lake/", "file:///data/lake"),
     ],
 )
-def test_spark_lake_url(lake_url: str, expected: str) -> None:
-    assert spark_lake_url(lake_url) == expected
+def test_lake_root_url(lake_url: str, expected: str) -> None:
+    assert lake_root_url(lake_url) == expected
 
 
-def test_spark_lake_url_of_a_local_folder_is_absolute(tmp_path: Path) -> None:
-    assert spark_lake_url(str(tmp_path / "lake")) == (tmp_path / "lake").as_uri()
+def test_lake_root_url_of_a_local_folder_is_absolute(tmp_path: Path) -> None:
+    assert lake_root_url(str(tmp_path / "lake")) == (tmp_path / "lake").as_uri()
 
 
 def _movie_ids(lake: Lake) -> list[int]:
     return sorted(row["movie_id"] for row in lake.read_silver("movies").collect())
 
 
-@pytest.mark.slow
-def test_a_publish_killed_between_its_renames_is_put_back(spark: SparkSession, tmp_path: Path) -> None:
-    root = tmp_path / "lake"
-    lake = Lake(spark, str(root))
-    lake.publish_silver(spark.createDataFrame([(1,), (2,)], "movie_id bigint"), "movies")
-    lake.publish_silver(spark.createDataFrame([(7,)], "movie_id bigint"), "cpi_monthly")
-    # The state a kill between publish's two renames leaves: live movies retired, the new copy staged.
-    staging = root / "silver" / STAGING_DIR
-    (root / "silver" / "movies").rename(staging / "movies-0123abcd-retired")
-    shutil.copytree(root / "silver" / "cpi_monthly", staging / "movies-4567ef01")
-
-    assert lake.recover_interrupted_publishes() == ["movies"]
-
-    assert _movie_ids(lake) == [1, 2]
-    assert _visible(staging) == []
-    assert lake.read_silver("cpi_monthly").count() == 1  # untouched
-    assert lake.recover_interrupted_publishes() == []  # nothing left to do
-
-
-PUBLISH_A_LOT = """
+WRITE_A_LOT = """
 import sys
 from spark.lake import Lake
 from spark.session import get_spark
 
-spark = get_spark("killed-publish", {"spark.sql.shuffle.partitions": "1"})
+spark = get_spark("killed-commit", {"spark.sql.shuffle.partitions": "1"})
 frame = spark.range(0, 200_000_000, numPartitions=400).selectExpr("id as movie_id")
-Lake(spark, sys.argv[1]).publish_silver(frame, "movies")
+Lake(spark, sys.argv[1]).replace(frame, "movies", {})
 """
 
 
-@pytest.mark.slow
-def test_a_job_killed_mid_write_leaves_the_previous_silver_readable(
-    spark: SparkSession, tmp_path: Path
-) -> None:
-    root = tmp_path / "lake"
-    lake = Lake(spark, str(root))
-    lake.publish_silver(spark.createDataFrame([(1,), (2,), (3,)], "movie_id bigint"), "movies")
-    staging = root / "silver" / STAGING_DIR
-    job = subprocess.Popen([sys.executable, "-c", PUBLISH_A_LOT, str(root)], start_new_session=True)
+def kill_mid_write(lake_url: str, started: Callable[[], bool]) -> int:
+    """Run WRITE_A_LOT on the lake in its own process; SIGKILL it once `started()` says it is
+    writing data files; returns its exit code."""
+    job = subprocess.Popen([sys.executable, "-c", WRITE_A_LOT, lake_url], start_new_session=True)
     try:
         deadline = time.monotonic() + 240
-        # Kill once the job has written part of its staged copy (some part files, not all 400).
-        while not list(staging.glob("movies-*/**/part-*")):
+        while not started():
             assert job.poll() is None, "the job ended before it was killed"
             assert time.monotonic() < deadline, "the job never started writing"
             time.sleep(0.2)
     finally:
         os.killpg(job.pid, signal.SIGKILL)
         job.wait()
+    return job.returncode
 
-    assert job.returncode == -signal.SIGKILL
-    assert list(staging.glob("movies-*")), "the kill left a partial staged copy"
-    assert _movie_ids(lake) == [1, 2, 3]  # the previous output, whole and readable
-    assert lake.recover_interrupted_publishes() == []
-    assert _visible(staging) == []
-    lake.publish_silver(spark.createDataFrame([(4,)], "movie_id bigint"), "movies")
-    assert _movie_ids(lake) == [4]  # the rerun replaces it whole
+
+@pytest.mark.slow
+def test_a_job_killed_mid_commit_leaves_the_previous_snapshot_readable(
+    spark: SparkSession, tmp_path: Path
+) -> None:
+    root = tmp_path / "lake"
+    lake = Lake(spark, str(root))
+    lake.replace(spark.createDataFrame([(1,), (2,), (3,)], "movie_id bigint"), "movies", {})
+    data = root / "silver" / "movies" / "data"
+    before = set(data.iterdir())
+
+    # Kill once the job has written some of its data files (not all 400: no commit yet).
+    code = kill_mid_write(str(root), lambda: len(set(data.iterdir()) - before) > 0)
+
+    assert code == -signal.SIGKILL
+    assert set(data.iterdir()) - before, "the kill left files of the unfinished write"
+    assert _movie_ids(lake) == [1, 2, 3]  # the previous snapshot, whole and readable
+    assert _snapshots(lake, "movies") == 1
+    lake.replace(spark.createDataFrame([(4,)], "movie_id bigint"), "movies", {})
+    assert _movie_ids(lake) == [4]  # the rerun replaces it in one commit
