@@ -150,15 +150,17 @@ class Lake:
         return self.spark.table(self.table(entity))
 
     def snapshot_summary(self, entity: str) -> dict[str, str] | None:
-        """The summary of the entity's current snapshot (None: no table, or no snapshot yet)."""
+        """The summary of the entity's current snapshot (None: no table, or no snapshot yet), read
+        from the table's metadata through Iceberg's Java API: no Spark job."""
         if not self.has_table(entity):
             return None
-        table = self.table(entity)
-        rows = self.spark.sql(
-            f"select s.summary from {table}.snapshots as s join (select snapshot_id from {table}.history "
-            "order by made_current_at desc limit 1) using (snapshot_id)"
-        ).collect()
-        return dict(rows[0]["summary"]) if rows else None
+        jvm = self.spark.sparkContext._jvm
+        assert jvm is not None
+        table = jvm.org.apache.iceberg.spark.Spark3Util.loadIcebergTable(
+            self.spark._jsparkSession, self.table(entity)
+        )
+        snapshot = table.currentSnapshot()
+        return None if snapshot is None else dict(snapshot.summary())
 
     def recorded(self, entity: str, key: str) -> Any:
         """One of our properties (JSON) on the entity's current snapshot, or None."""
