@@ -4,7 +4,7 @@ movies run            # the Prefect flow: sample -> extract -> Spark -> dbt -> c
 movies run --sources kaggle,fred --full-refresh --cpi-base-month 2020-01-01 --target duckdb
 movies sample         # build the real-data sample only
 movies extract        # load CSV-file sources into raw/
-movies silver         # Spark: raw/ -> silver/
+movies silver         # Spark: raw/ -> silver's Iceberg tables (--full-refresh: rebuild all)
 movies dbt build      # any dbt command against dbt_project/ with the configured paths
 """
 
@@ -53,10 +53,12 @@ def _extract(settings: Settings, _: argparse.Namespace) -> int:
     return 0
 
 
-def _silver(settings: Settings, _: argparse.Namespace) -> int:
+def _silver(settings: Settings, args: argparse.Namespace) -> int:
     from spark.jobs.silver import run_silver
 
-    summary = run_silver(settings.lake_url, settings.cpi_base_month, "movie-warehouse-silver")
+    summary = run_silver(
+        settings.lake_url, settings.cpi_base_month, "movie-warehouse-silver", args.full_refresh
+    )
     print(json.dumps(asdict(summary), indent=2))
     return 0
 
@@ -88,7 +90,11 @@ def build_parser() -> argparse.ArgumentParser:
     run.set_defaults(handler=_run)
     steps.add_parser("sample", help="build the real-data sample").set_defaults(handler=_sample)
     steps.add_parser("extract", help="load CSV-file sources into raw/").set_defaults(handler=_extract)
-    steps.add_parser("silver", help="Spark: raw/ -> silver/").set_defaults(handler=_silver)
+    silver = steps.add_parser("silver", help="Spark: raw/ -> silver's Iceberg tables")
+    silver.add_argument(
+        "--full-refresh", action="store_true", help="rebuild every table (after a change to spark/'s code)"
+    )
+    silver.set_defaults(handler=_silver)
     dbt = steps.add_parser("dbt", help="run a dbt command, e.g. `movies dbt build`")
     dbt.add_argument("dbt_args", nargs=argparse.REMAINDER)
     dbt.set_defaults(handler=_dbt)

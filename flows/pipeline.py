@@ -77,11 +77,14 @@ def validate_task(layer: str, settings: Settings, sources: tuple[str, ...] | Non
 
 
 @task(name="spark-silver", retries=1, retry_delay_seconds=10, **RESUMABLE)
-def silver_task(settings: Settings) -> dict[str, Any]:
-    """Build silver/ with a local Spark session (or the cluster spark-submit configured)."""
+def silver_task(settings: Settings, full_refresh: bool = False) -> dict[str, Any]:
+    """Bring silver's Iceberg tables up to raw/ with a local Spark session (or the cluster
+    spark-submit configured); `full_refresh` rebuilds every table from all of raw/."""
     from spark.jobs.silver import run_silver
 
-    return asdict(run_silver(settings.lake_url, settings.cpi_base_month, "movie-warehouse-silver"))
+    return asdict(
+        run_silver(settings.lake_url, settings.cpi_base_month, "movie-warehouse-silver", full_refresh)
+    )
 
 
 @task(name="dbt", task_run_name="dbt-{command}", **RESUMABLE)
@@ -225,7 +228,7 @@ def movie_warehouse(
 
     target: dbt target in dbt_project/profiles.yml (default MOVIES_DBT_TARGET, `duckdb`);
     sources: the sources to extract (default kaggle, fred and MOVIES_API_SOURCES), each its own
-    dlt pipeline, all at once; full_refresh: rebuild dbt's incremental models from scratch;
+    dlt pipeline, all at once; full_refresh: rebuild silver's tables and dbt's incremental models from scratch;
     cpi_base_month: the month whose prices adjusted money is expressed in (default the latest).
     """
     settings, names = configure(settings or Settings(), target, sources, cpi_base_month)
@@ -273,7 +276,7 @@ def run_stages(
     report.quality["raw"] = progress.stage(
         "validate raw", lambda: validate_task("raw", settings, sources), check_counts
     )
-    report.silver = progress.stage("spark", lambda: silver_task(settings), silver_counts)
+    report.silver = progress.stage("spark", lambda: silver_task(settings, full_refresh), silver_counts)
     report.quality["silver"] = progress.stage(
         "validate silver", lambda: validate_task("silver", settings), check_counts
     )
