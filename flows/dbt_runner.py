@@ -54,7 +54,7 @@ def run_dbt(
     try:
         result = dbtRunner().invoke(args)
     finally:
-        _release_duckdb()
+        release_duckdb()
     statuses = _statuses(result.result)
     failed = sorted(node for node, status in statuses.items() if status in FAILED)
     if result.exception is not None:
@@ -72,11 +72,13 @@ def _statuses(result: object) -> dict[str, str]:
     return {item.node.unique_id: str(item.status) for item in nodes if getattr(item, "node", None)}
 
 
-def _release_duckdb() -> None:
+def release_duckdb() -> None:
     """Close the DuckDB instance dbt-duckdb keeps open in-process after a command.
 
     Otherwise the warehouse file stays held by this process with dbt's configuration, and the next
-    reader (GX's gold checks, a user's notebook) cannot open it.
+    reader (GX's gold checks, a user's notebook) cannot open it; and the next command would reuse
+    the connection whose silver views lakehouse.dbt_plugin pointed at the snapshots current when it
+    opened, not at what Spark has committed since.
     """
     try:
         from dbt.adapters.duckdb.connections import DuckDBConnectionManager

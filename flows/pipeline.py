@@ -228,7 +228,7 @@ def movie_warehouse(
 
     target: dbt target in dbt_project/profiles.yml (default MOVIES_DBT_TARGET, `duckdb`);
     sources: the sources to extract (default kaggle, fred and MOVIES_API_SOURCES), each its own
-    dlt pipeline, all at once; full_refresh: rebuild silver's tables and dbt's incremental models from scratch;
+    dlt pipeline, all at once; full_refresh: rebuild silver's tables and dbt's incremental models;
     cpi_base_month: the month whose prices adjusted money is expressed in (default the latest).
     """
     settings, names = configure(settings or Settings(), target, sources, cpi_base_month)

@@ -12,8 +12,11 @@ gold ratings, the aggregates their suites check; for the raw ratings load, one `
 its row count and its offending rows, see `offending_rows`) is computed by SQL, keeps only the
 columns its suite names, and is written
 as parquet under `gx/uncommitted/frames/<layer>/`; the layer's checkpoint validates those files with
-GX's pandas engine. Values that change per run (row-count bounds from the previous load, the gold
-freshness limit) are passed as expectation parameters (`{"$PARAMETER": ...}` in the suites).
+GX's pandas engine. Raw tables are read as their parquet files; silver's Iceberg tables through
+DuckDB's `iceberg_scan` at the snapshots their catalog names current when the run first reads silver
+(one lookup per run, so every frame of the run reads the same commits). Values that change per
+run (row-count bounds from the previous load, the gold freshness limit) are passed as expectation
+parameters (`{"$PARAMETER": ...}` in the suites).
 
 Gold route. GX 1.24's SQL datasource on DuckDB (duckdb-engine) reads results after the
 connection is released and fails every expectation, so gold frames are not validated through GX's
@@ -37,6 +40,7 @@ from collections.abc import Callable, Collection, Iterator, Sequence
 from contextlib import chdir, contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -44,8 +48,11 @@ import duckdb
 
 from flows.settings import Settings
 from flows.warehouse import sql_identifier, sql_string, trino_frame, warehouse_query
+from lakehouse.catalog import catalog_for
+from lakehouse.duckdb import load_extensions, metadata_locations, scan
 
 LAYERS = ("raw", "silver", "gold")
+SILVER_READERS = ("silver", "gold")  # layers with frames on silver (gold's reconciliation)
 DATASOURCE = "check_frames"
 FRAMES_DIR = "uncommitted/frames"  # relative to the GX context root (great_expectations/gx)
 BATCH = "latest"
@@ -138,6 +145,28 @@ def _files(lake: str, layer: str, table: str) -> str:
     return f"read_parquet({sql_string(f'{lake}/{layer}/{table}/**/*.parquet')}, union_by_name = true)"
 
 
+@dataclass(frozen=True)
+class Lake:
+    """The lake as one validation run reads it: raw tables as parquet files, silver entities as
+    Iceberg tables at the snapshots current when the run first reads silver (looked up once, on the
+    lake's catalog, so every frame reads the same commits; a connection that runs silver's SQL needs
+    lakehouse.duckdb.load_extensions)."""
+
+    url: str
+
+    @cached_property
+    def silver_tables(self) -> dict[str, str]:
+        """Each silver entity's current metadata file."""
+        return metadata_locations(catalog_for(self.url))
+
+    def silver(self, entity: str) -> str:
+        """The relation reading one silver entity at the run's snapshot."""
+        location = self.silver_tables.get(entity)
+        if location is None:
+            raise LookupError(f"silver has no table {entity!r} in the Iceberg catalog of {self.url}")
+        return scan(location)
+
+
 def _raw_latest(lake: str, dataset: str, table: str, extra: str = "") -> str:
     files = _files(lake, "raw", f"{dataset}/{table}")
     return f"select *{extra} from {files} where _dlt_load_id = (select max(_dlt_load_id) from {files})"
@@ -187,11 +216,11 @@ def duplicated_keys(relation: str, keys: Sequence[str]) -> str:
         ) as duplicated)"""
 
 
-def _key_report(lake: str) -> str:
+def _key_report(lake: Lake) -> str:
     parts = [
         f"select '{entity}' as entity, count(*) as row_count, "
-        f"{duplicated_keys(_files(lake, 'silver', entity), keys)} as duplicated_keys "
-        f"from {_files(lake, 'silver', entity)}"
+        f"{duplicated_keys(lake.silver(entity), keys)} as duplicated_keys "
+        f"from {lake.silver(entity)}"
         for entity, keys in SILVER_KEYS.items()
     ]
     return f"""select *, case when duplicated_keys > 0 then entity || ': ' || duplicated_keys
@@ -199,11 +228,11 @@ def _key_report(lake: str) -> str:
                from ({" union all ".join(parts)})"""
 
 
-def _orphans(lake: str) -> str:
-    movies = _files(lake, "silver", "movies")
+def _orphans(lake: Lake) -> str:
+    movies = lake.silver("movies")
     parts = [
         f"select '{entity}' as entity, count(*) filter (where m.movie_id is null) as orphan_rows "
-        f"from {_files(lake, 'silver', entity)} as b left join {movies} as m using (movie_id)"
+        f"from {lake.silver(entity)} as b left join {movies} as m using (movie_id)"
         for entity in MOVIE_BRIDGES
     ]
     return f"""select *, case when orphan_rows > 0 then entity || ': ' || orphan_rows
@@ -211,29 +240,29 @@ def _orphans(lake: str) -> str:
                from ({" union all ".join(parts)})"""
 
 
-def _silver_ratings(lake: str) -> str:
+def _silver_ratings(lake: Lake) -> str:
     """Silver ratings (26M rows at Kaggle scale) as the aggregates its suite checks, computed by
     DuckDB: GX's pandas engine spent ~20 s loading and scanning every row."""
     return f"""select count(*) as row_count, min(rating) as min_rating, max(rating) as max_rating,
             count(*) filter (where rated_at is null) as rated_at_nulls,
             cast(count(movie_id) as double) / nullif(count(*), 0) as share_with_movie_id
-        from {_files(lake, "silver", "ratings")}"""
+        from {lake.silver("ratings")}"""
 
 
-def _financials(lake: str) -> str:
+def _financials(lake: Lake) -> str:
     return f"""select *,
         case when abs(budget_adjusted - budget_nominal * inflation_factor)
                     > 1e-6 * greatest(1, abs(budget_adjusted))
                or abs(revenue_adjusted - revenue_nominal * inflation_factor)
                     > 1e-6 * greatest(1, abs(revenue_adjusted))
              then cast(movie_id as varchar) end as adjusted_not_nominal_times_factor
-        from {_files(lake, "silver", "movie_financials")}"""
+        from {lake.silver("movie_financials")}"""
 
 
-def _reconciliation(lake: str) -> str:
+def _reconciliation(lake: Lake) -> str:
     """Ratings delivered to raw, quarantined in silver, held in silver and in fct_ratings."""
-    raw = _files(lake, "raw", "kaggle/ratings")
-    quarantine = _files(lake, "silver", "quarantine")
+    raw = _files(lake.url, "raw", "kaggle/ratings")
+    quarantine = lake.silver("quarantine")
     return f"""
         with raw_ordered as (
             -- Each (user, movie) key's rows, a valid rating first: a key's first row says whether
@@ -253,7 +282,7 @@ def _reconciliation(lake: str) -> str:
             select
                 raw_counts.*,
                 (select count(*) from {quarantine} where entity = 'ratings') as quarantined_rows,
-                (select count(*) from {_files(lake, "silver", "ratings")}) as silver_ratings,
+                (select count(*) from {lake.silver("ratings")}) as silver_ratings,
                 (select count(*) from warehouse.marts.fct_ratings) as fct_ratings
             from (
                 select count(*) as raw_rating_keys,
@@ -300,33 +329,33 @@ GOLD_FRESHNESS = """
 class Frame:
     """How one table's check frame is made: SQL over the lake, or over the warehouse (gold)."""
 
-    sql: Callable[[str], str]
+    sql: Callable[[Lake], str]
     on_warehouse: bool = False
     offending_only: bool = False  # checked as `offending_rows` of the SQL, not row by row
 
 
 TABLES: dict[str, dict[str, Frame]] = {
     "raw": {
-        "kaggle_movies_metadata": Frame(lambda lake: _raw_latest(lake, "kaggle", "movies_metadata",
+        "kaggle_movies_metadata": Frame(lambda lake: _raw_latest(lake.url, "kaggle", "movies_metadata",
             ", case when release_date is not null and try_strptime(release_date, '%Y-%m-%d') is null "
             "then release_date end as release_date_unparsed")),
-        "kaggle_ratings": Frame(lambda lake: _raw_latest(lake, "kaggle", "ratings"), offending_only=True),
-        "kaggle_links": Frame(lambda lake: _raw_latest(lake, "kaggle", "links")),
-        "kaggle_credits": Frame(lambda lake: _raw_latest(lake, "kaggle", "credits")),
-        "fred_cpiaucsl": Frame(_cpi_months),
-        "omdb_movies": Frame(lambda lake: _raw_latest(lake, "omdb", "movies")),
-        "tmdb_movies": Frame(lambda lake: _raw_latest(lake, "tmdb", "movies")),
-        "yts_movies": Frame(lambda lake: _raw_latest(lake, "yts", "movies")),
+        "kaggle_ratings": Frame(lambda lake: _raw_latest(lake.url, "kaggle", "ratings"), offending_only=True),
+        "kaggle_links": Frame(lambda lake: _raw_latest(lake.url, "kaggle", "links")),
+        "kaggle_credits": Frame(lambda lake: _raw_latest(lake.url, "kaggle", "credits")),
+        "fred_cpiaucsl": Frame(lambda lake: _cpi_months(lake.url)),
+        "omdb_movies": Frame(lambda lake: _raw_latest(lake.url, "omdb", "movies")),
+        "tmdb_movies": Frame(lambda lake: _raw_latest(lake.url, "tmdb", "movies")),
+        "yts_movies": Frame(lambda lake: _raw_latest(lake.url, "yts", "movies")),
     },
     "silver": {
         "entity_keys": Frame(_key_report),
         "orphans": Frame(_orphans),
-        "movies": Frame(lambda lake: f"select * from {_files(lake, 'silver', 'movies')}"),
-        "movie_genres": Frame(lambda lake: f"select * from {_files(lake, 'silver', 'movie_genres')}"),
+        "movies": Frame(lambda lake: f"select * from {lake.silver('movies')}"),
+        "movie_genres": Frame(lambda lake: f"select * from {lake.silver('movie_genres')}"),
         "ratings": Frame(_silver_ratings),
         "cpi_monthly": Frame(lambda lake: f"""select *, case when lag(month) over (order by month) is not null
             and month <> lag(month) over (order by month) + interval 1 month then strftime(month, '%Y-%m')
-            end as month_after_gap from {_files(lake, 'silver', 'cpi_monthly')}"""),
+            end as month_after_gap from {lake.silver('cpi_monthly')}"""),
         "movie_financials": Frame(_financials),
     },
     "gold": {
@@ -473,7 +502,10 @@ def write_frames(
     folder.mkdir(parents=True, exist_ok=True)
     rows: dict[str, int] = {}
     gx_dir = settings.gx_root / "gx"
+    lake = Lake(settings.lake_url)
     with duckdb.connect() as connection:
+        if layer in SILVER_READERS:
+            load_extensions(connection)
         if layer == "gold" and settings.dbt_target == "duckdb":
             connection.execute(f"attach {sql_string(settings.warehouse_path)} as warehouse (read_only)")
             connection.execute("use warehouse")
@@ -482,9 +514,9 @@ def write_frames(
                 continue
             path = folder / f"{table}.parquet"
             if frame.offending_only:
-                sql = offending_rows(frame.sql(settings.lake_url), load_suite(gx_dir, layer, table))
+                sql = offending_rows(frame.sql(lake), load_suite(gx_dir, layer, table))
             else:
-                sql = _projected(frame.sql(settings.lake_url), suite_columns(gx_dir, layer, table))
+                sql = _projected(frame.sql(lake), suite_columns(gx_dir, layer, table))
             if layer == "gold" and settings.dbt_target != "duckdb":  # the mart count comes from the target
                 fct_rows = int(trino_frame("select count(*) as n from marts.fct_ratings")["n"].iloc[0])
                 sql = sql.replace("(select count(*) from warehouse.marts.fct_ratings)", str(fct_rows))
