@@ -1,4 +1,5 @@
-"""A silver entity published to and read back from a real S3 HTTP endpoint (moto's server) via s3a.
+"""A silver table committed to and read back from a real S3 HTTP endpoint (moto's server) via s3a,
+its Iceberg catalog a SQLite file named by MOVIES_ICEBERG_CATALOG_URI (an S3 lake has no folder for it).
 
 Spark reads `spark.jars.packages` only when its JVM starts, so the Spark side runs in its own
 process with the environment a scale-out run would have (AWS_* variables, an s3:// lake).
@@ -8,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -18,6 +20,7 @@ import pytest
 
 from spark.session import AWS_SDK_BUNDLE, HADOOP_AWS, s3a_settings
 from tests.s3_endpoint import moto_s3
+from tests.spark.test_lake import kill_mid_write
 
 ROOT = Path(__file__).resolve().parents[2]
 BUCKET = "movies-lake-spark"
@@ -29,18 +32,27 @@ from spark.transforms import tmdb
 
 spark = get_spark("s3-test", {"spark.sql.shuffle.partitions": "1"})
 lake = Lake(spark, sys.argv[1])
-old = spark.createDataFrame([(1, "old")], "movie_id bigint, imdb_id string")
-new = spark.createDataFrame([(862, "tt0114709"), (949, None)], "movie_id bigint, imdb_id string")
-lake.publish_silver(old, "movie_ids")
-lake.publish_silver(new, "movie_ids")
+schema = "movie_id bigint, imdb_id string, v int"
+lake.replace(spark.createDataFrame([(1, "old", 1)], schema), "movie_ids", {})
+lake.replace(spark.createDataFrame([(862, "tt0114709", 1), (949, None, 1)], schema), "movie_ids", {})
 rows = sorted((r["movie_id"], r["imdb_id"]) for r in lake.read_silver("movie_ids").collect())
-added = spark.createDataFrame([(13, "tt0109830")], "movie_id bigint, imdb_id string")
-lake.publish_silver(added, "movie_ids", manifest={"loads": ["1700000000.5"]}, keep_live=True)
-kept = sorted((r["movie_id"], r["imdb_id"]) for r in lake.read_silver("movie_ids").collect())
+added = spark.createDataFrame([(13, "tt0109830", 2), (949, "tt0000949", 2)], schema)
+lake.merge(added, "movie_ids", ["movie_id"], "v", {"loads": ["1.5", 1]})
+lake.replace(spark.createDataFrame([(1,), (2,), (3,)], "movie_id bigint"), "movies", {})
+merged = sorted((r["movie_id"], r["imdb_id"]) for r in lake.read_silver("movie_ids").collect())
 absent = lake.read_raw("tmdb", "movies", tmdb.RAW_SCHEMA).count()
-print("RESULT " + json.dumps({"rows": rows, "kept": kept, "manifest": lake.read_manifest("movie_ids"),
+print("RESULT " + json.dumps({"rows": rows, "merged": merged, "recorded": lake.recorded("movie_ids", "loads"),
     "raw_loads": lake.raw_load_ids("tmdb", "movies"), "absent_raw_rows": absent, "root": lake.root}))
 spark.stop()
+"""
+READ_SIDE = """
+import json, sys
+from spark.lake import Lake
+from spark.session import get_spark
+
+spark = get_spark("s3-read")
+lake = Lake(spark, sys.argv[1])
+print("RESULT " + json.dumps(sorted(r["movie_id"] for r in lake.read_silver("movies").collect())))
 """
 
 
@@ -73,33 +85,35 @@ def test_no_s3a_settings_for_a_local_lake() -> None:
 
 
 @pytest.mark.slow
-def test_publish_and_read_back_through_s3a(s3_endpoint: str) -> None:
+def _spark_side(script: str, lake: str, env: dict[str, str]) -> object:
+    """Run a Spark script in its own process (its JVM gets the S3 jars); returns what it printed."""
+    done = subprocess.run(
+        [sys.executable, "-c", script, lake], cwd=ROOT, env=env, capture_output=True, text=True, timeout=600
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    return json.loads(done.stdout.split("RESULT ", 1)[1])
+
+
+def test_commit_read_back_and_survive_a_killed_commit_through_s3a(
+    s3_endpoint: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    lake = f"s3://{BUCKET}/lake"
     env = {
-        **os.environ,
         "AWS_ENDPOINT_URL": s3_endpoint,
         "AWS_ACCESS_KEY_ID": "test",
         "AWS_SECRET_ACCESS_KEY": "test",
         "AWS_REGION": "us-east-1",
         "PYTHONPATH": str(ROOT),
-        "MOVIES_LAKE": f"s3://{BUCKET}/lake",  # how the flow names its lake; get_spark reads it
+        "MOVIES_LAKE": lake,  # how the flow names its lake; get_spark reads it
+        "MOVIES_ICEBERG_CATALOG_URI": f"jdbc:sqlite:{(tmp_path / 'catalog.sqlite').as_posix()}",
     }
-    lake = f"s3://{BUCKET}/lake"
 
-    done = subprocess.run(
-        [sys.executable, "-c", SPARK_SIDE, lake],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
+    result = _spark_side(SPARK_SIDE, lake, {**os.environ, **env})
 
-    assert done.returncode == 0, done.stderr[-3000:]
-    result = json.loads(done.stdout.split("RESULT ", 1)[1])
     assert result == {
-        "rows": [[862, "tt0114709"], [949, None]],  # the second publish replaced the first whole
-        "kept": [[13, "tt0109830"], [862, "tt0114709"], [949, None]],  # the third added to it
-        "manifest": {"loads": ["1700000000.5"]},
+        "rows": [[862, "tt0114709"], [949, None]],  # the second commit replaced the first whole
+        "merged": [[13, "tt0109830"], [862, "tt0114709"], [949, "tt0000949"]],  # the merge, in place
+        "recorded": ["1.5", 1],
         "raw_loads": [],
         "absent_raw_rows": 0,
         "root": f"s3a://{BUCKET}/lake",
@@ -111,6 +125,18 @@ def test_publish_and_read_back_through_s3a(s3_endpoint: str) -> None:
         aws_access_key_id="test",
         aws_secret_access_key="test",
     )
-    keys = [item["Key"] for item in s3.list_objects_v2(Bucket=BUCKET, Prefix="lake/silver/")["Contents"]]
-    assert any(key.startswith("lake/silver/movie_ids/") and key.endswith(".parquet") for key in keys)
-    assert not [key for key in keys if key.startswith("lake/silver/_staging/") and key.endswith(".parquet")]
+
+    def keys(prefix: str) -> set[str]:
+        return {item["Key"] for item in s3.list_objects_v2(Bucket=BUCKET, Prefix=prefix).get("Contents", [])}
+
+    table_keys = keys("lake/silver/movie_ids/")
+    assert any(key.startswith("lake/silver/movie_ids/data/") for key in table_keys)
+    assert any(key.startswith("lake/silver/movie_ids/metadata/") for key in table_keys)
+
+    # A job killed while it writes its data files (before its commit) leaves the previous snapshot.
+    data_before = keys("lake/silver/movies/data/")
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    code = kill_mid_write(lake, lambda: bool(keys("lake/silver/movies/data/") - data_before))
+    assert code == -signal.SIGKILL
+    assert _spark_side(READ_SIDE, lake, {**os.environ, **env}) == [1, 2, 3]
