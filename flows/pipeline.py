@@ -15,7 +15,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -85,6 +85,14 @@ def silver_task(settings: Settings, full_refresh: bool = False) -> dict[str, Any
     return asdict(
         run_silver(settings.lake_url, settings.cpi_base_month, "movie-warehouse-silver", full_refresh)
     )
+
+
+@task(name="silver-maintenance", retries=1, retry_delay_seconds=10, **RESUMABLE)
+def maintenance_task(settings: Settings) -> dict[str, Any]:
+    """Expire silver's old snapshots and remove orphan files past the retention (Iceberg's procedures)."""
+    from spark.jobs.maintenance import run_maintenance
+
+    return run_maintenance(settings.lake_url, timedelta(days=settings.silver_retention_days))
 
 
 @task(name="dbt", task_run_name="dbt-{command}", **RESUMABLE)
@@ -280,6 +288,8 @@ def run_stages(
     report.quality["silver"] = progress.stage(
         "validate silver", lambda: validate_task("silver", settings), check_counts
     )
+    if set(report.silver.get("published", {}).values()) - {"unchanged"}:  # only after a commit
+        report.maintenance = progress.stage("maintain silver", lambda: maintenance_task(settings))
     build = "build --full-refresh" if full_refresh else "build"
     report.dbt = progress.stage("dbt build", lambda: dbt_task(build, settings), dbt_counts)
     report.quality["gold"] = progress.stage(

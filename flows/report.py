@@ -22,6 +22,7 @@ class RunReport:
     parameters: dict[str, Any]
     loads: list[dict[str, Any]] = field(default_factory=list)
     silver: dict[str, Any] = field(default_factory=dict)
+    maintenance: dict[str, Any] = field(default_factory=dict)  # per silver table, when it ran
     quality: dict[str, dict[str, Any]] = field(default_factory=dict)
     dbt: dict[str, Any] = field(default_factory=dict)
     quarantine: list[dict[str, Any]] = field(default_factory=list)

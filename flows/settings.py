@@ -41,6 +41,11 @@ class Settings(BaseSettings):
         default=0.5,
         description="raw checks: a table's newest load may differ from the one before by this share",
     )
+    silver_retention_days: float = Field(
+        default=7.0,
+        description="silver maintenance: snapshots and orphan files older than this are removed "
+        "(each table keeps its newest 5 snapshots whatever their age)",
+    )
     gold_max_age_hours: float = Field(
         default=72.0, description="gold checks: the newest load in the marts is at most this old (warning)"
     )

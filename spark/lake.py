@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from pyspark.sql import DataFrame, SparkSession
+from pyspark.sql import functions as F
 from pyspark.sql.types import StructType
 
 from lakehouse.catalog import CATALOG_NAME, NAMESPACE, IcebergCatalog, catalog_for, lake_root_url
@@ -179,13 +180,21 @@ class Lake:
             for key in keys:
                 self.spark.conf.unset(key)
 
-    def replace(self, frame: DataFrame, entity: str, properties: Mapping[str, Any]) -> int:
-        """Replace the entity's rows with `frame` in one commit (creating the table); returns its rows."""
+    def replace(
+        self, frame: DataFrame, entity: str, properties: Mapping[str, Any], recreate: bool = False
+    ) -> int:
+        """Replace the entity's rows with `frame` in one commit; returns its rows. An existing table is
+        overwritten (the snapshot's parent is the previous one, so history stays one lineage that
+        snapshot expiry keeps the newest of); a new table, or `recreate`, (re)creates it with
+        `frame`'s schema (a full refresh after a change of columns)."""
         writer = frame.writeTo(self.table(entity)).using("iceberg")
         for key, value in TABLE_PROPERTIES.items():
             writer = writer.tableProperty(key, value)
         with self.committing(properties):
-            writer.createOrReplace()
+            if recreate or not self.has_table(entity):
+                writer.createOrReplace()
+            else:
+                writer.overwrite(F.lit(True))
         return self.silver_rows(entity)
 
     def merge(

@@ -64,7 +64,7 @@ def publish_ratings(
     record = {LOADS: list(watermark)}
     if added is None:
         rows, _ = ratings.silver_ratings(lake.read_raw(*RAW_TABLE), links, movies)
-        lake.replace(rows, ENTITY, record)
+        lake.replace(rows, ENTITY, record, recreate=full_refresh)
         return PublishMode.FULL
     mode = PublishMode.UNCHANGED
     if added:

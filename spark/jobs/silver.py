@@ -182,7 +182,7 @@ def _publish_entities(
     for entity, frame in entities.items():
         started = time.perf_counter()
         if full_refresh or lake.recorded(entity, INPUTS) != inputs:
-            lake.replace(frame.coalesce(WHOLE_FILES), entity, record)
+            lake.replace(frame.coalesce(WHOLE_FILES), entity, record, recreate=full_refresh)
             summary.published[entity] = str(PublishMode.FULL)
         else:
             summary.published[entity] = str(PublishMode.UNCHANGED)
