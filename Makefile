@@ -62,9 +62,8 @@ worker: install ## start a worker for the pool (foreground); runs flows from thi
 	PREFECT_API_URL=$(PREFECT_API) MOVIES_PROJECT_DIR=$(CURDIR) PATH=$(CURDIR)/$(BIN):$$PATH \
 		$(BIN)/prefect worker start --pool movies-process
 
-trino-start: install ## start the pinned Trino 476 on 127.0.0.1:8080 (downloads once) and register silver
+trino-start: install ## start the pinned Trino 476 on 127.0.0.1:8080 (downloads once), silver read from MOVIES_LAKE's catalog
 	$(BIN)/python -m infra.trino.server start
-	$(BIN)/python -m infra.trino.server register
 
 trino-stop: install ## stop the local Trino
 	$(BIN)/python -m infra.trino.server stop

@@ -1,7 +1,10 @@
 """Render the single-node Trino configuration: node, server, JVM, logging and the two catalogs.
 
-Both catalogs use Trino's native local file system rooted at `/`, so `local:///<absolute path>` names
-any folder: the Iceberg warehouse under the Trino home and the silver lake wherever it is.
+`iceberg` is the dbt target's warehouse under the Trino home; `silver_lake` reads silver's Iceberg
+tables through the catalog Spark commits them to (lakehouse.catalog), so a table is whatever snapshot
+Spark committed last, with nothing to register. Both use Trino's native local file system rooted at
+`/`, which reads `local:///<absolute path>` and the `file:///<absolute path>` locations Spark and
+pyiceberg write into table metadata.
 """
 
 from __future__ import annotations
@@ -9,6 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from infra.trino.settings import TrinoSettings
+from lakehouse.catalog import CATALOG_NAME, IcebergCatalog
 
 NODE_ID = "movies-local-coordinator"
 
@@ -92,7 +96,8 @@ def iceberg_catalog(settings: TrinoSettings) -> str:
 
 
 def s3_file_system(settings: TrinoSettings) -> dict[str, str]:
-    """Trino's native S3 file system for an s3:// lake; keys come from Trino's own environment."""
+    """Trino's native S3 file system for an s3:// lake (it also reads Spark's `s3a://` locations);
+    keys come from Trino's own environment."""
     if not settings.s3_lake:
         return {}
     values = {
@@ -106,37 +111,71 @@ def s3_file_system(settings: TrinoSettings) -> dict[str, str]:
     return values
 
 
-def hive_catalog(settings: TrinoSettings) -> str:
-    """Silver as external tables: parquet read in place, definitions in a file metastore."""
+# The JDBC driver Trino loads for a catalog URL's subprotocol (the jars are in plugin/iceberg/:
+# PostgreSQL's ships with the plugin, SQLite's is added by infra/trino/distribution.py).
+JDBC_DRIVERS = {"sqlite": "org.sqlite.JDBC", "postgresql": "org.postgresql.Driver"}
+
+
+def catalog_access(catalog: IcebergCatalog) -> dict[str, str]:
+    """How the Iceberg connector reaches silver's catalog: a REST service, or the JDBC database Spark
+    commits to (schema V1, rows under Spark's catalog name)."""
+    if catalog.is_rest:
+        return {
+            "iceberg.catalog.type": "rest",
+            "iceberg.rest-catalog.uri": catalog.uri,
+            "iceberg.rest-catalog.warehouse": catalog.warehouse,
+        }
+    subprotocol = catalog.uri.split(":")[1]
+    if subprotocol not in JDBC_DRIVERS:
+        raise ValueError(f"no JDBC driver known for the Iceberg catalog URL {catalog.uri!r}")
+    return {
+        "iceberg.catalog.type": "jdbc",
+        "iceberg.jdbc-catalog.driver-class": JDBC_DRIVERS[subprotocol],
+        "iceberg.jdbc-catalog.connection-url": catalog.uri,
+        "iceberg.jdbc-catalog.catalog-name": CATALOG_NAME,
+        "iceberg.jdbc-catalog.schema-version": "V1",
+        "iceberg.jdbc-catalog.default-warehouse-dir": catalog.warehouse,
+    }
+
+
+def silver_lake_catalog(settings: TrinoSettings) -> str:
+    """Silver's Iceberg tables as Spark committed them, read in place; read-only (silver is spark/'s)."""
     return _properties(
         {
-            **s3_file_system(settings),
-            "connector.name": "hive",
-            "hive.metastore": "file",
-            "hive.metastore.catalog.dir": local_uri(settings.hive_metastore_dir),
+            "connector.name": "iceberg",
+            **catalog_access(settings.silver_catalog),
+            "iceberg.security": "read_only",
             "fs.native-local.enabled": "true",
             "local.location": "/",
-            # Spark writes TIMESTAMP_MICROS in UTC: keep the microseconds and read them as UTC.
-            "hive.timestamp-precision": "MICROSECONDS",
-            "hive.parquet.time-zone": "UTC",
-            # The lake belongs to spark/: Trino never writes into an external table.
-            "hive.non-managed-table-writes-enabled": "false",
+            **s3_file_system(settings),
         }
     )
 
 
-def write_config(settings: TrinoSettings, install_dir: Path) -> None:
-    """(Re)write every configuration file; folders the catalogs point at are created."""
+def config_files(settings: TrinoSettings, install_dir: Path) -> dict[Path, str]:
+    """Every configuration file under the Trino home, by path, as `settings` renders it."""
     catalog_dir = settings.etc_dir / "catalog"
-    for folder in (catalog_dir, settings.data_dir, settings.iceberg_dir, settings.hive_metastore_dir):
-        folder.mkdir(parents=True, exist_ok=True)
-    files = {
+    return {
         settings.etc_dir / "node.properties": node_properties(settings),
         settings.etc_dir / "config.properties": config_properties(settings, install_dir),
         settings.etc_dir / "jvm.config": jvm_config(settings),
         settings.etc_dir / "log.properties": log_properties(),
         catalog_dir / "iceberg.properties": iceberg_catalog(settings),
-        catalog_dir / "hive.properties": hive_catalog(settings),
+        catalog_dir / "silver_lake.properties": silver_lake_catalog(settings),
     }
-    for path, text in files.items():
+
+
+def config_is_current(settings: TrinoSettings, install_dir: Path) -> bool:
+    """The files on disk are the ones `settings` renders (a running server read them at its start)."""
+    return all(
+        path.is_file() and path.read_text() == text
+        for path, text in config_files(settings, install_dir).items()
+    )
+
+
+def write_config(settings: TrinoSettings, install_dir: Path) -> None:
+    """(Re)write every configuration file; folders the catalogs point at are created."""
+    for folder in (settings.etc_dir / "catalog", settings.data_dir, settings.iceberg_dir):
+        folder.mkdir(parents=True, exist_ok=True)
+    for path, text in config_files(settings, install_dir).items():
         path.write_text(text)

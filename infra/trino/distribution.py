@@ -1,8 +1,10 @@
 """Fetch the pinned Trino server and plugins from Maven Central, verified, into a cache outside the repo.
 
 Only `trino-server-core` (no connectors) plus the plugin zips the warehouse needs are fetched: about
-540 MB instead of the 820 MB full server tarball. Every file is checked against Maven Central's
+550 MB instead of the 820 MB full server tarball. Every file is checked against Maven Central's
 `.sha1` before it is unpacked; a finished install is marked so later runs do not touch the network.
+A plugin's extra jars (the SQLite JDBC driver of silver's catalog) are fetched the same way into its
+folder, and added to an install made before they were listed without fetching the rest again.
 """
 
 from __future__ import annotations
@@ -19,14 +21,20 @@ from pathlib import Path
 
 import requests
 
+from spark.jars import SQLITE_JDBC
+
 log = logging.getLogger(__name__)
 
 # 476 is the last Trino on Maven Central, and MERGE regressed after it (duplicate rows in 477, false
 # "multiple matches" errors in 478-481). Do not upgrade without re-running tests/dbt_project/test_trino.py.
 TRINO_VERSION = "476"
 MAVEN_CENTRAL = "https://repo1.maven.org/maven2"
-# iceberg: the warehouse catalog; hive: external tables over the silver parquet, read in place.
-PLUGINS: tuple[str, ...] = ("iceberg", "hive")
+# iceberg: both catalogs, the dbt target's warehouse and silver's tables (infra/trino/config.py).
+PLUGINS: tuple[str, ...] = ("iceberg",)
+# Maven coordinates (group:artifact:version) of jars a plugin loads besides its own: silver's JDBC
+# catalog is a SQLite file, and the iceberg plugin ships PostgreSQL's driver only. The pin is the one
+# Spark writes the catalog with (spark/jars.py).
+PLUGIN_JARS: dict[str, tuple[str, ...]] = {"iceberg": (SQLITE_JDBC,)}
 CHUNK_BYTES = 1 << 20
 INSTALLED_MARKER = ".installed"
 
@@ -42,13 +50,21 @@ class Artifact:
     artifact_id: str
     extension: str
     version: str = TRINO_VERSION
+    group: str = "io.trino"
+
+    @classmethod
+    def jar(cls, coordinate: str) -> Artifact:
+        """The jar of a `group:artifact:version` coordinate."""
+        group, artifact_id, version = coordinate.split(":")
+        return cls(artifact_id, "jar", version, group)
 
     @property
     def file_name(self) -> str:
         return f"{self.artifact_id}-{self.version}.{self.extension}"
 
     def url(self, repository: str) -> str:
-        return f"{repository.rstrip('/')}/io/trino/{self.artifact_id}/{self.version}/{self.file_name}"
+        folder = f"{self.group.replace('.', '/')}/{self.artifact_id}/{self.version}"
+        return f"{repository.rstrip('/')}/{folder}/{self.file_name}"
 
 
 @dataclass(frozen=True)
@@ -81,6 +97,15 @@ def server_artifact() -> Artifact:
 
 def plugin_artifacts() -> list[Artifact]:
     return [Artifact(f"trino-{name}", "zip") for name in PLUGINS]
+
+
+def plugin_jars(install_dir: Path) -> dict[Path, Artifact]:
+    """Where each plugin's extra jar goes (`plugin/<name>/<artifact>-<version>.jar`) -> the jar."""
+    return {
+        install_dir / "plugin" / plugin / artifact.file_name: artifact
+        for plugin, coordinates in PLUGIN_JARS.items()
+        for artifact in map(Artifact.jar, coordinates)
+    }
 
 
 def sha1_of(path: Path) -> str:
@@ -154,29 +179,27 @@ def install_dir_for(cache_dir: Path) -> Path:
     return cache_dir / f"trino-server-{TRINO_VERSION}"
 
 
-def is_installed(cache_dir: Path) -> bool:
+def _server_installed(cache_dir: Path) -> bool:
     return (install_dir_for(cache_dir) / INSTALLED_MARKER).exists()
 
 
-def fetch(cache_dir: Path | None = None, repository: str | None = None) -> FetchReport:
-    """Make sure Trino and its plugins are downloaded, verified and unpacked; returns what it took."""
-    cache_dir = cache_dir or default_cache_dir()
-    repository = repository or default_repository()
+def is_installed(cache_dir: Path) -> bool:
+    """The server and its plugins are unpacked (marked) and every plugin jar is in place."""
     install_dir = install_dir_for(cache_dir)
-    if is_installed(cache_dir):
-        return FetchReport(install_dir, 0, 0.0)
-    started = time.monotonic()
-    downloads = cache_dir / "downloads"
-    downloads.mkdir(parents=True, exist_ok=True)
+    return _server_installed(cache_dir) and all(path.is_file() for path in plugin_jars(install_dir))
+
+
+def _install_server(session: requests.Session, cache_dir: Path, downloads: Path, repository: str) -> int:
+    """Download the server and plugin archives and unpack them into the (marked) install; returns bytes."""
+    install_dir = install_dir_for(cache_dir)
     fetched = 0
-    with requests.Session() as session:
-        server_archive, size = download(session, server_artifact(), downloads, repository)
+    server_archive, size = download(session, server_artifact(), downloads, repository)
+    fetched += size
+    plugin_archives = []
+    for artifact in plugin_artifacts():
+        archive, size = download(session, artifact, downloads, repository)
         fetched += size
-        plugin_archives = []
-        for artifact in plugin_artifacts():
-            archive, size = download(session, artifact, downloads, repository)
-            fetched += size
-            plugin_archives.append(archive)
+        plugin_archives.append(archive)
     staging = cache_dir / "unpacking"
     for stale in (staging, install_dir):
         if stale.exists():
@@ -187,6 +210,38 @@ def fetch(cache_dir: Path | None = None, repository: str | None = None) -> Fetch
     (unpacked / INSTALLED_MARKER).write_text(f"{TRINO_VERSION}\n")
     unpacked.rename(install_dir)
     shutil.rmtree(staging)
-    # The install is marked complete; the archives would only double the cache (about 540 MB).
+    return fetched
+
+
+def _install_plugin_jars(
+    session: requests.Session, install_dir: Path, downloads: Path, repository: str
+) -> int:
+    """Download each missing plugin jar (verified) and move it into its plugin folder; returns bytes."""
+    fetched = 0
+    for target, artifact in plugin_jars(install_dir).items():
+        if not target.is_file():
+            jar, size = download(session, artifact, downloads, repository)
+            fetched += size
+            jar.replace(target)
+    return fetched
+
+
+def fetch(cache_dir: Path | None = None, repository: str | None = None) -> FetchReport:
+    """Make sure Trino, its plugins and their jars are downloaded, verified and unpacked; returns what
+    it took. An install that only lacks a plugin jar gets that jar alone."""
+    cache_dir = cache_dir or default_cache_dir()
+    repository = repository or default_repository()
+    install_dir = install_dir_for(cache_dir)
+    if is_installed(cache_dir):
+        return FetchReport(install_dir, 0, 0.0)
+    started = time.monotonic()
+    downloads = cache_dir / "downloads"
+    downloads.mkdir(parents=True, exist_ok=True)
+    fetched = 0
+    with requests.Session() as session:
+        if not _server_installed(cache_dir):
+            fetched += _install_server(session, cache_dir, downloads, repository)
+        fetched += _install_plugin_jars(session, install_dir, downloads, repository)
+    # The install is complete; the archives would only double the cache (about 550 MB).
     shutil.rmtree(downloads)
     return FetchReport(install_dir, fetched, time.monotonic() - started)

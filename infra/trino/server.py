@@ -1,9 +1,10 @@
 """Start and stop the pinned single-node Trino on 127.0.0.1.
 
-    python -m infra.trino.server fetch | start | stop | status | register [--lake DIR]
+    python -m infra.trino.server fetch | start | stop | status
 
-`start` fetches Trino 476 if needed (cached outside the repo), writes the configuration, starts the
-server with a Java 24+ runtime found for Trino only, and returns once `/v1/info` says it has started.
+`start` fetches Trino 476 if needed (cached outside the repo), writes the configuration for the lake
+of MOVIES_LAKE (silver is read through its Iceberg catalog: nothing to register), starts the server
+with a Java 24+ runtime found for Trino only, and returns once it can scan a table.
 """
 
 from __future__ import annotations
@@ -21,15 +22,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-import pyarrow as pa
-import pyarrow.parquet as pq
 import trino
 
-from infra.trino.config import local_uri, write_config
-from infra.trino.distribution import fetch
+from infra.trino.config import config_is_current, write_config
+from infra.trino.distribution import fetch, install_dir_for
 from infra.trino.java import find_java_home
 from infra.trino.settings import TrinoSettings
-from infra.trino.silver import sql_string
 
 log = logging.getLogger(__name__)
 
@@ -60,23 +58,16 @@ def server_info(settings: TrinoSettings, timeout: float = 2.0) -> dict[str, obje
         return None
 
 
-READINESS_SCHEMA = "hive.movies_readiness"
-
-
-def _readiness_table(settings: TrinoSettings) -> str:
-    """A one-row external table under the Trino home (the hive catalog's own, never the lake's)."""
-    folder = settings.home / "readiness"
-    if not (folder / "probe.parquet").exists():
-        folder.mkdir(parents=True, exist_ok=True)
-        pq.write_table(pa.table({"ready": pa.array([1], pa.int32())}), folder / "probe.parquet")
-    return (
-        f"create table if not exists {READINESS_SCHEMA}.probe (ready integer)"
-        f" with (external_location = {sql_string(local_uri(folder))}, format = 'PARQUET')"
-    )
+# A one-row table of the warehouse catalog (under the Trino home, never the lake's silver_lake).
+READINESS_TABLE = "iceberg.movies_readiness.probe"
+READINESS_STATEMENTS = (
+    "create schema if not exists iceberg.movies_readiness",
+    f"create table if not exists {READINESS_TABLE} as select 1 as ready",
+)
 
 
 def catalogs_scannable(settings: TrinoSettings) -> bool:
-    """True once a table scan can be scheduled: a one-row table of the hive catalog reads back.
+    """True once a table scan can be scheduled: a one-row table of the warehouse catalog reads back.
 
     `/v1/info` turns `starting` false before the coordinator's discovery announcement, and with it
     the catalogs it serves, reaches the node manager; a scan in that gap fails with
@@ -88,10 +79,10 @@ def catalogs_scannable(settings: TrinoSettings) -> bool:
             host=settings.host, port=settings.port, user="movies-readiness", request_timeout=10
         ) as connection:
             cursor = connection.cursor()
-            for sql in (f"create schema if not exists {READINESS_SCHEMA}", _readiness_table(settings)):
+            for sql in READINESS_STATEMENTS:  # the table is only created once its rows are written
                 cursor.execute(sql)
                 cursor.fetchall()
-            cursor.execute(f"select count(*) from {READINESS_SCHEMA}.probe")
+            cursor.execute(f"select count(*) from {READINESS_TABLE}")
             return int(cursor.fetchall()[0][0]) == 1
     except (trino.exceptions.Error, OSError):  # not up yet, still starting, or no node for the scan
         return False
@@ -161,10 +152,29 @@ def wait_until_started(settings: TrinoSettings, timeout: float = START_TIMEOUT_S
     raise TrinoStartError(f"Trino did not start within {timeout:.0f} s. Server log:\n{_log_tail(settings)}")
 
 
+def ensure_embedded_catalog(settings: TrinoSettings) -> None:
+    """Give a local lake without silver yet an empty SQLite catalog, as Spark's first run would.
+
+    Trino's JDBC catalog expects the catalog's tables to exist; without them every query of
+    `silver_lake` fails instead of finding no tables. pyiceberg creates them (and nothing else) when
+    it opens the catalog. Other catalogs (a server of their own) are left alone.
+    """
+    catalog = settings.silver_catalog
+    if catalog.uri.startswith("jdbc:sqlite:"):
+        Path(catalog.uri.removeprefix("jdbc:sqlite:")).parent.mkdir(parents=True, exist_ok=True)
+        catalog.load()
+
+
 def start(settings: TrinoSettings) -> StartReport:
-    """Start Trino unless this instance already serves; idempotent."""
+    """Start Trino unless this instance already serves the same configuration; idempotent."""
     java_home = find_java_home()
     if is_ready(settings):
+        if not config_is_current(settings, install_dir_for(settings.cache_dir)):
+            # Catalogs are read once at start-up: the server would go on reading the other lake.
+            raise TrinoStartError(
+                f"Trino at {settings.url} runs with another configuration (another lake or catalog?): "
+                "stop it first (`make trino-stop`)"
+            )
         return StartReport(started=False, seconds=0.0, java_home=java_home)
     if port_in_use(settings.host, settings.port) and not _alive(_pid(settings)):
         raise TrinoStartError(f"port {settings.port} on {settings.host} is taken by another program")
@@ -173,8 +183,9 @@ def start(settings: TrinoSettings) -> StartReport:
     ):
         raise TrinoStartError(
             "the lake is on S3: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (and AWS_ENDPOINT_URL for "
-            "MinIO) so Trino's hive catalog can read it"
+            "MinIO) so Trino's silver_lake catalog can read it"
         )
+    ensure_embedded_catalog(settings)
     install = fetch(settings.cache_dir)
     write_config(settings, install.install_dir)
     began = time.monotonic()
@@ -195,8 +206,7 @@ def stop(settings: TrinoSettings) -> bool:
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m infra.trino.server", description=__doc__)
-    parser.add_argument("command", choices=("fetch", "start", "stop", "status", "register"))
-    parser.add_argument("--lake", help="lake root for `register` (default: MOVIES_LAKE or data/lake)")
+    parser.add_argument("command", choices=("fetch", "start", "stop", "status"))
     return parser
 
 
@@ -218,15 +228,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         log.info("Trino %s at %s (Java: %s)", verb, settings.url, started.java_home)
     elif args.command == "stop":
         log.info("Trino stopped" if stop(settings) else "Trino was not running")
-    elif args.command == "status":
+    else:
         info = server_info(settings)
         log.info("Trino at %s: %s", settings.url, json.dumps(info) if info else "not running")
         return 0 if info else 1
-    else:
-        from infra.trino.silver import default_lake, register_silver
-
-        tables = register_silver(settings, args.lake or default_lake())
-        log.info("registered %d silver tables: %s", len(tables), ", ".join(tables))
     return 0
 
 

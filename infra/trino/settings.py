@@ -1,4 +1,5 @@
-"""Where the local Trino lives and how it is sized: environment variables with working defaults."""
+"""Where the local Trino lives, how it is sized and which lake it reads: environment variables with
+working defaults."""
 
 from __future__ import annotations
 
@@ -8,24 +9,39 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from infra.trino.distribution import default_cache_dir
+from lakehouse.catalog import CATALOG_URI_VARIABLE, IcebergCatalog, catalog_for
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
+DEFAULT_LAKE = (REPO_ROOT / "data" / "lake").as_posix()
 
 
 @dataclass(frozen=True)
 class TrinoSettings:
-    """One local Trino instance: its runtime folder, port, heap and the download cache."""
+    """One local Trino instance: its runtime folder, port, heap, the download cache, and the lake whose
+    silver tables its `silver_lake` catalog reads."""
 
     home: Path
     port: int
     heap: str
     cache_dir: Path
     host: str = "127.0.0.1"
-    # An s3:// lake: the hive catalog also reads S3 (MinIO when an endpoint is given). Credentials
-    # reach Trino as AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY in its environment, never in a file.
-    s3_lake: bool = False
+    lake: str = DEFAULT_LAKE  # a folder or an s3:// prefix (MOVIES_LAKE)
+    # Silver's Iceberg catalog when it is not the SQLite file inside a local lake (lakehouse.catalog).
+    catalog_uri: str | None = None
+    # An s3:// lake: S3 endpoint (MinIO when given) and region. Credentials reach Trino as
+    # AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY in its environment, never in a file.
     s3_endpoint: str | None = None
     s3_region: str = "us-east-1"
+
+    @property
+    def s3_lake(self) -> bool:
+        """The lake is a bucket: silver's files are read through Trino's native S3 file system."""
+        return self.lake.startswith(("s3://", "s3a://"))
+
+    @property
+    def silver_catalog(self) -> IcebergCatalog:
+        """The Iceberg catalog Spark writes silver into (raises for an s3:// lake without one)."""
+        return catalog_for(self.lake, {CATALOG_URI_VARIABLE: self.catalog_uri} if self.catalog_uri else {})
 
     @property
     def etc_dir(self) -> Path:
@@ -42,11 +58,6 @@ class TrinoSettings:
         return self.home / "iceberg"
 
     @property
-    def hive_metastore_dir(self) -> Path:
-        """File metastore of the hive catalog (table definitions only; silver data stays in the lake)."""
-        return self.home / "hive-metastore"
-
-    @property
     def server_log(self) -> Path:
         return self.data_dir / "var" / "log" / "server.log"
 
@@ -56,8 +67,8 @@ class TrinoSettings:
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> TrinoSettings:
-        """MOVIES_TRINO_HOME, MOVIES_TRINO_PORT, MOVIES_TRINO_HEAP, MOVIES_TRINO_CACHE; an s3:// MOVIES_LAKE
-        (with AWS_ENDPOINT_URL, AWS_REGION) lets the hive catalog read the lake's bucket."""
+        """MOVIES_TRINO_HOME, MOVIES_TRINO_PORT, MOVIES_TRINO_HEAP, MOVIES_TRINO_CACHE; the lake from
+        MOVIES_LAKE (and MOVIES_ICEBERG_CATALOG_URI), with AWS_ENDPOINT_URL and AWS_REGION for S3."""
         env = os.environ if env is None else env
         home = env.get("MOVIES_TRINO_HOME") or (REPO_ROOT / "data" / "trino").as_posix()
         cache = env.get("MOVIES_TRINO_CACHE")
@@ -66,7 +77,8 @@ class TrinoSettings:
             port=int(env.get("MOVIES_TRINO_PORT", "8080")),
             heap=env.get("MOVIES_TRINO_HEAP", "2G"),
             cache_dir=Path(cache).expanduser() if cache else default_cache_dir(),
-            s3_lake=env.get("MOVIES_LAKE", "").startswith(("s3://", "s3a://")),
+            lake=env.get("MOVIES_LAKE") or DEFAULT_LAKE,
+            catalog_uri=env.get(CATALOG_URI_VARIABLE) or None,
             s3_endpoint=env.get("AWS_ENDPOINT_URL") or None,
             s3_region=env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION") or "us-east-1",
         )

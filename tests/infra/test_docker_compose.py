@@ -13,6 +13,7 @@ import pytest
 import yaml
 
 from infra.trino.distribution import TRINO_VERSION
+from lakehouse.catalog import CATALOG_NAME
 
 INFRA = Path(__file__).resolve().parents[2] / "infra"
 COMPOSE = INFRA / "docker-compose.yml"
@@ -22,6 +23,12 @@ LOCK = INFRA.parent / "uv.lock"
 @pytest.fixture(scope="module")
 def compose() -> dict[str, Any]:
     return yaml.safe_load(COMPOSE.read_text())
+
+
+def _properties(path: Path) -> dict[str, str]:
+    """A Trino catalog file's settings (comments left out)."""
+    lines = path.read_text().splitlines()
+    return dict(line.split("=", 1) for line in lines if line and not line.startswith("#"))
 
 
 def _services(compose: dict[str, Any]) -> dict[str, dict[str, Any]]:
@@ -113,17 +120,25 @@ def test_trino_catalogs_use_the_compose_services_and_take_secrets_from_the_envir
     catalogs = INFRA / "compose" / "trino" / "catalog"
     provided = set(_services(compose)["trino"]["environment"])  # the credential anchors merged in
     for path in sorted(catalogs.glob("*.properties")):
-        properties = dict(
-            line.split("=", 1) for line in path.read_text().splitlines() if line and not line.startswith("#")
-        )
+        properties = _properties(path)
         assert properties["s3.endpoint"] == "http://minio:9000", path.name
         for variable in re.findall(r"\$\{ENV:([A-Z_]+)\}", path.read_text()):
             assert variable in provided, f"{path.name} reads {variable}, which trino's environment lacks"
         assert not any(key.endswith(("password", "secret-key")) and "${ENV:" not in value
                        for key, value in properties.items()), path.name  # fmt: skip
-    iceberg = (catalogs / "iceberg.properties").read_text()
-    assert "iceberg.catalog.type=jdbc" in iceberg
-    assert "jdbc:postgresql://postgres:5432/iceberg" in iceberg
+    assert sorted(path.name for path in catalogs.glob("*.properties")) == [
+        "iceberg.properties",
+        "silver_lake.properties",
+    ]
+    iceberg, silver = (_properties(catalogs / f"{name}.properties") for name in ("iceberg", "silver_lake"))
+    for catalog in (iceberg, silver):
+        assert catalog["iceberg.catalog.type"] == "jdbc"
+        assert catalog["iceberg.jdbc-catalog.connection-url"] == "jdbc:postgresql://postgres:5432/iceberg"
+    # Silver is read where Spark commits it (its catalog name), read-only; dbt's tables stay apart.
+    assert silver["iceberg.jdbc-catalog.catalog-name"] == CATALOG_NAME
+    assert silver["iceberg.security"] == "read_only"
+    assert silver["iceberg.jdbc-catalog.default-warehouse-dir"] == "s3a://${ENV:MOVIES_BUCKET}/lake"
+    assert iceberg["iceberg.jdbc-catalog.catalog-name"] != CATALOG_NAME
     init = (INFRA / "compose" / "postgres" / "init-databases.sql").read_text()
     assert "create database iceberg;" in init and "create database prefect;" in init
     # Trino's JDBC catalog needs Iceberg's two tables to exist before its first query.

@@ -102,7 +102,7 @@ def test_compiled_sql_uses_only_redshift_functions(compiled: dict[str, dict[str,
 
 
 @pytest.mark.parametrize(("target", "silver"), [("redshift", '"dev"."silver"."movies"'),
-                                                ("trino", '"hive"."silver"."movies"')])  # fmt: skip
+                                                ("trino", '"silver_lake"."silver"."movies"')])  # fmt: skip
 def test_sources_read_the_targets_silver_tables_not_parquet_files(
     compiled: dict[str, dict[str, Path]], target: str, silver: str
 ) -> None:

@@ -1,4 +1,4 @@
-"""The rendered single-node configuration and the Java 24+ lookup."""
+"""The rendered single-node configuration (silver's catalog included) and the Java 24+ lookup."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pytest
 
 from infra.trino.config import write_config
 from infra.trino.java import JavaNotFoundError, find_java_home, java_major
-from infra.trino.settings import TrinoSettings
+from infra.trino.settings import DEFAULT_LAKE, TrinoSettings
 
 
 def _properties(path: Path) -> dict[str, str]:
@@ -18,7 +18,15 @@ def _properties(path: Path) -> dict[str, str]:
 
 @pytest.fixture
 def settings(tmp_path: Path) -> TrinoSettings:
-    return TrinoSettings(home=tmp_path / "trino", port=18123, heap="1536M", cache_dir=tmp_path / "cache")
+    return TrinoSettings(
+        home=tmp_path / "trino", port=18123, heap="1536M", cache_dir=tmp_path / "cache",
+        lake=(tmp_path / "lake").as_posix(),
+    )  # fmt: skip
+
+
+def _silver_lake(settings: TrinoSettings, tmp_path: Path) -> dict[str, str]:
+    write_config(settings, tmp_path / "install")
+    return _properties(settings.etc_dir / "catalog" / "silver_lake.properties")
 
 
 def test_server_binds_to_loopback_on_the_configured_port(settings: TrinoSettings, tmp_path: Path) -> None:
@@ -45,20 +53,65 @@ def test_jvm_heap_and_utc(settings: TrinoSettings, tmp_path: Path) -> None:
 def test_catalogs_need_no_outside_service(settings: TrinoSettings, tmp_path: Path) -> None:
     write_config(settings, tmp_path / "install")
     catalogs = settings.etc_dir / "catalog"
+    assert sorted(path.name for path in catalogs.iterdir()) == [
+        "iceberg.properties",
+        "silver_lake.properties",
+    ]
     iceberg = _properties(catalogs / "iceberg.properties")
-    hive = _properties(catalogs / "hive.properties")
     assert iceberg["connector.name"] == "iceberg"
     assert iceberg["iceberg.catalog.type"] == "TESTING_FILE_METASTORE"
     assert iceberg["hive.metastore.catalog.dir"] == f"local://{settings.iceberg_dir.as_posix()}"
-    assert hive["hive.metastore"] == "file"
-    assert hive["hive.metastore.catalog.dir"] == f"local://{settings.hive_metastore_dir.as_posix()}"
-    assert hive["hive.non-managed-table-writes-enabled"] == "false"
-    for catalog in (iceberg, hive):
-        assert catalog["fs.native-local.enabled"] == "true"
-        assert catalog["local.location"] == "/"
+    assert iceberg["fs.native-local.enabled"] == "true"
+    assert iceberg["local.location"] == "/"
     # Every folder a catalog points at exists before the server starts.
     assert settings.iceberg_dir.is_dir()
-    assert settings.hive_metastore_dir.is_dir()
+
+
+def test_silver_lake_reads_the_sqlite_catalog_spark_commits_to(
+    settings: TrinoSettings, tmp_path: Path
+) -> None:
+    lake = (tmp_path / "lake").resolve()
+    assert _silver_lake(settings, tmp_path) == {
+        "connector.name": "iceberg",
+        "iceberg.catalog.type": "jdbc",
+        "iceberg.jdbc-catalog.driver-class": "org.sqlite.JDBC",
+        "iceberg.jdbc-catalog.connection-url": f"jdbc:sqlite:{lake.as_posix()}/iceberg_catalog.sqlite",
+        "iceberg.jdbc-catalog.catalog-name": "movies",
+        "iceberg.jdbc-catalog.schema-version": "V1",
+        "iceberg.jdbc-catalog.default-warehouse-dir": f"file://{lake.as_posix()}",
+        # silver is spark/'s: Trino refuses every write and DDL on it.
+        "iceberg.security": "read_only",
+        "fs.native-local.enabled": "true",
+        "local.location": "/",
+    }
+
+
+def test_silver_lake_follows_a_configured_catalog(tmp_path: Path) -> None:
+    home = (tmp_path / "trino").as_posix()
+    rest = TrinoSettings.from_env(
+        {"MOVIES_TRINO_HOME": home, "MOVIES_LAKE": "s3://movies/lake",
+         "MOVIES_ICEBERG_CATALOG_URI": "http://127.0.0.1:8181/api/catalog"}
+    )  # fmt: skip
+    catalog = _silver_lake(rest, tmp_path)
+    assert catalog["iceberg.catalog.type"] == "rest"
+    assert catalog["iceberg.rest-catalog.uri"] == "http://127.0.0.1:8181/api/catalog"
+    assert catalog["iceberg.rest-catalog.warehouse"] == "s3a://movies/lake"
+    assert not any(key.startswith("iceberg.jdbc-catalog.") for key in catalog)
+    postgres = TrinoSettings.from_env(
+        {"MOVIES_TRINO_HOME": home, "MOVIES_ICEBERG_CATALOG_URI": "jdbc:postgresql://db:5432/iceberg"}
+    )
+    catalog = _silver_lake(postgres, tmp_path)
+    assert catalog["iceberg.jdbc-catalog.driver-class"] == "org.postgresql.Driver"
+    assert catalog["iceberg.jdbc-catalog.connection-url"] == "jdbc:postgresql://db:5432/iceberg"
+    assert catalog["iceberg.jdbc-catalog.default-warehouse-dir"] == Path(DEFAULT_LAKE).as_uri()
+
+
+def test_an_s3_lake_needs_a_catalog_outside_the_lake(tmp_path: Path) -> None:
+    settings = TrinoSettings.from_env(
+        {"MOVIES_TRINO_HOME": str(tmp_path / "t"), "MOVIES_LAKE": "s3://movies/lake"}
+    )
+    with pytest.raises(ValueError, match="MOVIES_ICEBERG_CATALOG_URI"):
+        write_config(settings, tmp_path / "install")
 
 
 def test_settings_come_from_the_environment(tmp_path: Path) -> None:
@@ -76,6 +129,9 @@ def test_settings_come_from_the_environment(tmp_path: Path) -> None:
         tmp_path / "c",
     )
     assert settings.url == "http://127.0.0.1:9999"
+    assert (settings.lake, settings.catalog_uri, settings.s3_lake) == (DEFAULT_LAKE, None, False)
+    other = TrinoSettings.from_env({"MOVIES_LAKE": (tmp_path / "lake").as_posix()})
+    assert other.silver_catalog.uri == f"jdbc:sqlite:{(tmp_path / 'lake').as_posix()}/iceberg_catalog.sqlite"
 
 
 def _jdk(folder: Path, name: str, version: str) -> Path:
@@ -121,25 +177,27 @@ def test_no_suitable_java_names_what_it_saw(tmp_path: Path) -> None:
         find_java_home({}, folders=[jvms])
 
 
-def test_an_s3_lake_adds_s3_to_the_hive_catalog_without_writing_keys(tmp_path: Path) -> None:
+def test_an_s3_lake_adds_s3_to_silver_lake_without_writing_keys(tmp_path: Path) -> None:
     settings = TrinoSettings.from_env(
         {"MOVIES_TRINO_HOME": str(tmp_path / "trino"), "MOVIES_LAKE": "s3://movies/lake",
+         "MOVIES_ICEBERG_CATALOG_URI": "jdbc:sqlite:/srv/catalog.sqlite",
          "AWS_ENDPOINT_URL": "http://127.0.0.1:9000", "AWS_ACCESS_KEY_ID": "dummy-access-key-id",
          "AWS_SECRET_ACCESS_KEY": "dummy-secret-access-key"}
     )  # fmt: skip
-    write_config(settings, tmp_path / "install")
-    hive = _properties(settings.etc_dir / "catalog" / "hive.properties")
-    assert hive["fs.native-s3.enabled"] == "true"
-    assert hive["fs.native-local.enabled"] == "true"  # local folders still readable
-    assert hive["s3.endpoint"] == "http://127.0.0.1:9000"
-    assert hive["s3.path-style-access"] == "true"
-    assert hive["s3.aws-access-key"] == "${ENV:AWS_ACCESS_KEY_ID}"
-    assert hive["s3.aws-secret-key"] == "${ENV:AWS_SECRET_ACCESS_KEY}"
+    silver = _silver_lake(settings, tmp_path)
+    assert silver["iceberg.jdbc-catalog.connection-url"] == "jdbc:sqlite:/srv/catalog.sqlite"
+    assert silver["iceberg.jdbc-catalog.default-warehouse-dir"] == "s3a://movies/lake"
+    assert silver["fs.native-s3.enabled"] == "true"
+    assert silver["fs.native-local.enabled"] == "true"  # local folders still readable
+    assert silver["s3.endpoint"] == "http://127.0.0.1:9000"
+    assert silver["s3.path-style-access"] == "true"
+    assert silver["s3.aws-access-key"] == "${ENV:AWS_ACCESS_KEY_ID}"
+    assert silver["s3.aws-secret-key"] == "${ENV:AWS_SECRET_ACCESS_KEY}"
     written = "".join(path.read_text() for path in settings.etc_dir.rglob("*.properties"))
     assert "dummy-access-key-id" not in written and "dummy-secret-access-key" not in written
 
 
 def test_a_local_lake_leaves_s3_out(settings: TrinoSettings, tmp_path: Path) -> None:
     write_config(settings, tmp_path / "install")
-    hive = _properties(settings.etc_dir / "catalog" / "hive.properties")
-    assert not any(key.startswith(("s3.", "fs.native-s3")) for key in hive)
+    for catalog in (settings.etc_dir / "catalog").iterdir():
+        assert not any(key.startswith(("s3.", "fs.native-s3")) for key in _properties(catalog))

@@ -1,4 +1,5 @@
-"""Fetching Trino: checksums, the cache and unpacking, against a Maven-layout server on 127.0.0.1."""
+"""Fetching Trino: checksums, the cache, unpacking and the plugins' extra jars, against a Maven-layout
+server on 127.0.0.1."""
 
 from __future__ import annotations
 
@@ -15,14 +16,19 @@ from pathlib import Path
 import pytest
 
 from infra.trino.distribution import (
+    PLUGIN_JARS,
     PLUGINS,
     TRINO_VERSION,
+    Artifact,
     ChecksumError,
     default_cache_dir,
     fetch,
     install_dir_for,
     is_installed,
 )
+from spark.jars import SQLITE_JDBC
+
+SQLITE_JAR = Artifact.jar(SQLITE_JDBC)
 
 
 def _tar_gz(files: dict[str, bytes]) -> bytes:
@@ -43,13 +49,13 @@ def _zip(files: dict[str, bytes]) -> bytes:
     return buffer.getvalue()
 
 
-def _publish(repo: Path, artifact_id: str, extension: str, data: bytes, sha1: str | None = None) -> None:
-    folder = repo / "io" / "trino" / artifact_id / TRINO_VERSION
-    folder.mkdir(parents=True, exist_ok=True)
-    name = f"{artifact_id}-{TRINO_VERSION}.{extension}"
-    (folder / name).write_bytes(data)
+def _publish(repo: Path, artifact: Artifact, data: bytes, sha1: str | None = None) -> None:
+    """Put `data` where Maven Central keeps `artifact`, with its `.sha1` beside it."""
+    path = Path(artifact.url(repo.as_posix()))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
     digest = sha1 or hashlib.sha1(data, usedforsecurity=False).hexdigest()
-    (folder / f"{name}.sha1").write_text(f"{digest}  {name}\n")
+    path.with_name(f"{path.name}.sha1").write_text(f"{digest}  {path.name}\n")
 
 
 @pytest.fixture
@@ -59,13 +65,13 @@ def repository(tmp_path: Path) -> Iterator[tuple[str, Path]]:
     top = f"trino-server-core-{TRINO_VERSION}"
     _publish(
         repo,
-        "trino-server-core",
-        "tar.gz",
+        Artifact("trino-server-core", "tar.gz"),
         _tar_gz({f"{top}/bin/launcher": b"#!/bin/sh\n", f"{top}/lib/core.jar": b"jar"}),
     )
     for plugin in PLUGINS:
         top = f"trino-{plugin}-{TRINO_VERSION}"
-        _publish(repo, f"trino-{plugin}", "zip", _zip({f"{top}/{plugin}.jar": plugin.encode()}))
+        _publish(repo, Artifact(f"trino-{plugin}", "zip"), _zip({f"{top}/{plugin}.jar": plugin.encode()}))
+    _publish(repo, SQLITE_JAR, b"sqlite driver")
     server = ThreadingHTTPServer(("127.0.0.1", 0), partial(SimpleHTTPRequestHandler, directory=repo))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -87,6 +93,9 @@ def test_fetch_unpacks_the_server_and_each_plugin_into_the_cache(
     assert (install / "lib" / "core.jar").read_bytes() == b"jar"
     assert sorted(p.name for p in (install / "plugin").iterdir()) == sorted(PLUGINS)
     assert (install / "plugin" / "iceberg" / "iceberg.jar").read_bytes() == b"iceberg"
+    # silver's catalog driver sits beside the plugin's own jars, so the plugin's class loader finds it.
+    assert PLUGIN_JARS == {"iceberg": ("org.xerial:sqlite-jdbc:3.54.1.0",)}
+    assert (install / "plugin" / "iceberg" / "sqlite-jdbc-3.54.1.0.jar").read_bytes() == b"sqlite driver"
     assert is_installed(cache)
     # Only the unpacked install stays: no archives, no half-unpacked folder.
     assert sorted(p.name for p in cache.iterdir()) == [install.name]
@@ -105,9 +114,40 @@ def test_a_second_fetch_downloads_nothing(repository: tuple[str, Path], tmp_path
     assert again.install_dir == install_dir_for(cache)
 
 
+def test_an_install_without_a_plugin_jar_gets_only_the_jar(
+    repository: tuple[str, Path], tmp_path: Path
+) -> None:
+    url, repo = repository
+    cache = tmp_path / "cache"
+    fetch(cache, repository=url)
+    jar = install_dir_for(cache) / "plugin" / "iceberg" / SQLITE_JAR.file_name
+    jar.unlink()  # an install made before the jar was listed
+    assert not is_installed(cache)
+    for published in repo.rglob("trino-*"):
+        if published.is_file():
+            published.unlink()  # the server and plugins must not be fetched again
+    again = fetch(cache, repository=url)
+    assert again.downloaded_bytes == len(b"sqlite driver")
+    assert jar.read_bytes() == b"sqlite driver"
+    assert is_installed(cache)
+    assert sorted(p.name for p in cache.iterdir()) == [install_dir_for(cache).name]
+
+
+def test_a_jar_not_matching_its_sha1_is_rejected(repository: tuple[str, Path], tmp_path: Path) -> None:
+    url, repo = repository
+    _publish(repo, SQLITE_JAR, b"tampered", sha1="0" * 40)
+    cache = tmp_path / "cache"
+    with pytest.raises(
+        ChecksumError, match=r"org/xerial/sqlite-jdbc/3\.54\.1\.0/sqlite-jdbc-3\.54\.1\.0\.jar"
+    ):
+        fetch(cache, repository=url)
+    assert not is_installed(cache)
+    assert not (install_dir_for(cache) / "plugin" / "iceberg" / SQLITE_JAR.file_name).exists()
+
+
 def test_a_file_not_matching_its_sha1_is_rejected(repository: tuple[str, Path], tmp_path: Path) -> None:
     url, repo = repository
-    _publish(repo, "trino-iceberg", "zip", b"tampered", sha1="0" * 40)
+    _publish(repo, Artifact("trino-iceberg", "zip"), b"tampered", sha1="0" * 40)
     cache = tmp_path / "cache"
     with pytest.raises(ChecksumError, match=r"trino-iceberg-476\.zip"):
         fetch(cache, repository=url)

@@ -1,5 +1,6 @@
-"""Silver on an S3 lake read by the pinned Trino: parquet on a real S3 HTTP endpoint on 127.0.0.1
-(moto's server), registered as hive external tables and queried through Trino's native S3 file system.
+"""Silver on an S3 lake read by the pinned Trino: Iceberg tables on a real S3 HTTP endpoint on
+127.0.0.1 (moto's server) with their catalog outside the lake (a SQLite file named by
+MOVIES_ICEBERG_CATALOG_URI), read through Trino's native S3 file system at Spark's `s3a://` locations.
 
 Slow: starts its own Trino (the download is cached by test_trino_server.py's first run).
 """
@@ -9,15 +10,15 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from datetime import date
+from pathlib import Path
 
 import pyarrow as pa
-import pyarrow.parquet as pq
 import pytest
 
 from infra.trino.distribution import default_cache_dir
 from infra.trino.server import start, stop
 from infra.trino.settings import TrinoSettings
-from infra.trino.silver import lake_at, register_silver
+from lakehouse.catalog import NAMESPACE
 from tests.local_servers import free_port, trino_query
 from tests.s3_endpoint import CREDENTIALS, moto_s3
 
@@ -29,7 +30,9 @@ LAKE = f"s3://{BUCKET}/lake"
 
 @pytest.fixture(scope="module")
 def s3_trino(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TrinoSettings]:
-    """moto's S3 server and a Trino whose hive catalog reads it; AWS_* set for both, then restored."""
+    """moto's S3 server and a Trino whose silver_lake catalog reads it; AWS_* set for both (and for
+    pyiceberg, which writes the tables), then restored."""
+    catalog_file = tmp_path_factory.mktemp("catalog") / "iceberg_catalog.sqlite"
     with moto_s3(BUCKET) as endpoint:
         env = {
             "AWS_ENDPOINT_URL": endpoint,
@@ -40,7 +43,8 @@ def s3_trino(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TrinoSettings
         saved = {key: os.environ.get(key) for key in env}
         os.environ.update(env)
         settings = TrinoSettings.from_env(
-            {**env, "MOVIES_LAKE": LAKE, "MOVIES_TRINO_HOME": str(tmp_path_factory.mktemp("trino_s3")),
+            {**env, "MOVIES_LAKE": LAKE, "MOVIES_ICEBERG_CATALOG_URI": f"jdbc:sqlite:{catalog_file}",
+             "MOVIES_TRINO_HOME": str(tmp_path_factory.mktemp("trino_s3")),
              "MOVIES_TRINO_PORT": str(free_port()), "MOVIES_TRINO_HEAP": "1G",
              "MOVIES_TRINO_CACHE": str(default_cache_dir())}
         )  # fmt: skip
@@ -56,13 +60,11 @@ def s3_trino(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TrinoSettings
                     os.environ[key] = value
 
 
-def _put(path: str, table: pa.Table) -> None:
-    lake = lake_at(LAKE)
-    with lake.filesystem.open_output_stream(f"{lake.root}/{path}") as out:
-        pq.write_table(table, out)
-
-
-def test_silver_on_s3_is_registered_and_read_in_place(s3_trino: TrinoSettings) -> None:
+def test_silver_on_s3_is_read_through_its_catalog(s3_trino: TrinoSettings) -> None:
+    settings = s3_trino.silver_catalog
+    assert settings.warehouse == f"s3a://{BUCKET}/lake"  # the scheme Spark's Hadoop S3 client writes
+    catalog = settings.load()
+    catalog.create_namespace_if_not_exists(NAMESPACE)
     movies = pa.table(
         {
             "movie_id": pa.array([862, 8844], pa.int64()),
@@ -70,22 +72,20 @@ def test_silver_on_s3_is_registered_and_read_in_place(s3_trino: TrinoSettings) -
             "release_date": pa.array([date(1995, 10, 30), date(1995, 12, 15)], pa.date32()),
         }
     )
-    _put("silver/movies/part-00000.parquet", movies.slice(0, 1))
-    _put("silver/movies/part-00001.parquet", movies.slice(1, 1))
-    _put("silver/_staging/movies-1/part-00000.parquet", movies)  # spark/'s unpublished copy: skipped
-    _put("silver/cpi_monthly/part-00000.parquet", pa.table({"month": [date(1995, 10, 1)], "cpi": [153.6]}))
-
-    assert register_silver(s3_trino, LAKE) == ["cpi_monthly", "movies"]
+    table = catalog.create_table(
+        (NAMESPACE, "movies"), schema=movies.schema, location=f"{settings.warehouse}/silver/movies"
+    )
+    table.append(movies)
 
     assert trino_query(
-        s3_trino, "select movie_id, title, release_date from hive.silver.movies order by 1"
+        s3_trino, "select movie_id, title, release_date from silver_lake.silver.movies order by 1"
     ) == [
         [862, "Toy Story", date(1995, 10, 30)],
         [8844, "Jumanji", date(1995, 12, 15)],
     ]
-    assert trino_query(s3_trino, "select cpi from hive.silver.cpi_monthly") == [[153.6]]
-    location = trino_query(s3_trino, 'select distinct "$path" from hive.silver.cpi_monthly')[0][0]
-    assert location == f"s3://{BUCKET}/lake/silver/cpi_monthly/part-00000.parquet"
-    # A new file in the entity's folder is read without registering again.
-    _put("silver/cpi_monthly/part-00001.parquet", pa.table({"month": [date(1995, 11, 1)], "cpi": [153.9]}))
-    assert trino_query(s3_trino, "select count(*) from hive.silver.cpi_monthly") == [[2]]
+    path = str(trino_query(s3_trino, 'select distinct "$path" from silver_lake.silver.movies')[0][0])
+    assert path.startswith(f"s3a://{BUCKET}/lake/silver/movies/data/")
+    assert Path(path).suffix == ".parquet"
+    # A new commit is read by the next query, with nothing to register.
+    table.append(movies.slice(0, 1))
+    assert trino_query(s3_trino, "select count(*) from silver_lake.silver.movies") == [[3]]

@@ -1,32 +1,47 @@
-"""The pinned Trino for real: start on 127.0.0.1, silver registered over Spark-shaped parquet, stop.
+"""The pinned Trino for real: start on 127.0.0.1, read silver's Iceberg tables through the catalog they
+are committed to (no registration), refuse writes to them, stop.
 
 Slow: downloads Trino 476 from Maven Central on first use (cached in ~/.cache/movie-warehouse/trino).
 """
 
 from __future__ import annotations
 
+import dataclasses
+import sqlite3
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pyarrow as pa
-import pyarrow.parquet as pq
 import pytest
+import trino
 
 from infra.trino.distribution import default_cache_dir
 from infra.trino.java import MIN_JAVA_MAJOR, java_major
-from infra.trino.server import is_ready, server_info, start, stop
+from infra.trino.server import TrinoStartError, ensure_embedded_catalog, is_ready, server_info, start, stop
 from infra.trino.settings import TrinoSettings
-from infra.trino.silver import SilverRegistrationError, entity_schema, register_silver, silver_entities
 from tests.local_servers import free_port, trino_query
+from tests.silver_tables import drop_silver_table, write_silver_tables
 
 pytestmark = pytest.mark.slow
 
+LOADED_AT = datetime(2024, 1, 10, 12, 30, 0, 123456, tzinfo=UTC)
+
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TrinoSettings]:
+def lake(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The module's lake, empty when Trino starts (silver is committed by the tests)."""
+    return tmp_path_factory.mktemp("lake")
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory, lake: Path) -> Iterator[TrinoSettings]:
     settings = TrinoSettings(
-        home=tmp_path_factory.mktemp("trino"), port=free_port(), heap="1G", cache_dir=default_cache_dir()
+        home=tmp_path_factory.mktemp("trino"),
+        port=free_port(),
+        heap="1G",
+        cache_dir=default_cache_dir(),
+        lake=lake.as_posix(),
     )
     report = start(settings)
     assert report.started
@@ -37,16 +52,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TrinoSettings]:
         stop(settings)
 
 
-def _write(folder: Path, table: pa.Table, name: str = "part-00000.parquet") -> None:
-    folder.mkdir(parents=True, exist_ok=True)
-    pq.write_table(table, folder / name)
-
-
-LOADED_AT = datetime(2024, 1, 10, 12, 30, 0, 123456, tzinfo=UTC)
-
-
 def _movies(rows: list[tuple[int, str, date, int | None]]) -> pa.Table:
-    """Silver movies columns as Spark writes them (TIMESTAMP_MICROS, adjusted to UTC)."""
+    """Silver movies columns as Spark writes them (timestamps as UTC instants)."""
     ids, titles, dates, runtimes = zip(*rows, strict=True)
     return pa.table(
         {
@@ -57,25 +64,6 @@ def _movies(rows: list[tuple[int, str, date, int | None]]) -> pa.Table:
             "_loaded_at": pa.array([LOADED_AT] * len(rows), pa.timestamp("us", tz="UTC")),
         }
     )
-
-
-def _spark_like_lake(lake: Path) -> None:
-    """Entities as spark/ writes them: UTC-adjusted micros, arrays, _SUCCESS markers, a _staging copy."""
-    movies = _movies(
-        [(862, "Toy Story", date(1995, 10, 30), 81), (8844, "Jumanji", date(1995, 12, 15), None)]
-    )
-    _write(lake / "silver" / "movies", movies.slice(0, 1), "part-00000.parquet")
-    _write(lake / "silver" / "movies", movies.slice(1, 1), "part-00001.parquet")
-    (lake / "silver" / "movies" / "_SUCCESS").write_text("")
-    yts = pa.table(
-        {
-            "yts_id": pa.array([1], pa.int64()),
-            "genres": pa.array([["Drama", "Comedy"]], pa.list_(pa.string())),
-            "_loaded_at": pa.array([LOADED_AT], pa.timestamp("us", tz="UTC")),
-        }
-    )
-    _write(lake / "silver" / "yts_movies", yts)
-    _write(lake / "silver" / "_staging" / "movies-abc", movies)
 
 
 LOOPBACK_HEX = {"0100007F", "0000000000000000FFFF00000100007F", "00000000000000000000000001000000"}
@@ -102,7 +90,7 @@ def test_server_listens_on_loopback_only(server: TrinoSettings) -> None:
     assert info["starting"] is False
     assert info["nodeVersion"] == {"version": "476"}
     assert is_ready(server)
-    assert trino_query(server, "show catalogs") == [["hive"], ["iceberg"], ["system"]]
+    assert trino_query(server, "show catalogs") == [["iceberg"], ["silver_lake"], ["system"]]
 
 
 def test_a_second_start_is_a_no_op(server: TrinoSettings) -> None:
@@ -110,19 +98,37 @@ def test_a_second_start_is_a_no_op(server: TrinoSettings) -> None:
     assert again.started is False
 
 
-def test_silver_is_registered_with_the_files_own_columns(server: TrinoSettings, tmp_path: Path) -> None:
-    lake = tmp_path / "lake"
-    _spark_like_lake(lake)
-    assert register_silver(server, lake) == ["movies", "yts_movies"]
-    rows = trino_query(server, "select * from hive.silver.movies order by movie_id")
+def test_a_start_for_another_lake_is_refused_while_this_one_serves(
+    server: TrinoSettings, tmp_path: Path
+) -> None:
+    other = dataclasses.replace(server, lake=(tmp_path / "other-lake").as_posix())
+    with pytest.raises(TrinoStartError, match="another configuration"):
+        start(other)
+    assert start(server).started is False  # the running server's own settings still match
+
+
+def test_silver_tables_are_read_with_the_types_spark_wrote(server: TrinoSettings, lake: Path) -> None:
+    yts = pa.table(
+        {
+            "yts_id": pa.array([1], pa.int64()),
+            "genres": pa.array([["Drama", "Comedy"]], pa.list_(pa.string())),
+            "_loaded_at": pa.array([LOADED_AT], pa.timestamp("us", tz="UTC")),
+        }
+    )
+    movies = _movies(
+        [(862, "Toy Story", date(1995, 10, 30), 81), (8844, "Jumanji", date(1995, 12, 15), None)]
+    )
+    write_silver_tables(lake, {"movies": movies, "yts_movies": yts})
+
+    rows = trino_query(server, "select * from silver_lake.silver.movies order by movie_id")
     assert rows == [
-        [862, "Toy Story", date(1995, 10, 30), 81, datetime(2024, 1, 10, 12, 30, 0, 123456)],
-        [8844, "Jumanji", date(1995, 12, 15), None, datetime(2024, 1, 10, 12, 30, 0, 123456)],
+        [862, "Toy Story", date(1995, 10, 30), 81, LOADED_AT],
+        [8844, "Jumanji", date(1995, 12, 15), None, LOADED_AT],
     ]
-    assert trino_query(server, "select genres from hive.silver.yts_movies") == [[["Drama", "Comedy"]]]
+    assert trino_query(server, "select genres from silver_lake.silver.yts_movies") == [[["Drama", "Comedy"]]]
     columns = trino_query(
         server,
-        "select column_name, data_type from hive.information_schema.columns"
+        "select column_name, data_type from silver_lake.information_schema.columns"
         " where table_schema = 'silver' and table_name = 'movies' order by ordinal_position",
     )
     assert columns == [
@@ -130,32 +136,54 @@ def test_silver_is_registered_with_the_files_own_columns(server: TrinoSettings, 
         ["title", "varchar"],
         ["release_date", "date"],
         ["runtime_minutes", "integer"],
-        ["_loaded_at", "timestamp(6)"],
+        ["_loaded_at", "timestamp(6) with time zone"],
     ]
+    # The files are the lake's own: read in place, nothing copied under the Trino home.
+    paths = trino_query(server, 'select distinct "$path" from silver_lake.silver.movies')
+    assert [str(path).startswith(f"{lake.as_uri()}/silver/movies/data/") for (path,) in paths] == [True]
 
 
-def test_registration_follows_the_lake(server: TrinoSettings, tmp_path: Path) -> None:
-    lake = tmp_path / "lake"
-    _spark_like_lake(lake)
-    register_silver(server, lake)
-    # A new silver run rewrites movies in place: visible without registering again.
-    rewritten = _movies(
-        [(1, "A", date(2000, 1, 1), 90), (2, "B", date(2000, 1, 2), 91), (3, "C", date(2000, 1, 3), 92)]
-    )
-    _write(lake / "silver" / "movies", rewritten, "part-00001.parquet")
-    assert trino_query(server, "select count(*) from hive.silver.movies") == [[4]]
-    # An entity gone from the lake is dropped; registering again changes nothing else.
-    for path in (lake / "silver" / "yts_movies").iterdir():
-        path.unlink()
-    (lake / "silver" / "yts_movies").rmdir()
-    assert register_silver(server, lake) == ["movies"]
-    assert register_silver(server, lake) == ["movies"]
-    assert trino_query(server, "show tables from hive.silver") == [["movies"]]
+def test_every_commit_is_read_at_once_with_no_step_between(server: TrinoSettings, lake: Path) -> None:
+    write_silver_tables(lake, {"cpi_monthly": pa.table({"month": [date(1995, 10, 1)], "cpi": [153.6]})})
+    assert trino_query(server, "select month, cpi from silver_lake.silver.cpi_monthly") == [
+        [date(1995, 10, 1), 153.6]
+    ]
+    # A second commit (silver rewrote the entity) is the snapshot the next query reads.
+    rewritten = pa.table({"month": [date(1995, 10, 1), date(1995, 11, 1)], "cpi": [153.7, 153.9]})
+    write_silver_tables(lake, {"cpi_monthly": rewritten})
+    assert trino_query(server, "select month, cpi from silver_lake.silver.cpi_monthly order by month") == [
+        [date(1995, 10, 1), 153.7],
+        [date(1995, 11, 1), 153.9],
+    ]
+    # A table dropped from the catalog is gone from Trino too.
+    write_silver_tables(lake, {"people": pa.table({"person_key": ["name:A"]})})
+    assert ["people"] in trino_query(server, "show tables from silver_lake.silver")
+    drop_silver_table(lake, "people")
+    assert ["people"] not in trino_query(server, "show tables from silver_lake.silver")
 
 
-def test_a_partitioned_folder_is_refused_with_a_reason(tmp_path: Path) -> None:
-    lake = tmp_path / "lake"
-    _write(lake / "silver" / "ratings" / "year=2015", pa.table({"x": [1]}))
-    assert list(silver_entities(lake)) == ["ratings"]
-    with pytest.raises(SilverRegistrationError, match="partitioned"):
-        entity_schema(lake / "silver" / "ratings")
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "insert into silver_lake.silver.movies select * from silver_lake.silver.movies",
+        "delete from silver_lake.silver.movies",
+        "drop table silver_lake.silver.movies",
+        "create table silver_lake.silver.copy as select 1 as x",
+    ],
+)
+def test_silver_is_read_only_on_trino(server: TrinoSettings, lake: Path, sql: str) -> None:
+    write_silver_tables(lake, {"movies": _movies([(862, "Toy Story", date(1995, 10, 30), 81)])})
+    with pytest.raises(trino.exceptions.TrinoUserError, match="Access Denied"):
+        trino_query(server, sql)
+    assert trino_query(server, "select count(*) from silver_lake.silver.movies") == [[1]]
+
+
+def test_a_lake_without_silver_gets_an_empty_catalog(tmp_path: Path) -> None:
+    """Trino's JDBC catalog needs the catalog's tables: a new local lake gets them, empty."""
+    lake = tmp_path / "new-lake"
+    settings = TrinoSettings(home=tmp_path / "t", port=1, heap="1G", cache_dir=tmp_path, lake=lake.as_posix())
+    ensure_embedded_catalog(settings)
+    with sqlite3.connect(lake / "iceberg_catalog.sqlite") as con:
+        tables = {name for (name,) in con.execute("select name from sqlite_master where type = 'table'")}
+        assert {"iceberg_tables", "iceberg_namespace_properties"} <= tables
+        assert con.execute("select count(*) from iceberg_tables").fetchone() == (0,)
