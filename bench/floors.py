@@ -1,7 +1,7 @@
 """The floors the benchmark compares against, measured in the same run on the same files.
 
 python -m bench.floors copy <ratings.csv> <out.parquet>   # DuckDB COPY read_csv -> parquet
-python -m bench.floors scan <lake>                        # DuckDB scan of silver ratings
+python -m bench.floors scan <lake>                        # DuckDB scan of silver ratings (Iceberg)
 """
 
 from __future__ import annotations
@@ -11,6 +11,9 @@ import sys
 import time
 
 import duckdb
+
+from lakehouse.catalog import catalog_for
+from lakehouse.duckdb import load_extensions, metadata_locations, scan
 
 RATINGS_COLUMNS = "{'userId': 'BIGINT', 'movieId': 'BIGINT', 'rating': 'DOUBLE', 'timestamp': 'BIGINT'}"
 
@@ -31,10 +34,13 @@ def copy_floor(csv_path: str, out: str) -> dict[str, float]:
 
 
 def scan_floor(lake: str) -> dict[str, float]:
-    """One pass over silver ratings with DuckDB (count, average): the floor for reading the layer."""
-    rows, average = duckdb.sql(
-        f"select count(*), avg(rating) from read_parquet('{lake}/silver/ratings/**/*.parquet')"
-    ).fetchone()
+    """One pass over silver ratings with DuckDB (count, average): the floor for reading the layer.
+
+    Reads the Iceberg table at its current snapshot, as dbt's staging does (lakehouse.duckdb)."""
+    ratings = scan(metadata_locations(catalog_for(lake))["ratings"])
+    with duckdb.connect() as con:
+        load_extensions(con)
+        rows, average = con.execute(f"select count(*), avg(rating) from {ratings}").fetchone()
     return {"rows": int(rows), "average_rating": float(average)}
 
 

@@ -66,11 +66,21 @@ def create_silver_views(
     """`<schema>.<entity>` views over the current snapshot of every silver table; returns the entities.
 
     A view is bound to the snapshot current when it was made: made again at the start of every dbt
-    invocation (lakehouse.dbt_plugin) or check run, it reads what Spark committed last.
+    invocation (lakehouse.dbt_plugin) or check run, it reads what Spark committed last. A view whose
+    table the catalog no longer holds is dropped, so a reader fails on it instead of reading an old
+    snapshot (the views persist in the warehouse file).
     """
     load_extensions(con)
     locations = metadata_locations(catalog)
     con.execute(f'create schema if not exists "{schema}"')
+    existing = con.execute(
+        "select view_name from duckdb_views() "
+        "where database_name = current_database() and schema_name = ? and not internal",
+        [schema],
+    ).fetchall()
+    for (entity,) in existing:
+        if entity not in locations:
+            con.execute(f'drop view "{schema}"."{entity}"')
     for entity, location in sorted(locations.items()):
         con.execute(f'create or replace view "{schema}"."{entity}" as select * from {scan(location)}')
     return sorted(locations)

@@ -10,6 +10,8 @@ from pathlib import Path
 import pytest
 from dbt.cli.main import dbtRunner, dbtRunnerResult
 
+from flows.dbt_runner import release_duckdb
+
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DBT_PROJECT_DIR = REPO_ROOT / "dbt_project"
 
@@ -52,17 +54,24 @@ def dbt_workspace(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DbtWorks
 
 @pytest.fixture(scope="module")
 def run_dbt(dbt_workspace: DbtWorkspace) -> RunDbt:
-    """Run a dbt command in-process against the workspace; target/ and logs/ stay in tmp."""
+    """Run a dbt command in-process against the workspace; target/ and logs/ stay in tmp.
+
+    DuckDB is released after each command, as flows.dbt_runner does: the next command then opens
+    the warehouse anew, with silver views on the snapshots current then (lakehouse.dbt_plugin).
+    """
 
     def _run(args: Sequence[str]) -> dbtRunnerResult:
-        return dbtRunner().invoke(
-            [
-                *args,
-                "--project-dir", DBT_PROJECT_DIR.as_posix(),
-                "--profiles-dir", DBT_PROJECT_DIR.as_posix(),
-                "--target-path", dbt_workspace.target_path.as_posix(),
-                "--log-path", dbt_workspace.log_path.as_posix(),
-            ]
-        )  # fmt: skip
+        try:
+            return dbtRunner().invoke(
+                [
+                    *args,
+                    "--project-dir", DBT_PROJECT_DIR.as_posix(),
+                    "--profiles-dir", DBT_PROJECT_DIR.as_posix(),
+                    "--target-path", dbt_workspace.target_path.as_posix(),
+                    "--log-path", dbt_workspace.log_path.as_posix(),
+                ]
+            )  # fmt: skip
+        finally:
+            release_duckdb()
 
     return _run

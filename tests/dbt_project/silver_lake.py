@@ -1,7 +1,8 @@
 """A small, hand-checked silver lake for the dbt project tests.
 
-Rows follow docs/lake_layout.md exactly (bigint ids, date, timestamp `_loaded_at`), so the dbt
-project reads them the way it reads Spark's output. Expected mart values are worked out in
+Rows follow docs/lake_layout.md exactly (bigint ids, date, timestamp `_loaded_at`) and are written
+as Iceberg tables in the lake's catalog (tests/silver_tables.py), so the dbt project reads them the
+way it reads Spark's output. Expected mart values are worked out in
 test_dbt_build.py next to the assertions.
 """
 
@@ -12,6 +13,9 @@ from datetime import date, datetime
 from pathlib import Path
 
 import duckdb
+import pyarrow as pa
+
+from tests.silver_tables import write_silver_tables
 
 # Loads: L0 is an older load (superseded rows), L1 the first full batch, L2 the second batch.
 L0 = datetime(2024, 1, 5)
@@ -378,18 +382,30 @@ BATCH_3 = SilverBatch(
 )
 
 
+def _as_spark_writes(con: duckdb.DuckDBPyConnection, entity: str) -> pa.Table:
+    """The rows of DuckDB table `entity` with each plain timestamp as a `timestamptz` UTC instant,
+    the type Spark writes silver's timestamps as (the connection's zone must be UTC)."""
+    timestamps = con.execute(
+        "select column_name from duckdb_columns() where table_name = ? and data_type = 'TIMESTAMP'",
+        [entity],
+    ).fetchall()
+    instants = ", ".join(f'cast("{column}" as timestamptz) as "{column}"' for (column,) in timestamps)
+    replaced = f" replace ({instants})" if instants else ""
+    return con.execute(f"select *{replaced} from {entity}").arrow().read_all()
+
+
 def write_silver(lake: Path, batch: SilverBatch) -> None:
-    """Write every silver entity of `batch` as `<lake>/silver/<entity>/part-0.parquet`."""
+    """Write every silver entity of `batch` as an Iceberg table of the lake's catalog, replacing its
+    rows (one commit per entity); entities the batch does not hold are left as they are."""
     con = duckdb.connect()
     try:
+        con.execute("set TimeZone = 'UTC'")
+        tables: dict[str, pa.Table] = {}
         for entity, rows in batch.tables.items():
-            folder = lake / "silver" / entity
-            folder.mkdir(parents=True, exist_ok=True)
-            columns = SCHEMAS[entity]
-            con.execute(f"create or replace table {entity} ({columns})")
+            con.execute(f"create or replace table {entity} ({SCHEMAS[entity]})")
             placeholders = ", ".join("?" for _ in rows[0])
             con.executemany(f"insert into {entity} values ({placeholders})", rows)
-            target = (folder / "part-0.parquet").as_posix()
-            con.execute(f"copy (select * from {entity}) to '{target}' (format parquet)")
+            tables[entity] = _as_spark_writes(con, entity)
     finally:
         con.close()
+    write_silver_tables(lake, tables)

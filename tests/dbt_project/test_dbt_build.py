@@ -31,11 +31,16 @@ from __future__ import annotations
 
 import json
 import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
 import duckdb
 import pytest
+
+from lakehouse.catalog import catalog_for
+from lakehouse.duckdb import create_silver_views, load_extensions
 
 from .conftest import DbtWorkspace, RunDbt
 from .silver_lake import BATCH_1, BATCH_2, L1, L2, LATE_INSIDE_LOOKBACK, SilverBatch, write_silver
@@ -115,8 +120,23 @@ def builds(dbt_workspace: DbtWorkspace, run_dbt: RunDbt) -> dict[str, Path]:
     }
 
 
+@contextmanager
+def attached(warehouse: Path, read_only: bool = True) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A connection on a warehouse snapshot as dbt left it: attached as `warehouse` (the catalog its
+    views name, as compiled SQL does) and with the extensions its silver views' `iceberg_scan` needs.
+    """
+    with duckdb.connect() as con:
+        load_extensions(con)
+        con.execute("set TimeZone = 'UTC'")
+        mode = " (read_only)" if read_only else ""
+        con.execute(f"attach '{warehouse.as_posix()}' as warehouse{mode}")
+        con.execute("use warehouse")
+        yield con
+
+
 def query(warehouse: Path, sql: str) -> list[tuple[object, ...]]:
-    with duckdb.connect(warehouse.as_posix(), read_only=True) as con:
+    """Rows of `sql` on a snapshot; its staging views read silver as that build read it."""
+    with attached(warehouse) as con:
         return con.execute(sql).fetchall()
 
 
@@ -444,12 +464,17 @@ def test_incremental_build_refreshes_the_report(builds: dict[str, Path]) -> None
     ]
 
 
-def _against(warehouse: Path, sql: str) -> list[tuple[object, ...]]:
-    """Rows of `sql` (naming the warehouse catalog, as compiled SQL does) against a snapshot."""
-    with duckdb.connect() as con:
-        con.execute("set TimeZone = 'UTC'")
-        con.execute(f"attach '{warehouse.as_posix()}' as warehouse (read_only)")
-        return sorted(con.execute(sql).fetchall())
+def _against(warehouse: Path, lake: Path, sql: str) -> list[tuple[object, ...]]:
+    """Rows of `sql` against a snapshot as the next dbt run sees it: on a copy whose silver views
+    are pointed at the lake's current tables, as lakehouse.dbt_plugin does when dbt opens it."""
+    copy = warehouse.with_name(f"{warehouse.stem}_against.duckdb")
+    shutil.copyfile(warehouse, copy)
+    try:
+        with attached(copy, read_only=False) as con:
+            create_silver_views(con, catalog_for(lake.as_posix()))
+            return sorted(con.execute(sql).fetchall())
+    finally:
+        copy.unlink()
 
 
 def test_incremental_run_merges_only_the_ratings_that_change(
@@ -464,13 +489,14 @@ def test_incremental_run_merges_only_the_ratings_that_change(
     assert "left join stored" in sql  # compiled as an incremental run: the warehouse holds the table
     window = _against(
         builds["first"],
+        dbt_workspace.lake,
         "select count(*) from warehouse.intermediate.int_ratings_resolved where _loaded_at"
         " >= (select max(_loaded_at) - interval 3 day from warehouse.marts.fct_ratings)",
     )
     assert window == [(22,)]  # the window the merge used to take whole
     batch = f"select user_id, movielens_movie_id, rating from ({sql})"
-    assert _against(builds["first"], batch) == [(1, 2, 5.0), (5, 2, 5.0), (9, 3, 4.0)]
-    assert _against(builds["third"], batch) == []
+    assert _against(builds["first"], dbt_workspace.lake, batch) == [(1, 2, 5.0), (5, 2, 5.0), (9, 3, 4.0)]
+    assert _against(builds["third"], dbt_workspace.lake, batch) == []
 
 
 @pytest.mark.parametrize("stage", ["second", "third"])

@@ -14,6 +14,8 @@ import shutil
 import duckdb
 import pytest
 
+from tests.silver_tables import drop_silver_table
+
 from .conftest import DbtWorkspace, RunDbt
 from .silver_lake import BATCH_1, write_silver
 from .test_dbt_build import DBT_VARS, MART_TABLES, _build, query
@@ -33,7 +35,7 @@ def _statuses(result: object) -> dict[str, str]:
 def runs(dbt_workspace: DbtWorkspace, run_dbt: RunDbt) -> dict[str, object]:
     _build(dbt_workspace, run_dbt, BATCH_1, "first")
     write_silver(dbt_workspace.lake, BATCH_2_IN_WINDOW)
-    shutil.rmtree(dbt_workspace.lake / "silver" / MISSING)
+    drop_silver_table(dbt_workspace.lake, MISSING)
     failed = run_dbt(["build", "--vars", DBT_VARS])
     failed_copy = dbt_workspace.warehouse.with_name("warehouse_failed.duckdb")
     with duckdb.connect(dbt_workspace.warehouse.as_posix()) as con:

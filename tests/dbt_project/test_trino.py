@@ -1,9 +1,11 @@
 """dbt build on a real Trino 476 (Iceberg) over the hand-made silver lake, side by side with DuckDB.
 
 Trino runs from infra/trino (downloaded from Maven Central on first use, cached in
-~/.cache/movie-warehouse/trino) on a free port of 127.0.0.1, with its catalogs in a temporary folder.
-Both targets build the same two silver batches; after each build every mart must hold the same rows
-on both engines, and after the second the incremental upserts must have landed once per key.
+~/.cache/movie-warehouse/trino) on a free port of 127.0.0.1, with its catalogs in a temporary folder;
+its `silver_lake` catalog is the workspace lake's Iceberg catalog, so each silver commit is read with
+no step between. Both targets build the same two silver batches; after each commit both engines read
+the same silver rows, after each build every mart must hold the same rows on both engines, and after
+the second the incremental upserts must have landed once per key.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import os
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from decimal import Decimal
 
 import duckdb
@@ -21,7 +24,8 @@ import pytest
 from infra.trino.distribution import default_cache_dir
 from infra.trino.server import start, stop
 from infra.trino.settings import TrinoSettings
-from infra.trino.silver import register_silver
+from lakehouse.catalog import catalog_for
+from lakehouse.duckdb import load_extensions, metadata_locations, scan
 from tests.local_servers import free_port, trino_query
 
 from .conftest import DbtWorkspace, RunDbt
@@ -48,11 +52,14 @@ Rows = list[tuple[object, ...]]
 
 @dataclass(frozen=True)
 class Stage:
-    """Every mart (and the snapshot) after one build, as sorted, normalised rows, on both engines."""
+    """Every mart (and the snapshot) after one build, and every silver table after the commit before
+    it, as sorted, normalised rows, on both engines."""
 
     trino: dict[str, Rows]
     duckdb: dict[str, Rows]
     trino_seconds: float
+    silver_trino: dict[str, Rows]
+    silver_duckdb: dict[str, Rows]
 
 
 def _normalise(value: object) -> object:
@@ -69,10 +76,17 @@ def _rows(raw: list[tuple[object, ...]] | list[list[object]]) -> Rows:
 
 
 @pytest.fixture(scope="module")
-def trino_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TrinoSettings]:
-    """A Trino of its own for this module; the dbt profile finds it through MOVIES_TRINO_PORT."""
+def trino_server(
+    tmp_path_factory: pytest.TempPathFactory, dbt_workspace: DbtWorkspace
+) -> Iterator[TrinoSettings]:
+    """A Trino of its own for this module, reading the module's lake (silver_lake is that lake's
+    catalog); the dbt profile finds it through MOVIES_TRINO_PORT."""
     settings = TrinoSettings(
-        home=tmp_path_factory.mktemp("trino"), port=free_port(), heap="2G", cache_dir=default_cache_dir()
+        home=tmp_path_factory.mktemp("trino"),
+        port=free_port(),
+        heap="2G",
+        cache_dir=default_cache_dir(),
+        lake=dbt_workspace.lake.as_posix(),
     )
     saved = os.environ.get("MOVIES_TRINO_PORT")
     os.environ["MOVIES_TRINO_PORT"] = str(settings.port)
@@ -132,14 +146,43 @@ def _dbt_build(run_dbt: RunDbt, target: str) -> None:
     assert result.success, f"dbt build --target {target} failed: {result.exception} {failures}"
 
 
+def _silver_rows(raw: list[tuple[object, ...]] | list[list[object]]) -> Rows:
+    """Silver rows as _rows makes them, each instant in one spelling of UTC (DuckDB and the Trino
+    client name the zone differently, and rows are sorted by their text)."""
+    return _rows(
+        [[v.astimezone(UTC) if isinstance(v, datetime) and v.tzinfo else v for v in row] for row in raw]
+    )
+
+
+def _silver_on_trino(settings: TrinoSettings) -> dict[str, Rows]:
+    tables = [str(name) for (name,) in trino_query(settings, "show tables from silver_lake.silver")]
+    return {
+        name: _silver_rows(trino_query(settings, f"select * from silver_lake.silver.{name}"))
+        for name in tables
+    }
+
+
+def _silver_on_duckdb(workspace: DbtWorkspace) -> dict[str, Rows]:
+    """Each table at the snapshot its catalog calls current, as lakehouse.duckdb reads it for dbt."""
+    with duckdb.connect() as con:
+        con.execute("set TimeZone = 'UTC'")
+        load_extensions(con)
+        return {
+            name: _silver_rows(con.execute(f"select * from {scan(location)}").fetchall())
+            for name, location in metadata_locations(catalog_for(workspace.lake.as_posix())).items()
+        }
+
+
 def _stage(workspace: DbtWorkspace, run_dbt: RunDbt, settings: TrinoSettings, batch: SilverBatch) -> Stage:
-    write_silver(workspace.lake, batch)
-    register_silver(settings, workspace.lake)
+    write_silver(workspace.lake, batch)  # one new snapshot per entity of the batch, nothing else
+    silver_trino, silver_duckdb = _silver_on_trino(settings), _silver_on_duckdb(workspace)
     began = time.monotonic()
     _dbt_build(run_dbt, "trino")
     trino_seconds = time.monotonic() - began
     _dbt_build(run_dbt, "duckdb")
-    return Stage(_capture_trino(settings), _capture_duckdb(workspace), trino_seconds)
+    return Stage(
+        _capture_trino(settings), _capture_duckdb(workspace), trino_seconds, silver_trino, silver_duckdb
+    )
 
 
 @pytest.fixture(scope="module")
@@ -149,6 +192,39 @@ def stages(dbt_workspace: DbtWorkspace, run_dbt: RunDbt, trino_server: TrinoSett
     second = _stage(dbt_workspace, run_dbt, trino_server, BATCH_2)
     print(f"dbt build on Trino: {first.trino_seconds:.1f} s first, {second.trino_seconds:.1f} s incremental")
     return {"first": first, "second": second}
+
+
+@pytest.mark.parametrize(
+    ("stage", "batch"), [("first", BATCH_1), ("second", BATCH_2)], ids=["first", "second"]
+)
+def test_duckdb_and_trino_read_the_same_silver_rows(
+    stages: dict[str, Stage], stage: str, batch: SilverBatch
+) -> None:
+    """Both engines follow the catalog to the snapshot the last commit made current."""
+    built = stages[stage]
+    assert sorted(built.silver_trino) == sorted(built.silver_duckdb)
+    assert set(BATCH_1.tables) <= set(built.silver_trino)
+    different = sorted(
+        name for name in built.silver_duckdb if built.silver_trino[name] != built.silver_duckdb[name]
+    )
+    assert different == [], {
+        name: (built.silver_trino[name], built.silver_duckdb[name]) for name in different
+    }
+    # The rows are the batch's own: a table the batch rewrote holds its rows, not the previous ones.
+    for entity, rows in batch.tables.items():
+        assert len(built.silver_trino[entity]) == len(rows), entity
+    assert built.silver_trino["movies"] != []
+
+
+def test_the_second_commit_changed_what_both_engines_read(stages: dict[str, Stage]) -> None:
+    first, second = stages["first"], stages["second"]
+    changed = sorted(name for name in BATCH_2.tables if first.silver_trino[name] != second.silver_trino[name])
+    assert {"movies", "ratings"} <= set(changed)
+    # The second batch delivers Jumanji's new title (silver_lake.py): a row the first commit lacked.
+    retitled = (8844, "Jumanji (1995)")
+    assert retitled not in {(row[0], row[2]) for row in first.silver_duckdb["movies"]}
+    for rows in (second.silver_duckdb["movies"], second.silver_trino["movies"]):
+        assert retitled in {(row[0], row[2]) for row in rows}
 
 
 @pytest.mark.parametrize("stage", ["first", "second"])

@@ -12,6 +12,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from lakehouse.catalog import catalog_for
+from lakehouse.duckdb import metadata_locations
+
 MARTS = ("dim_movies", "dim_genres", "bridge_movie_genres", "fct_ratings", "fct_movie_financials",
          "rpt_top_rated_movies", "rpt_genre_popularity")  # fmt: skip
 
@@ -46,6 +49,11 @@ def raw_files(data_dir: Path) -> list[str]:
     return sorted(str(p.relative_to(data_dir)) for p in (data_dir / "lake" / "raw").rglob("*.parquet"))
 
 
+def silver_commits(data_dir: Path) -> dict[str, str]:
+    """The metadata file each silver Iceberg table is at: any commit to a table changes it."""
+    return metadata_locations(catalog_for(str(data_dir / "lake")))
+
+
 @pytest.fixture(scope="session")
 def pipeline_runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
     """`movies run` twice on one data dir (~5 minutes): what the first built and what the second changed."""
@@ -71,12 +79,9 @@ def broken_ratings_run(data_dir: Path, delivery: Path) -> dict[str, object]:
         user, movie, _, stamp = lines[index].split(",")
         lines[index] = f"{user},{movie},7.0,{stamp}"
     ratings.write_text("\n".join(lines) + "\n")
-    silver_before = sorted(
-        str(p.relative_to(data_dir)) for p in (data_dir / "lake" / "silver").rglob("*.parquet")
-    )
+    silver_before = silver_commits(data_dir)
     result = movies_run(data_dir, "--skip-sample", check=False, env={"MOVIES_FILES_DIR": str(delivery)})
     marts = fingerprints(data_dir / "warehouse.duckdb")
     return {"result": result, "marts": marts, "raw": raw_files(data_dir),
             "silver_before": silver_before, "report": (data_dir / "reports" / "run_report.md").read_text(),
-            "silver_after": sorted(str(p.relative_to(data_dir))
-                                   for p in (data_dir / "lake" / "silver").rglob("*.parquet"))}  # fmt: skip
+            "silver_after": silver_commits(data_dir)}  # fmt: skip

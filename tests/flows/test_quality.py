@@ -9,11 +9,14 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from flows.quality import FILE_DELIVERIES, TABLES, layer_tables
+from flows.quality import FILE_DELIVERIES, TABLES, Lake, layer_tables
+from lakehouse.duckdb import load_extensions
+from tests.silver_tables import write_silver_tables
 
 GX_DIR = Path(__file__).resolve().parents[2] / "great_expectations" / "gx"
 
@@ -160,18 +163,21 @@ def test_duplicated_keys_counts_each_repeated_key_once_with_nulls_equal(
         assert con.execute(f"select {duplicated_keys('t', keys)}").fetchone() == grouped == (expected,)
 
 
+def _silver_frame(sql: str) -> pd.DataFrame:
+    """A frame's SQL run on a connection that reads silver's Iceberg tables."""
+    with duckdb.connect() as con:
+        load_extensions(con)
+        return con.execute(sql).df()
+
+
 def test_the_silver_key_report_names_the_entity_whose_keys_repeat(tmp_path: Path) -> None:
     from flows.quality import SILVER_KEYS, _key_report
 
-    for entity, keys in SILVER_KEYS.items():
-        folder = tmp_path / "silver" / entity
-        folder.mkdir(parents=True)
-        if entity == "ratings":  # user 1 rated movie 10 twice, and movie 5 once
-            table = pa.table({"user_id": [1, 1, 1], "movielens_movie_id": [10, 10, 5]})
-        else:
-            table = pa.table({key: [1, 2] for key in keys})
-        pq.write_table(table, folder / "part-0.parquet")
-    frame = duckdb.sql(_key_report(str(tmp_path))).df().set_index("entity")
+    tables = {entity: pa.table({key: [1, 2] for key in keys}) for entity, keys in SILVER_KEYS.items()}
+    # user 1 rated movie 10 twice, and movie 5 once
+    tables["ratings"] = pa.table({"user_id": [1, 1, 1], "movielens_movie_id": [10, 10, 5]})
+    write_silver_tables(tmp_path, tables)
+    frame = _silver_frame(_key_report(Lake(str(tmp_path)))).set_index("entity")
     assert frame.loc["ratings", "duplicated_keys"] == 1
     assert frame["duplicated_keys"].drop("ratings").eq(0).all()
     assert frame["entity_with_duplicated_keys"].dropna().tolist() == ["ratings: 1 duplicated keys"]
@@ -181,17 +187,16 @@ def test_the_silver_key_report_names_the_entity_whose_keys_repeat(tmp_path: Path
 def test_the_silver_ratings_suite_fails_on_a_missing_time_and_too_few_resolved_movies(tmp_path: Path) -> None:
     from flows.quality import _silver_ratings
 
-    folder = tmp_path / "silver" / "ratings"
-    folder.mkdir(parents=True)
+    times = [datetime(2020, 1, 1), None, datetime(2020, 1, 2), datetime(2020, 1, 3)]
     ratings = pa.table(
         {
             "rating": [4.0, 0.5, 5.0, 3.0],
-            "rated_at": pa.array([datetime(2020, 1, 1), None, datetime(2020, 1, 2), datetime(2020, 1, 3)]),
+            "rated_at": pa.array(times, pa.timestamp("us", tz="UTC")),  # as Spark writes it
             "movie_id": [862, None, None, 8844],
         }
     )
-    pq.write_table(ratings, folder / "part-0.parquet")
-    frame = duckdb.sql(_silver_ratings(str(tmp_path))).df()
+    write_silver_tables(tmp_path, {"ratings": ratings})
+    frame = _silver_frame(_silver_ratings(Lake(str(tmp_path))))
     assert frame.to_dict("records") == [
         {
             "row_count": 4,
@@ -241,14 +246,19 @@ def test_the_reconciliation_counts_a_key_once_and_quarantined_only_keys_apart(
     _write_parquet(raw, "1.parquet", {"user_id": [1, 1, 2, 3, 4], "movie_id": [10, 11, 10, 12, 13],
                                       "rating": [4.0, 9.0, 7.0, 3.5, None]})  # fmt: skip
     _write_parquet(raw, "2.parquet", {"user_id": [1, 2], "movie_id": [11, 10], "rating": [3.0, 0.0]})
-    silver = tmp_path / "silver"
-    _write_parquet(silver / "ratings", "part-0.parquet", {"user_id": [1, 1, 3]})
-    _write_parquet(silver / "quarantine", "part-0.parquet", {"entity": ["ratings"] * 4 + ["movies"]})
+    write_silver_tables(
+        tmp_path,
+        {
+            "ratings": pa.table({"user_id": [1, 1, 3]}),
+            "quarantine": pa.table({"entity": ["ratings"] * 4 + ["movies"]}),
+        },
+    )
     with duckdb.connect() as con:
+        load_extensions(con)
         con.execute("attach ':memory:' as warehouse")
         con.execute("create schema warehouse.marts")
         con.execute(f"create table warehouse.marts.fct_ratings as select * from range({fct_rows})")
-        frame = con.execute(_reconciliation(str(tmp_path))).df()
+        frame = con.execute(_reconciliation(Lake(str(tmp_path)))).df()
     assert frame.drop(columns="unreconciled").to_dict("records") == [
         {"raw_rating_keys": 5, "quarantined_only_keys": 2, "quarantined_rows": 4, "silver_ratings": 3,
          "fct_ratings": fct_rows}
