@@ -53,10 +53,10 @@ def builds(spark: SparkSession, tmp_path_factory: pytest.TempPathFactory) -> dic
     _write(lake_dir, "fred", "cpiaucsl", raw_frames.cpi(spark, [(date(2017, 8, 1), 245.0, L2)]))
     replace = Lake.replace
 
-    def replace_until_movie_ids(self: Lake, frame: Any, entity: str, properties: Any) -> int:
+    def replace_until_movie_ids(self: Lake, frame: Any, entity: str, *args: Any, **kwargs: Any) -> int:
         if entity == "movie_ids":
             raise CommitFailedError(entity)
-        return replace(self, frame, entity, properties)
+        return replace(self, frame, entity, *args, **kwargs)
 
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(Lake, "replace", replace_until_movie_ids)
