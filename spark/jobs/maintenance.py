@@ -8,6 +8,11 @@ died before its commit) are removed. A file younger than that is never removed, 
 writing is never robbed of its files (nor one younger than a day, whatever the retention: Iceberg
 refuses a shorter interval for the same reason).
 
+A table is maintained only when it is due: it holds more than `RETAIN_LAST` snapshots and the
+oldest is older than the retention (so about once per retention period per table). That is read
+from the catalog with pyiceberg before any Spark session starts: a run with nothing due starts no
+JVM. A killed job's orphans are removed with the table's next expiry.
+
 `python -m spark.jobs.maintenance --lake data/lake --retention-days 7` runs it alone.
 """
 
@@ -19,7 +24,7 @@ from datetime import UTC, datetime, timedelta
 
 from pyspark.sql import SparkSession
 
-from lakehouse.catalog import CATALOG_NAME, NAMESPACE
+from lakehouse.catalog import CATALOG_NAME, NAMESPACE, catalog_for
 from spark.lake import Lake
 from spark.session import spark_session
 
@@ -33,17 +38,36 @@ def _sql_time(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S")
 
 
+def due_tables(
+    lake_url: str, retention: timedelta = DEFAULT_RETENTION, now: datetime | None = None
+) -> list[str]:
+    """The silver tables due for maintenance (see the module docstring), read through pyiceberg."""
+    catalog = catalog_for(lake_url).load()
+    if not catalog.namespace_exists(NAMESPACE):
+        return []
+    cutoff_ms = ((now or datetime.now(UTC)) - retention).timestamp() * 1000
+    due = []
+    for _, name in catalog.list_tables(NAMESPACE):
+        snapshots = catalog.load_table((NAMESPACE, name)).metadata.snapshots
+        if len(snapshots) > RETAIN_LAST and min(s.timestamp_ms for s in snapshots) < cutoff_ms:
+            due.append(name)
+    return sorted(due)
+
+
 def maintain_silver(
-    spark: SparkSession, lake_url: str, retention: timedelta = DEFAULT_RETENTION, now: datetime | None = None
+    spark: SparkSession,
+    lake_url: str,
+    tables: list[str],
+    retention: timedelta = DEFAULT_RETENTION,
+    now: datetime | None = None,
 ) -> dict[str, dict[str, int]]:
-    """Expire snapshots and remove orphan files older than `retention` before `now` in every silver
-    table; returns, per table, the snapshots left, the files the expiry deleted and the orphans removed."""
+    """Expire snapshots and remove orphan files older than `retention` before `now` in `tables`;
+    returns, per table, the snapshots left, the files the expiry deleted and the orphans removed."""
     Lake(spark, lake_url)  # points the session's catalog at the lake
     cutoff = (now or datetime.now(UTC)) - retention
     orphan_cutoff = min(cutoff, datetime.now(UTC) - ORPHAN_MIN_AGE)
-    tables = [row["tableName"] for row in spark.sql(f"show tables in {CATALOG_NAME}.{NAMESPACE}").collect()]
     done = {}
-    for name in sorted(tables):
+    for name in tables:
         table = f"{CATALOG_NAME}.{NAMESPACE}.{name}"
         expired = spark.sql(
             f"call {CATALOG_NAME}.system.expire_snapshots(table => '{table}', "
@@ -64,9 +88,12 @@ def maintain_silver(
 def run_maintenance(
     lake_url: str, retention: timedelta = DEFAULT_RETENTION, app_name: str = "silver-maintenance"
 ) -> dict[str, dict[str, int]]:
-    """`maintain_silver` in a session of its own (spark.session.spark_session)."""
+    """`maintain_silver` on the tables due, in a session of its own (none when no table is due)."""
+    tables = due_tables(lake_url, retention)
+    if not tables:
+        return {}
     with spark_session(app_name, lake_url=lake_url) as spark:
-        return maintain_silver(spark, lake_url, retention)
+        return maintain_silver(spark, lake_url, tables, retention)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from pyspark.sql import SparkSession
 
-from spark.jobs.maintenance import RETAIN_LAST, maintain_silver
+from spark.jobs.maintenance import RETAIN_LAST, due_tables, maintain_silver
 from spark.lake import Lake
 
 pytestmark = pytest.mark.slow
@@ -27,13 +27,17 @@ def test_old_snapshots_expire_and_orphans_go_only_past_the_retention(
     orphan = data / "orphan-of-a-killed-job.parquet"
     shutil.copy(next(data.glob("*.parquet")), orphan)
 
-    today = maintain_silver(spark, str(tmp_path))
+    lake.replace(spark.createDataFrame([(0,)], "movie_id bigint"), "collections", {})
+    assert due_tables(str(tmp_path)) == []  # nothing older than the retention yet
+    today = maintain_silver(spark, str(tmp_path), ["movies"])
     assert today["movies"] == {"snapshots": RETAIN_LAST + 3, "expired_files": 0, "orphans_removed": 0}
     assert orphan.exists()  # younger than the retention: could be a running job's
 
     ten_days_ago = (datetime.now(UTC) - timedelta(days=10)).timestamp()
     os.utime(orphan, (ten_days_ago, ten_days_ago))
-    later = maintain_silver(spark, str(tmp_path), now=datetime.now(UTC) + timedelta(days=8))
+    in_eight_days = datetime.now(UTC) + timedelta(days=8)
+    assert due_tables(str(tmp_path), now=in_eight_days) == ["movies"]  # collections: one snapshot
+    later = maintain_silver(spark, str(tmp_path), ["movies"], now=in_eight_days)
     assert later["movies"]["snapshots"] == RETAIN_LAST
     assert later["movies"]["expired_files"] > 0  # the expired snapshots' data files and manifests
     assert later["movies"]["orphans_removed"] == 1
