@@ -47,9 +47,10 @@ from typing import Any
 import duckdb
 
 from flows.settings import Settings
-from flows.warehouse import sql_identifier, sql_string, trino_frame, warehouse_query
+from flows.warehouse import trino_frame, warehouse_query
 from lakehouse.catalog import catalog_for
 from lakehouse.duckdb import load_extensions, metadata_locations, scan
+from lakehouse.sql import sql_identifier, sql_string
 
 LAYERS = ("raw", "silver", "gold")
 SILVER_READERS = ("silver", "gold")  # layers with frames on silver (gold's reconciliation)

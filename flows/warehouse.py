@@ -21,16 +21,6 @@ Query = Callable[[str], pd.DataFrame]
 MEDIAN = re.compile(r"\bmedian\(([^()]+)\)")
 
 
-def sql_string(text: object) -> str:
-    """A SQL string literal for a configured path (quotes doubled): paths never break or extend SQL."""
-    return "'" + str(text).replace("'", "''") + "'"
-
-
-def sql_identifier(name: str) -> str:
-    """A quoted SQL identifier (double quotes doubled), as `infra/trino/silver.py` quotes its own."""
-    return '"' + name.replace('"', '""') + '"'
-
-
 def trino_frame(sql: str) -> pd.DataFrame:
     """One query through Trino's DB-API client, with the dbt profile's MOVIES_TRINO_* settings."""
     import trino  # installed with dbt-trino

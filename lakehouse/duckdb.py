@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 import duckdb
 
 from lakehouse.catalog import NAMESPACE, IcebergCatalog
+from lakehouse.sql import sql_identifier, sql_string
 
 if TYPE_CHECKING:
     from pyiceberg.catalog import Catalog
@@ -37,11 +38,6 @@ def load_extensions(con: duckdb.DuckDBPyConnection, names: tuple[str, ...] = EXT
     """Load the extensions silver needs into a connection, from the packages' files."""
     for name in names:
         con.execute(f"load '{extension_file(name).as_posix()}'")
-
-
-def sql_string(value: str) -> str:
-    """A SQL string literal (single quotes doubled)."""
-    return "'" + value.replace("'", "''") + "'"
 
 
 def metadata_locations(catalog: IcebergCatalog | Catalog) -> dict[str, str]:
@@ -72,7 +68,7 @@ def create_silver_views(
     """
     load_extensions(con)
     locations = metadata_locations(catalog)
-    con.execute(f'create schema if not exists "{schema}"')
+    con.execute(f"create schema if not exists {sql_identifier(schema)}")
     existing = con.execute(
         "select view_name from duckdb_views() "
         "where database_name = current_database() and schema_name = ? and not internal",
@@ -80,7 +76,8 @@ def create_silver_views(
     ).fetchall()
     for (entity,) in existing:
         if entity not in locations:
-            con.execute(f'drop view "{schema}"."{entity}"')
+            con.execute(f"drop view {sql_identifier(schema)}.{sql_identifier(entity)}")
     for entity, location in sorted(locations.items()):
-        con.execute(f'create or replace view "{schema}"."{entity}" as select * from {scan(location)}')
+        view = f"{sql_identifier(schema)}.{sql_identifier(entity)}"
+        con.execute(f"create or replace view {view} as select * from {scan(location)}")
     return sorted(locations)

@@ -37,7 +37,7 @@ def test_silver_and_gold_are_always_checked_whole() -> None:
 
 def test_a_lake_path_with_a_quote_is_read_not_spliced_into_the_sql(tmp_path) -> None:
     from flows.quality import _files
-    from flows.warehouse import sql_string
+    from lakehouse.sql import sql_string
 
     lake = tmp_path / "o'brien's lake"
     (lake / "raw" / "kaggle" / "links").mkdir(parents=True)
