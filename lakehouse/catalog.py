@@ -116,3 +116,27 @@ def catalog_for(lake_url: str, env: Mapping[str, str] | None = None) -> IcebergC
         )
     sqlite_file = Path(lake_url).resolve() / SQLITE_FILE
     return IcebergCatalog(f"jdbc:sqlite:{sqlite_file.as_posix()}", warehouse)
+
+
+def snapshot_ids(lake_url: str) -> dict[str, int | None]:
+    """Every silver table's current snapshot id, by entity (none: no table yet, or no catalog yet):
+    what a reader of silver read, and what tells a later run whether silver changed since."""
+    catalog = catalog_for(lake_url)
+    if not catalog_exists(catalog):
+        return {}
+    loaded = catalog.load()
+    if not loaded.namespace_exists(NAMESPACE):
+        return {}
+    ids = {}
+    for _, name in loaded.list_tables(NAMESPACE):
+        snapshot = loaded.load_table((NAMESPACE, name)).metadata.current_snapshot()
+        ids[name] = None if snapshot is None else snapshot.snapshot_id
+    return dict(sorted(ids.items()))
+
+
+def catalog_exists(catalog: IcebergCatalog) -> bool:
+    """False for an embedded catalog whose SQLite file is not there yet (pyiceberg would create it
+    to answer a question about it); a configured catalog service is taken to exist."""
+    return (
+        not catalog.uri.startswith("jdbc:sqlite:") or Path(catalog.uri.removeprefix("jdbc:sqlite:")).is_file()
+    )

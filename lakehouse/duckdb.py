@@ -10,6 +10,8 @@ hence the lookup in Python rather than an `ATTACH`.
 from __future__ import annotations
 
 import importlib.util
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -21,6 +23,7 @@ from lakehouse.sql import sql_identifier, sql_string
 if TYPE_CHECKING:
     from pyiceberg.catalog import Catalog
 
+STATE_SCHEMA = "lake_state"  # the warehouse's record of the silver snapshots it reads
 EXTENSIONS = ("avro", "iceberg")  # the Iceberg extension reads manifests through the Avro one
 
 
@@ -40,15 +43,35 @@ def load_extensions(con: duckdb.DuckDBPyConnection, names: tuple[str, ...] = EXT
         con.execute(f"load '{extension_file(name).as_posix()}'")
 
 
-def metadata_locations(catalog: IcebergCatalog | Catalog) -> dict[str, str]:
-    """Every silver table's current metadata file, by entity."""
+@dataclass(frozen=True)
+class CurrentTable:
+    """A silver table as its catalog has it now: the metadata file and the snapshot it calls current."""
+
+    metadata_location: str
+    snapshot_id: int | None
+    committed_at: datetime | None
+
+
+def current_tables(catalog: IcebergCatalog | Catalog) -> dict[str, CurrentTable]:
+    """Every silver table's current metadata file and snapshot, by entity."""
     loaded = catalog.load() if isinstance(catalog, IcebergCatalog) else catalog
     if not loaded.namespace_exists(NAMESPACE):
         return {}
-    return {
-        name: loaded.load_table((NAMESPACE, name)).metadata_location
-        for _, name in loaded.list_tables(NAMESPACE)
-    }
+    tables = {}
+    for _, name in loaded.list_tables(NAMESPACE):
+        table = loaded.load_table((NAMESPACE, name))
+        snapshot = table.metadata.current_snapshot()
+        tables[name] = CurrentTable(
+            table.metadata_location,
+            None if snapshot is None else snapshot.snapshot_id,
+            None if snapshot is None else datetime.fromtimestamp(snapshot.timestamp_ms / 1000, UTC),
+        )
+    return tables
+
+
+def metadata_locations(catalog: IcebergCatalog | Catalog) -> dict[str, str]:
+    """Every silver table's current metadata file, by entity."""
+    return {name: table.metadata_location for name, table in current_tables(catalog).items()}
 
 
 def scan(metadata_location: str) -> str:
@@ -64,10 +87,11 @@ def create_silver_views(
     A view is bound to the snapshot current when it was made: made again at the start of every dbt
     invocation (lakehouse.dbt_plugin) or check run, it reads what Spark committed last. A view whose
     table the catalog no longer holds is dropped, so a reader fails on it instead of reading an old
-    snapshot (the views persist in the warehouse file).
+    snapshot (the views persist in the warehouse file). `lake_state.silver_snapshots` records which
+    snapshot each view reads: what the warehouse was last built from, where a user can query it.
     """
     load_extensions(con)
-    locations = metadata_locations(catalog)
+    tables = current_tables(catalog)
     con.execute(f"create schema if not exists {sql_identifier(schema)}")
     existing = con.execute(
         "select view_name from duckdb_views() "
@@ -75,9 +99,19 @@ def create_silver_views(
         [schema],
     ).fetchall()
     for (entity,) in existing:
-        if entity not in locations:
+        if entity not in tables:
             con.execute(f"drop view {sql_identifier(schema)}.{sql_identifier(entity)}")
-    for entity, location in sorted(locations.items()):
+    for entity, table in sorted(tables.items()):
         view = f"{sql_identifier(schema)}.{sql_identifier(entity)}"
-        con.execute(f"create or replace view {view} as select * from {scan(location)}")
-    return sorted(locations)
+        con.execute(f"create or replace view {view} as select * from {scan(table.metadata_location)}")
+    con.execute(f"create schema if not exists {STATE_SCHEMA}")
+    con.execute(
+        f"create or replace table {STATE_SCHEMA}.silver_snapshots (entity varchar primary key, "
+        "snapshot_id bigint, committed_at timestamptz, metadata_location varchar, read_at timestamptz)"
+    )
+    for entity, table in sorted(tables.items()):
+        con.execute(
+            f"insert into {STATE_SCHEMA}.silver_snapshots values (?, ?, ?, ?, current_timestamp)",
+            [entity, table.snapshot_id, table.committed_at, table.metadata_location],
+        )
+    return sorted(tables)

@@ -25,6 +25,7 @@ from pyspark.sql import functions as F
 from pyspark.sql.types import StructType
 
 from lakehouse.catalog import CATALOG_NAME, NAMESPACE, IcebergCatalog, catalog_for, lake_root_url
+from lakehouse.raw import RawListing, Watermark
 
 # Properties every silver table is created with: format v2 with row-level deletes written as delete
 # files (merge-on-read), and old metadata files dropped after a commit (snapshots expire in maintenance).
@@ -37,17 +38,12 @@ TABLE_PROPERTIES = {
     "write.metadata.previous-versions-max": "20",
 }
 SNAPSHOT_PROPERTY = "spark.sql.iceberg.snapshot-property."  # session settings Iceberg copies into a commit
-PROPERTY_PREFIX = "movies."  # our own keys in a snapshot's summary
-# A raw table's loads as a watermark: its newest load id and how many loads it holds up to that one.
-Watermark = tuple[str, int]
+PROPERTY_PREFIX = "movies."  # our own keys in a snapshot's summary and in table properties
 
 
-def load_id_of(file_name: str) -> str | None:
-    """The dlt load id of a raw file named `<load_id>.<file_id>.parquet` (the lake's raw layout)."""
-    if not file_name.endswith(".parquet"):
-        return None
-    parts = file_name.split(".")
-    return ".".join(parts[:-2]) if len(parts) >= 3 else None
+def _engine_url(url: str) -> str:
+    """A raw file's URL as Spark reads it: s3a:// (Hadoop's S3 client) for s3://."""
+    return "s3a://" + url.removeprefix("s3://") if url.startswith("s3://") else url
 
 
 def use_catalog(spark: SparkSession, catalog: IcebergCatalog) -> None:
@@ -72,6 +68,7 @@ class Lake:
         self._fs = self._hadoop_path(self.root).getFileSystem(spark.sparkContext._jsc.hadoopConfiguration())
         if self.root.startswith("file:"):
             Path(lake_url).mkdir(parents=True, exist_ok=True)  # the SQLite catalog's folder
+        self.raw = RawListing(lake_url)
         self.catalog = catalog or catalog_for(lake_url)
         use_catalog(spark, self.catalog)
         spark.sql(f"create namespace if not exists {CATALOG_NAME}.{NAMESPACE}")
@@ -91,41 +88,18 @@ class Lake:
 
     def raw_load_ids(self, dataset: str, table: str) -> list[str]:
         """The loads a raw table holds files of, oldest first (load ids are unix times)."""
-        return sorted({load_id for _, load_id in self._raw_files(dataset, table)}, key=float)
+        return self.raw.load_ids(dataset, table)
 
     def read_raw_loads(self, dataset: str, table: str, load_ids: set[str]) -> DataFrame:
         """Only the files of the given loads of one raw table (at least one must exist)."""
-        paths = [path for path, load_id in self._raw_files(dataset, table) if load_id in load_ids]
+        paths = [_engine_url(file.url) for file in self.raw.files(dataset, table) if file.load_id in load_ids]
         if not paths:
             raise FileNotFoundError(f"raw table {dataset}.{table} has no files of loads {sorted(load_ids)}")
         return self.spark.read.option("mergeSchema", "true").parquet(*paths)
 
-    def _raw_files(self, dataset: str, table: str) -> list[tuple[str, str]]:
-        files = []
-        for status in self._statuses(f"{self.root}/raw/{dataset}/{table}"):
-            load_id = load_id_of(status.getPath().getName()) if status.isFile() else None
-            if load_id is not None:
-                files.append((status.getPath().toString(), load_id))
-        return files
-
     def raw_watermarks(self) -> dict[str, Watermark]:
-        """Every raw table silver may read (dlt's own `_dlt_*` left out), as `<dataset>/<table>` ->
-        its watermark: what a build consumed, small enough to record in a snapshot's summary."""
-        marks = {}
-        for dataset in self._folders(f"{self.root}/raw"):
-            for table in self._folders(f"{self.root}/raw/{dataset}"):
-                loads = [] if table.startswith("_dlt") else self.raw_load_ids(dataset, table)
-                if loads:
-                    marks[f"{dataset}/{table}"] = (loads[-1], len(loads))
-        return marks
-
-    def _folders(self, url: str) -> list[str]:
-        return sorted(status.getPath().getName() for status in self._statuses(url) if status.isDirectory())
-
-    def _statuses(self, url: str) -> list[Any]:
-        """The entries (Hadoop FileStatus) directly in a folder of the lake; none when it is absent."""
-        folder = self._hadoop_path(url)
-        return list(self._fs.listStatus(folder)) if self._fs.exists(folder) else []
+        """Every raw table's watermark (lakehouse.raw.RawListing.watermarks)."""
+        return self.raw.watermarks()
 
     def empty(self, schema: StructType) -> DataFrame:
         """A frame of no rows and no partitions with `schema`, made without Python workers.
@@ -150,18 +124,41 @@ class Lake:
         """The entity's rows at its current snapshot."""
         return self.spark.table(self.table(entity))
 
-    def snapshot_summary(self, entity: str) -> dict[str, str] | None:
-        """The summary of the entity's current snapshot (None: no table, or no snapshot yet), read
-        from the table's metadata through Iceberg's Java API: no Spark job."""
-        if not self.has_table(entity):
-            return None
+    def _iceberg_table(self, entity: str) -> Any:
+        """The entity's table through Iceberg's Java API (metadata only: no Spark job)."""
         jvm = self.spark.sparkContext._jvm
         assert jvm is not None
-        table = jvm.org.apache.iceberg.spark.Spark3Util.loadIcebergTable(
+        return jvm.org.apache.iceberg.spark.Spark3Util.loadIcebergTable(
             self.spark._jsparkSession, self.table(entity)
         )
-        snapshot = table.currentSnapshot()
+
+    def snapshot_summary(self, entity: str) -> dict[str, str] | None:
+        """The summary of the entity's current snapshot (None: no table, or no snapshot yet)."""
+        if not self.has_table(entity):
+            return None
+        snapshot = self._iceberg_table(entity).currentSnapshot()
         return None if snapshot is None else dict(snapshot.summary())
+
+    def snapshot_id(self, entity: str) -> int | None:
+        """The id of the entity's current snapshot (None: no table, or no snapshot yet)."""
+        if not self.has_table(entity):
+            return None
+        snapshot = self._iceberg_table(entity).currentSnapshot()
+        return None if snapshot is None else int(snapshot.snapshotId())
+
+    def table_property(self, entity: str, key: str) -> Any:
+        """One of our table properties (JSON) of the entity, or None: facts about a table that no
+        commit of its rows carries (e.g. what ratings were last resolved against)."""
+        if not self.has_table(entity):
+            return None
+        value = dict(self._iceberg_table(entity).properties()).get(PROPERTY_PREFIX + key)
+        return None if value is None else json.loads(value)
+
+    def set_table_property(self, entity: str, key: str, value: Any) -> None:
+        """Set one of our table properties (JSON): a metadata commit, no new snapshot. Through
+        Iceberg's API rather than `ALTER TABLE`, whose string literals would unescape the JSON."""
+        text = json.dumps(value, sort_keys=True)
+        self._iceberg_table(entity).updateProperties().set(PROPERTY_PREFIX + key, text).commit()
 
     def recorded(self, entity: str, key: str) -> Any:
         """One of our properties (JSON) on the entity's current snapshot, or None."""

@@ -13,12 +13,16 @@ up to it; spark.lake.Watermark). A run compares it with raw/ and publishes one w
 - `unchanged`: no new load: nothing is committed.
 
 Whichever way, ratings whose MovieLens movie now resolves to another movie (a new link, a movie held
-since) are then updated in place by a second merge, only when there are any. Every mode ends with
-the rows a rebuild from every load gives (tests/spark/test_ratings_job.py).
+since) are then updated in place by a second merge, only when there are any. Finding them scans
+every (MovieLens movie, movie) pair the table holds, so it is done only when what the rows were
+resolved against changed: the caller names that (silver names the snapshots of `movies` and
+`movie_links`), and the table keeps it as its `movies.resolved-against` property. Every mode ends
+with the rows a rebuild from every load gives (tests/spark/test_ratings_job.py).
 """
 
 from __future__ import annotations
 
+import json
 from enum import StrEnum
 
 from pyspark.sql import DataFrame
@@ -31,6 +35,7 @@ ENTITY = "ratings"
 RAW_TABLE = ("kaggle", "ratings")
 KEYS = ["user_id", "movielens_movie_id"]
 LOADS = "loads"  # the snapshot property of the consumed watermark
+RESOLVED_AGAINST = "resolved-against"  # the table property naming what movie ids were resolved against
 
 
 class PublishMode(StrEnum):
@@ -54,9 +59,14 @@ def new_loads(recorded: Watermark | None, loads: list[str]) -> list[str] | None:
 
 
 def publish_ratings(
-    lake: Lake, links: DataFrame, movies: DataFrame, full_refresh: bool = False
+    lake: Lake,
+    links: DataFrame,
+    movies: DataFrame,
+    resolved_against: object,
+    full_refresh: bool = False,
 ) -> PublishMode:
-    """Bring silver ratings up to raw/ (see the module docstring); returns how."""
+    """Bring silver ratings up to raw/ (see the module docstring); returns how. `resolved_against`
+    names `links` and `movies` (JSON): while it stays the same, old rows need no re-resolving."""
     loads = lake.raw_load_ids(*RAW_TABLE)
     watermark: Watermark = (loads[-1], len(loads))
     recorded = None if full_refresh else lake.recorded(ENTITY, LOADS)
@@ -65,15 +75,23 @@ def publish_ratings(
     if added is None:
         rows, _ = ratings.silver_ratings(lake.read_raw(*RAW_TABLE), links, movies)
         lake.replace(rows, ENTITY, record, recreate=full_refresh)
+        lake.set_table_property(ENTITY, RESOLVED_AGAINST, resolved_against)
         return PublishMode.FULL
     mode = PublishMode.UNCHANGED
     if added:
         delta, _ = ratings.silver_ratings(lake.read_raw_loads(*RAW_TABLE, set(added)), links, movies)
         lake.merge(delta, ENTITY, KEYS, "_loaded_at", record)
         mode = PublishMode.MERGED
-    if _re_resolve(lake, ratings.resolved_links(links, movies), record):
-        mode = PublishMode.MERGED
+    if lake.table_property(ENTITY, RESOLVED_AGAINST) != json_value(resolved_against):
+        if _re_resolve(lake, ratings.resolved_links(links, movies), record):
+            mode = PublishMode.MERGED
+        lake.set_table_property(ENTITY, RESOLVED_AGAINST, resolved_against)
     return mode
+
+
+def json_value(value: object) -> object:
+    """`value` as it reads back from JSON (tuples become lists), to compare with a recorded one."""
+    return json.loads(json.dumps(value))
 
 
 def _re_resolve(lake: Lake, resolved: DataFrame, record: dict[str, list[object]]) -> bool:

@@ -10,6 +10,9 @@ current snapshot records the inputs of this run is left as it is, so a run with 
 nothing, and a run after one that died half way commits only what that one did not. The others are
 replaced whole, except `ratings`, which takes only the raw loads it has not consumed by a merge
 (spark.jobs.ratings). New code does not rebuild anything by itself: `--full-refresh` does.
+
+When every table already records this run's inputs, `run_silver` answers from the catalog without
+starting Spark (spark.jobs.silver_current).
 """
 
 from __future__ import annotations
@@ -28,6 +31,14 @@ from pyspark.sql.types import StringType, StructField, StructType
 
 from spark.jobs import ratings as ratings_job
 from spark.jobs.ratings import PublishMode
+from spark.jobs.silver_current import (
+    INPUTS,
+    RESOLVED_FROM,
+    SUMMARY,
+    build_inputs,
+    current_summary,
+    resolved_against,
+)
 from spark.lake import Lake
 from spark.session import spark_session
 from spark.transforms import (
@@ -52,11 +63,17 @@ RAW_QUARANTINE_SCHEMA = StructType(
         for name in ("source_file", "position", "raw_value", "reason", "_dlt_load_id")
     ]
 )
-INPUTS = "inputs"  # the snapshot property recording what a table was built from
 WHOLE_FILES = 4  # data files of an entity replaced whole (tens of thousands of rows at Kaggle scale)
 RAW_CREDITS_SCHEMA = StructType(
     [StructField(name, StringType()) for name in ("cast", "crew", "id", "_source_file", "_dlt_load_id")]
 )
+# Every silver table, in the order a build commits them (ratings last: they resolve through the rest).
+ENTITIES = (
+    "movies", "movie_genres", "movie_links", "cpi_monthly", "movie_financials", "movie_companies",
+    "companies", "movie_countries", "movie_languages", "collections", "movie_release_dates",
+    "movie_external_ids", "movie_keywords", "omdb_movies", "omdb_ratings", "yts_movies", "yts_torrents",
+    "movie_ids", "movie_id_conflicts", "movie_cast", "movie_crew", "people", "quarantine", "ratings",
+)  # fmt: skip
 
 
 @dataclass
@@ -85,12 +102,18 @@ def build_silver(
     # plan over a raw folder does not change when new load files arrive in it: start from none.
     spark.catalog.clearCache()
     lake = Lake(spark, lake_url)
-    inputs = json.loads(
-        json.dumps(
-            {"raw": lake.raw_watermarks(), "base_month": requested_base and requested_base.isoformat()}
-        )
-    )
+    inputs = build_inputs(lake_url, requested_base)
     summary = _publish_entities(lake, requested_base, inputs, full_refresh)
+    recorded = lake.table_property("quarantine", SUMMARY)
+    if (
+        set(summary.published.values()) == {str(PublishMode.UNCHANGED)}
+        and recorded
+        and recorded[INPUTS] == inputs
+    ):
+        summary.quarantined_by_reason = recorded["quarantined_by_reason"]
+        summary.crosswalk_conflicts = recorded["crosswalk_conflicts"]
+        summary.unmatched = recorded["unmatched"]
+        return summary
     summary.quarantined_by_reason = _count_reasons(lake.read_silver("quarantine"))
     summary.crosswalk_conflicts = _count_by(lake.read_silver("movie_id_conflicts"), "conflict")
     summary.unmatched = {
@@ -102,7 +125,19 @@ def build_silver(
             lake.read_silver("yts_movies"),
         ).items()
     }
+    lake.set_table_property("quarantine", SUMMARY, {INPUTS: inputs, **_counts(summary)})
     return summary
+
+
+def _counts(summary: SilverSummary) -> dict[str, Any]:
+    """What a build's summary says about silver as a whole (kept with the tables for a run that
+    finds nothing new; rows and publish modes are per table)."""
+    return {
+        "base_month": summary.base_month,
+        "quarantined_by_reason": summary.quarantined_by_reason,
+        "crosswalk_conflicts": summary.crosswalk_conflicts,
+        "unmatched": summary.unmatched,
+    }
 
 
 def _publish_entities(
@@ -177,6 +212,8 @@ def _publish_entities(
         **credit_entities,
         "quarantine": _union(*rejects),
     }
+    if (*entities, ratings_job.ENTITY) != ENTITIES:  # what decides "nothing to build" must see them all
+        raise RuntimeError(f"spark.jobs.silver.ENTITIES is not the tables built: {[*entities]}")
     summary = SilverSummary(base_month=base.isoformat())
     record = {INPUTS: inputs}
     for entity, frame in entities.items():
@@ -190,9 +227,10 @@ def _publish_entities(
         summary.seconds[entity] = round(time.perf_counter() - started, 1)
     # Ratings resolve through the tables just committed (or left): no re-parse when nothing changed.
     started = time.perf_counter()
+    against = resolved_against({name: lake.snapshot_id(name) for name in RESOLVED_FROM})
     summary.published[ratings_job.ENTITY] = str(
         ratings_job.publish_ratings(
-            lake, lake.read_silver("movie_links"), lake.read_silver("movies"), full_refresh
+            lake, lake.read_silver("movie_links"), lake.read_silver("movies"), against, full_refresh
         )
     )
     summary.rows[ratings_job.ENTITY] = lake.silver_rows(ratings_job.ENTITY)
@@ -205,7 +243,13 @@ def run_silver(
 ) -> SilverSummary:
     """`build_silver` in a session of its own: stopped afterwards, with the JVM it launched (see
     spark.session.spark_session), so the work after it in the same process does not carry Spark's heap.
-    An s3:// lake brings hadoop-aws and the S3A settings."""
+    An s3:// lake brings hadoop-aws and the S3A settings. When silver already holds this run's inputs
+    (spark.jobs.silver_current), no session starts: the summary is read from the catalog."""
+    if not full_refresh:
+        current = current_summary(lake_url, build_inputs(lake_url, requested_base), ENTITIES)
+        if current is not None:
+            log.info("silver already holds what raw/ has: nothing to build")
+            return SilverSummary(**current)
     with spark_session(app_name, lake_url=lake_url) as spark:
         return build_silver(spark, lake_url, requested_base, full_refresh)
 

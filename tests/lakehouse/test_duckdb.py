@@ -24,5 +24,10 @@ def test_views_follow_the_catalog_when_made_again(tmp_path: Path) -> None:
         drop_silver_table(lake, "people")
         assert create_silver_views(con, catalog) == ["movies"]
         assert con.execute("select movie_id from silver.movies").fetchall() == [(3,)]
+        current = catalog.load().load_table(("silver", "movies")).metadata.current_snapshot()
+        assert current is not None
+        assert con.execute(
+            "select entity, snapshot_id, epoch_ms(committed_at) from lake_state.silver_snapshots"
+        ).fetchall() == [("movies", current.snapshot_id, current.timestamp_ms)]
         with pytest.raises(duckdb.CatalogException, match="people"):
             con.execute("select * from silver.people")

@@ -9,7 +9,7 @@ import pyarrow.parquet as pq
 import pytest
 from pyspark.sql import DataFrame, SparkSession
 
-from spark.jobs.ratings import LOADS, PublishMode, new_loads, publish_ratings
+from spark.jobs.ratings import LOADS, RESOLVED_AGAINST, PublishMode, new_loads, publish_ratings
 from spark.lake import Lake
 from spark.transforms.ratings import silver_movie_links, silver_ratings
 from tests.spark import raw_frames
@@ -73,9 +73,11 @@ def lake(spark: SparkSession, tmp_path: Path) -> Lake:
 def _publish(
     spark: SparkSession, lake: Lake, held: list[int] = HELD, full_refresh: bool = False
 ) -> PublishMode:
+    """Publish against the held movies (named by themselves, as silver names them by snapshot ids)."""
     links, movies = _inputs(spark, held)
-    mode = publish_ratings(lake, links, movies, full_refresh)
+    mode = publish_ratings(lake, links, movies, {"held": held}, full_refresh)
     assert _rows(lake.read_silver("ratings")) == _rebuilt(lake, links, movies)
+    assert lake.table_property("ratings", RESOLVED_AGAINST) == {"held": held}
     return mode
 
 
@@ -137,6 +139,17 @@ def test_a_newly_held_movie_resolves_old_ratings_in_place(spark: SparkSession, l
     assert _publish(spark, lake, [862]) is PublishMode.MERGED  # 8844 no longer held: unresolved
     after = {row["movielens_movie_id"]: row["movie_id"] for row in lake.read_silver("ratings").collect()}
     assert after == {1: 862, 2: None, 3: None}
+
+
+def test_old_rows_are_not_re_resolved_while_what_they_resolve_against_is_named_the_same(
+    spark: SparkSession, lake: Lake
+) -> None:
+    _publish(spark, lake)
+    links, movies = _inputs(spark, [*HELD, 15602])  # another movie held, under the same name
+    assert publish_ratings(lake, links, movies, {"held": HELD}) is PublishMode.UNCHANGED
+    resolved = {row["movielens_movie_id"]: row["movie_id"] for row in lake.read_silver("ratings").collect()}
+    assert resolved[3] is None  # the scan for moved movie ids did not run
+    assert _snapshots(lake) == 1
 
 
 def test_full_refresh_rebuilds(spark: SparkSession, lake: Lake) -> None:

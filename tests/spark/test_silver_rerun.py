@@ -12,7 +12,9 @@ from typing import Any
 import pytest
 from pyspark.sql import SparkSession
 
-from spark.jobs.silver import build_silver
+from spark.jobs import silver
+from spark.jobs.silver import ENTITIES, build_silver, run_silver
+from spark.jobs.silver_current import build_inputs, current_summary
 from spark.lake import Lake
 from tests.spark import raw_frames
 from tests.spark.raw_frames import L2
@@ -42,6 +44,14 @@ class CommitFailedError(RuntimeError):
     pass
 
 
+def _no_spark(*args: Any, **kwargs: Any) -> Any:
+    raise AssertionError("a Spark session was started")
+
+
+def _current(lake_dir: Path) -> dict[str, Any] | None:
+    return current_summary(str(lake_dir), build_inputs(str(lake_dir), None), ENTITIES)
+
+
 @pytest.fixture(scope="module")
 def builds(spark: SparkSession, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     lake_dir = tmp_path_factory.mktemp("rerun")
@@ -50,6 +60,10 @@ def builds(spark: SparkSession, tmp_path_factory: pytest.TempPathFactory) -> dic
     after_first = (_snapshots(spark, lake_dir), _files(lake_dir))
     rerun = build_silver(spark, str(lake_dir))
     after_rerun = (_snapshots(spark, lake_dir), _files(lake_dir))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(silver, "spark_session", _no_spark)
+        without_spark = run_silver(str(lake_dir))
+    after_without_spark = _files(lake_dir)
     _write(lake_dir, "fred", "cpiaucsl", raw_frames.cpi(spark, [(date(2017, 8, 1), 245.0, L2)]))
     replace = Lake.replace
 
@@ -63,9 +77,12 @@ def builds(spark: SparkSession, tmp_path_factory: pytest.TempPathFactory) -> dic
         with pytest.raises(CommitFailedError):
             build_silver(spark, str(lake_dir))
     after_death = _snapshots(spark, lake_dir)
+    current_after_death = _current(lake_dir)
     finished = build_silver(spark, str(lake_dir))
     after_finish = _snapshots(spark, lake_dir)
     return {"lake_dir": lake_dir, "first": first, "rerun": rerun, "finished": finished,
+            "without_spark": without_spark, "after_without_spark": after_without_spark,
+            "current_after_death": current_after_death, "current_after_finish": _current(lake_dir),
             "after_first": after_first, "after_rerun": after_rerun,
             "after_death": after_death, "after_finish": after_finish}  # fmt: skip
 
@@ -79,6 +96,25 @@ def test_a_rerun_with_nothing_new_commits_nothing(builds: dict[str, Any]) -> Non
     assert rerun.base_month == first.base_month == "2017-07-01"
     assert set(builds["after_first"][0].values()) == {1}
     assert builds["after_rerun"] == builds["after_first"]  # no snapshot, not one file written again
+
+
+def test_a_rerun_with_nothing_new_answers_from_the_catalog_without_spark(builds: dict[str, Any]) -> None:
+    first, answered = builds["first"], builds["without_spark"]
+    assert tuple(first.published) == ENTITIES
+    assert answered.published == dict.fromkeys(ENTITIES, "unchanged")
+    assert answered.rows == first.rows
+    assert answered.base_month == first.base_month
+    assert answered.quarantined_by_reason == first.quarantined_by_reason and answered.quarantined_by_reason
+    assert answered.crosswalk_conflicts == first.crosswalk_conflicts
+    assert answered.unmatched == first.unmatched and answered.unmatched
+    assert builds["after_without_spark"] == builds["after_rerun"][1]
+
+
+def test_a_build_that_died_half_way_is_not_current_until_finished(builds: dict[str, Any]) -> None:
+    assert builds["current_after_death"] is None  # so the next run starts Spark and finishes it
+    finished = builds["current_after_finish"]
+    assert finished is not None and finished["rows"] == builds["finished"].rows
+    assert finished["base_month"] == "2017-08-01"
 
 
 def test_a_build_that_died_half_way_is_finished_by_the_next(builds: dict[str, Any]) -> None:
