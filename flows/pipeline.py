@@ -27,7 +27,7 @@ from prefect.runtime import flow_run
 
 from extract.pipelines import API_SOURCES, FILE_SOURCES, load_api_sources, load_file_sources
 from extract.sample.build import build_sample
-from flows import quality
+from flows import quality, stages
 from flows.dbt_runner import run_dbt
 from flows.html_report import REPORT_FILE, write_html_report
 from flows.lock import run_lock
@@ -64,16 +64,24 @@ def extract_task(name: str, settings: Settings) -> list[dict[str, Any]]:
 
 
 @task(name="validate", task_run_name="validate-{layer}", **RESUMABLE)
-def validate_task(layer: str, settings: Settings, sources: tuple[str, ...] | None = None) -> dict[str, Any]:
-    """Run one layer's GX checkpoint (raw: the tables of `sources`); a critical failure fails the flow."""
-    result = quality.validate_layer(layer, settings, sources)
-    if result.skipped:
+def validate_task(
+    layer: str, settings: Settings, sources: tuple[str, ...] = (), rerun: bool = False
+) -> dict[str, Any]:
+    """Run one layer's GX checks (raw: the tables of `sources`) unless its data were checked already
+    (flows.stages); a critical failure fails the flow."""
+    checks = {
+        "raw": lambda: stages.check_raw(settings, sources, rerun),
+        "silver": lambda: stages.check_silver(settings, rerun),
+        "gold": lambda: stages.check_gold(settings, rerun),
+    }
+    result = checks[layer]()
+    if result.get("skipped"):
         get_run_logger().info(
-            "%s checks skipped (source not in this run): %s", layer, ", ".join(result.skipped)
+            "%s checks skipped (source not in this run): %s", layer, ", ".join(result["skipped"])
         )
-    for failure in result.warnings:
-        get_run_logger().warning("quality warning: %s", failure.describe(layer))
-    return result.summary()
+    for failure in result.get("warnings", []):
+        get_run_logger().warning("quality warning: %s", failure)
+    return result
 
 
 @task(name="spark-silver", retries=1, retry_delay_seconds=10, **RESUMABLE)
@@ -95,20 +103,38 @@ def maintenance_task(settings: Settings) -> dict[str, Any]:
     return run_maintenance(settings.lake_url, timedelta(days=settings.silver_retention_days))
 
 
-@task(name="dbt", task_run_name="dbt-{command}", **RESUMABLE)
-def dbt_task(command: str, settings: Settings) -> dict[str, Any]:
-    """Run a dbt command (`build --full-refresh`) in-process; any failed node fails the task, naming it."""
+@task(name="dbt-build", **RESUMABLE)
+def dbt_build_task(settings: Settings, full_refresh: bool = False) -> dict[str, Any]:
+    """`dbt build` in-process, of what changed (flows.stages.build_marts); any failed node fails the
+    task, naming it."""
     with scoped_env(settings.runtime_env()):
-        outcome = run_dbt(
-            command.split(), settings.dbt_project_dir, settings.dbt_target, settings.dbt_target_path
-        )
-    return outcome.summary()
+        return stages.build_marts(settings, full_refresh)
+
+
+@task(name="dbt-docs", **RESUMABLE)
+def dbt_docs_task(settings: Settings, rerun: bool = False) -> dict[str, Any]:
+    """The static dbt docs site, unless it was generated from this warehouse already."""
+
+    def generate() -> str:
+        with scoped_env(settings.runtime_env()):
+            outcome = run_dbt(["docs", "generate", "--static"], settings.dbt_project_dir,
+                              settings.dbt_target, settings.dbt_target_path)  # fmt: skip
+        return outcome.command
+
+    return stages.for_the_warehouse(settings, "dbt docs", generate, rerun)
 
 
 @task(name="html-report")
-def html_report_task(settings: Settings, summary: dict[str, str]) -> str:
-    """Draw the HTML report from the warehouse's marts (read-only) into the reports folder."""
-    return str(write_html_report(settings.warehouse_path, settings.reports_dir, summary, settings.dbt_target))
+def html_report_task(settings: Settings, summary: dict[str, str], rerun: bool = False) -> dict[str, Any]:
+    """Draw the HTML report from the warehouse's marts (read-only) into the reports folder, unless it
+    was drawn from this warehouse already."""
+
+    def draw() -> str:
+        return str(
+            write_html_report(settings.warehouse_path, settings.reports_dir, summary, settings.dbt_target)
+        )
+
+    return stages.for_the_warehouse(settings, "html report", draw, rerun)
 
 
 @task(name="quarantine-summary")
@@ -186,15 +212,22 @@ def silver_counts(silver: dict[str, Any]) -> str:
 
 
 def check_counts(summary: dict[str, Any]) -> str:
-    """'48 expectations on 5 tables (120,000 rows), 1 warning(s)'."""
+    """'48 expectations on 5 tables (120,000 rows), 1 warning(s)', or why the checks did not run."""
+    if stages.not_run(summary):
+        return f"skipped: {stages.not_run(summary)}"
     rows = sum(summary["rows_checked"].values())
     return (f"{summary['evaluated']} expectations on {len(summary['rows_checked'])} tables ({rows:,} rows), "
             f"{len(summary['warnings'])} warning(s)")  # fmt: skip
 
 
+def made_counts(result: dict[str, Any]) -> str:
+    """What the docs or report stage made, or why it made nothing."""
+    return f"skipped: {stages.not_run(result)}" if stages.not_run(result) else str(result.get("result", ""))
+
+
 def dbt_counts(summary: dict[str, Any]) -> str:
-    """'success 46, pass 216'."""
-    return ", ".join(f"{status} {n}" for status, n in sorted(summary["statuses"].items()))
+    """'success 46, pass 216', or 'built nothing'."""
+    return ", ".join(f"{status} {n}" for status, n in sorted(summary["statuses"].items())) or "built nothing"
 
 
 def result_paths(settings: Settings) -> dict[str, str]:
@@ -276,29 +309,37 @@ def run_stages(
     report: RunReport,
     progress: Progress,
 ) -> None:
-    """Every stage in order; each fills its part of the report."""
+    """Every stage in order; each fills its part of the report. Work on inputs it last succeeded on
+    is skipped (flows.stages, docs/runs.md), unless `full_refresh`."""
     if build_sample_first and settings.files_dir is None:
         progress.stage("sample", lambda: build_sample_task(settings.sample_dir))
     report.loads = progress.stage("extract", lambda: extract_concurrently(settings, sources), loads_counts)
     check_totals(report.loads)
-    report.quality["raw"] = progress.stage(
-        "validate raw", lambda: validate_task("raw", settings, sources), check_counts
+    raw = progress.stage(
+        "validate raw", lambda: validate_task("raw", settings, sources, full_refresh), check_counts
     )
+    if not report.skipped_stage("validate raw", raw):
+        report.quality["raw"] = raw
     report.silver = progress.stage("spark", lambda: silver_task(settings, full_refresh), silver_counts)
-    report.quality["silver"] = progress.stage(
-        "validate silver", lambda: validate_task("silver", settings), check_counts
+    silver = progress.stage(
+        "validate silver", lambda: validate_task("silver", settings, rerun=full_refresh), check_counts
     )
+    if not report.skipped_stage("validate silver", silver):
+        report.quality["silver"] = silver
     if set(report.silver.get("published", {}).values()) - {"unchanged"}:  # only after a commit
         report.maintenance = progress.stage("maintain silver", lambda: maintenance_task(settings))
-    build = "build --full-refresh" if full_refresh else "build"
-    report.dbt = progress.stage("dbt build", lambda: dbt_task(build, settings), dbt_counts)
+    report.dbt = progress.stage("dbt build", lambda: dbt_build_task(settings, full_refresh), dbt_counts)
     report.quality["gold"] = progress.stage(
-        "validate gold", lambda: validate_task("gold", settings), check_counts
+        "validate gold", lambda: validate_task("gold", settings, rerun=full_refresh), check_counts
     )
     report.quarantine = progress.stage("quarantine summary", lambda: quarantine_task(settings))
-    progress.stage("dbt docs", lambda: dbt_task("docs generate --static", settings))
+    docs = progress.stage("dbt docs", lambda: dbt_docs_task(settings, full_refresh), made_counts)
+    report.skipped_stage("dbt docs", docs)
     summary = {"run started": report.started_at, **{k: str(v) for k, v in report.parameters.items()}}
-    progress.stage("html report", lambda: html_report_task(settings, summary))
+    drawn = progress.stage(
+        "html report", lambda: html_report_task(settings, summary, full_refresh), made_counts
+    )
+    report.skipped_stage("html report", drawn)
 
 
 def extract_concurrently(settings: Settings, sources: tuple[str, ...]) -> list[dict[str, Any]]:

@@ -27,8 +27,17 @@ class RunReport:
     dbt: dict[str, Any] = field(default_factory=dict)
     quarantine: list[dict[str, Any]] = field(default_factory=list)
     durations_s: dict[str, float] = field(default_factory=dict)
+    skipped: dict[str, str] = field(default_factory=dict)  # stage -> why it did not run
     paths: dict[str, str] = field(default_factory=dict)
     failure: str | None = None
+
+    def skipped_stage(self, stage: str, result: dict[str, Any]) -> bool:
+        """Whether a stage's result says it did not run (flows.stages: nothing new for it); if so,
+        the report lists it with the reason."""
+        if result.get("not_run"):
+            self.skipped[stage] = str(result["not_run"])
+            return True
+        return False
 
     def to_markdown(self) -> str:
         """A short markdown summary, also published as a Prefect artifact."""
@@ -79,10 +88,11 @@ class RunReport:
         ]
         lines += ["", *self._check_lines()]
         statuses = ", ".join(f"{status} {n}" for status, n in sorted(self.dbt.get("statuses", {}).items()))
-        lines += ["", f"dbt: {statuses}", ""]
+        lines += ["", f"dbt: {statuses or 'built nothing'}", ""]
         lines += [f"- dbt warned: `{node}`" for node in self.dbt.get("warned", [])]
         lines += ["## Durations (s)", "", "| stage | seconds |", "|---|---|"]
         lines += [f"| {stage} | {seconds:.1f} |" for stage, seconds in self.durations_s.items()]
+        lines += [f"| {stage} | skipped: {why} |" for stage, why in self.skipped.items()]
         lines += ["", "## Where to look", ""] + [
             f"- {name}: {_link(path)}" for name, path in self.paths.items()
         ]

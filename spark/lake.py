@@ -41,6 +41,14 @@ SNAPSHOT_PROPERTY = "spark.sql.iceberg.snapshot-property."  # session settings I
 PROPERTY_PREFIX = "movies."  # our own keys in a snapshot's summary and in table properties
 
 
+def _raw_table_of(path: str) -> str | None:
+    """`<dataset>/<table>` of a raw table's folder or one of its files (None: not under raw/)."""
+    if "/raw/" not in path:
+        return None
+    parts = path.rsplit("/raw/", 1)[1].split("/")
+    return "/".join(parts[:2]) if len(parts) >= 2 else None
+
+
 def _engine_url(url: str) -> str:
     """A raw file's URL as Spark reads it: s3a:// (Hadoop's S3 client) for s3://."""
     return "s3a://" + url.removeprefix("s3://") if url.startswith("s3://") else url
@@ -100,6 +108,28 @@ class Lake:
     def raw_watermarks(self) -> dict[str, Watermark]:
         """Every raw table's watermark (lakehouse.raw.RawListing.watermarks)."""
         return self.raw.watermarks()
+
+    def raw_tables_read(self, frame: DataFrame) -> set[str] | None:
+        """The raw tables (`<dataset>/<table>`) `frame` is computed from, from the leaves of its
+        analysed plan (cached frames included: the cache replaces them only later, when the plan is
+        optimised). None when a leaf is neither a raw table nor an empty frame (then the frame's
+        inputs are not known, and a caller takes it to read everything)."""
+        leaves = frame._jdf.queryExecution().analyzed().collectLeaves()
+        tables = set()
+        for index in range(leaves.length()):
+            leaf = leaves.apply(index)
+            kind = leaf.getClass().getSimpleName()
+            if kind in ("LogicalRDD", "LocalRelation"):  # an empty frame stands for an absent table
+                continue
+            if kind != "LogicalRelation":
+                return None
+            roots = leaf.relation().location().rootPaths()
+            for root in (roots.apply(k).toString() for k in range(roots.length())):
+                table = _raw_table_of(root)
+                if table is None:
+                    return None
+                tables.add(table)
+        return tables
 
     def empty(self, schema: StructType) -> DataFrame:
         """A frame of no rows and no partitions with `schema`, made without Python workers.

@@ -37,6 +37,7 @@ from spark.jobs.silver_current import (
     SUMMARY,
     build_inputs,
     current_summary,
+    entity_inputs,
     resolved_against,
 )
 from spark.lake import Lake
@@ -215,10 +216,10 @@ def _publish_entities(
     if (*entities, ratings_job.ENTITY) != ENTITIES:  # what decides "nothing to build" must see them all
         raise RuntimeError(f"spark.jobs.silver.ENTITIES is not the tables built: {[*entities]}")
     summary = SilverSummary(base_month=base.isoformat())
-    record = {INPUTS: inputs}
     for entity, frame in entities.items():
         started = time.perf_counter()
-        if full_refresh or lake.recorded(entity, INPUTS) != inputs:
+        record = {INPUTS: entity_inputs(inputs, lake.raw_tables_read(frame))}
+        if full_refresh or lake.recorded(entity, INPUTS) != record[INPUTS]:
             lake.replace(frame.coalesce(WHOLE_FILES), entity, record, recreate=full_refresh)
             summary.published[entity] = str(PublishMode.FULL)
         else:

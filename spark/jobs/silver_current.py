@@ -13,7 +13,7 @@ table.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 INPUTS = "inputs"  # the snapshot property recording what a table was built from
 SUMMARY = "silver-summary"  # the quarantine table's property holding the build's summary
 RATINGS_RAW = "kaggle/ratings"
+CPI = "fred/cpiaucsl"  # the raw table a requested base month is read against
 RESOLVED_FROM = ("movies", "movie_links")  # the tables ratings resolve their movie ids through
 
 
@@ -38,6 +39,32 @@ def build_inputs(lake_url: str, requested_base: date | None) -> dict[str, Any]:
         "base_month": requested_base and requested_base.isoformat(),
     }
     return json.loads(json.dumps(inputs))
+
+
+def entity_inputs(inputs: dict[str, Any], tables_read: Collection[str] | None) -> dict[str, Any]:
+    """What one table is built from, as its commits record it: the watermarks of the raw tables its
+    plan reads (every one, when that is not known), the names of every raw table there is (a new
+    one, e.g. a source's first load, may be read by any), and the requested base month when it reads
+    CPI. A table is rebuilt when this differs from its record, so a new load of one raw table
+    rebuilds only the tables computed from it."""
+    raw = (
+        inputs["raw"] if tables_read is None else {t: w for t, w in inputs["raw"].items() if t in tables_read}
+    )
+    return {
+        "raw": raw,
+        "tables": sorted(inputs["raw"]),
+        "base_month": inputs["base_month"] if CPI in raw else None,
+    }
+
+
+def is_built_from(recorded: Any, inputs: dict[str, Any]) -> bool:
+    """Whether a table's recorded inputs are what this run would record for it (the raw tables it
+    read last time standing for the ones it reads: `tables` says whether any appeared since)."""
+    return (
+        isinstance(recorded, dict)
+        and isinstance(recorded.get("raw"), dict)
+        and (entity_inputs(inputs, recorded["raw"].keys()) == recorded)
+    )
 
 
 def resolved_against(snapshot_ids: Mapping[str, int | None]) -> dict[str, int | None]:
@@ -64,7 +91,9 @@ def current_summary(
     if not isinstance(summary, dict) or summary.get(INPUTS) != inputs:
         return None
     if not all(
-        _snapshot_property(table, INPUTS) == inputs for name, table in tables.items() if name != "ratings"
+        is_built_from(_snapshot_property(table, INPUTS), inputs)
+        for name, table in tables.items()
+        if name != "ratings"
     ):
         return None
     ratings = tables["ratings"]

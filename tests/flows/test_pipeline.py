@@ -8,6 +8,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from lakehouse.catalog import snapshot_ids
+
 pytestmark = pytest.mark.slow
 
 
@@ -128,11 +130,24 @@ def test_a_failed_run_loses_nothing_already_loaded(pipeline_runs):
 def test_every_layer_ran_its_checkpoint_with_no_critical_failure(pipeline_runs):
     report = json.loads((pipeline_runs["dir"] / "reports" / "run_report.json").read_text())
     assert report["failure"] is not None  # the last run is the broken one; the second run is below
-    second = pipeline_runs["second_report"]
-    assert "| raw | 33 | 1 | 0 |" in second
-    assert "| silver | 25 | 1 | 0 |" in second
-    assert "| gold | 20 | 0 | 0 |" in second
+    first = pipeline_runs["first_report"]
+    assert "| raw | 33 | 1 | 0 |" in first
+    assert "| silver | 25 | 1 | 0 |" in first
+    assert "| gold | 20 | 0 | 0 |" in first
     assert (
         "silver.cpi_monthly: expect_column_values_to_be_null(month_after_gap) [warning] sample=['2025-11']"
-        in second
+        in first
     )
+
+
+def test_a_second_run_with_nothing_new_checks_only_the_clock_and_builds_nothing(pipeline_runs):
+    second = pipeline_runs["second_report"]
+    assert "| validate raw | skipped: nothing new since its last run |" in second
+    assert "| validate silver | skipped: nothing new since its last run |" in second
+    assert "| gold | 2 | 0 | 0 |" in second  # freshness only: it depends on the clock, not the data
+    assert "dbt: built nothing" in second
+    assert "| dbt docs, html report | skipped: made from this warehouse already |" in second
+    assert "| raw |" not in second and "| silver |" not in second
+    with duckdb.connect(str(pipeline_runs["dir"] / "warehouse.duckdb"), read_only=True) as con:
+        read = dict(con.sql("select entity, snapshot_id from lake_state.silver_snapshots").fetchall())
+    assert read == snapshot_ids(str(pipeline_runs["dir"] / "lake")) and len(read) == 24

@@ -109,3 +109,15 @@ def test_records_lost_between_files_and_raw_fail_the_run_naming_the_source():
     check_totals([{"dataset": "kaggle", "read": 10, "unaccounted": 0}, {"dataset": "omdb", "read": None}])
     with pytest.raises(DataLossError, match=r"kaggle: read 12, loaded \+ quarantined \+ skipped 10"):
         check_totals([{"dataset": "kaggle", "read": 12, "unaccounted": 2}])
+
+
+def test_a_stage_that_did_not_run_is_listed_with_why_and_counted_nowhere():
+    report = _report()
+    report.quality = {}
+    assert report.skipped_stage("validate silver", {"not_run": "nothing new since its last run"})
+    assert not report.skipped_stage("validate raw", {"evaluated": 3, "not_run": None})
+    report.dbt = {"statuses": {}}
+    markdown = report.to_markdown()
+    assert "| validate silver | skipped: nothing new since its last run |" in markdown
+    assert "validate raw" not in markdown
+    assert "dbt: built nothing" in markdown

@@ -44,6 +44,10 @@ class CommitFailedError(RuntimeError):
     pass
 
 
+# The tables computed from raw fred/cpiaucsl (their plans read it): a new CPI load rebuilds only these.
+FROM_CPI = {"cpi_monthly", "movie_financials"}
+
+
 def _no_spark(*args: Any, **kwargs: Any) -> Any:
     raise AssertionError("a Spark session was started")
 
@@ -67,13 +71,13 @@ def builds(spark: SparkSession, tmp_path_factory: pytest.TempPathFactory) -> dic
     _write(lake_dir, "fred", "cpiaucsl", raw_frames.cpi(spark, [(date(2017, 8, 1), 245.0, L2)]))
     replace = Lake.replace
 
-    def replace_until_movie_ids(self: Lake, frame: Any, entity: str, *args: Any, **kwargs: Any) -> int:
-        if entity == "movie_ids":
+    def replace_until_financials(self: Lake, frame: Any, entity: str, *args: Any, **kwargs: Any) -> int:
+        if entity == "movie_financials":
             raise CommitFailedError(entity)
         return replace(self, frame, entity, *args, **kwargs)
 
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(Lake, "replace", replace_until_movie_ids)
+        patch.setattr(Lake, "replace", replace_until_financials)
         with pytest.raises(CommitFailedError):
             build_silver(spark, str(lake_dir))
     after_death = _snapshots(spark, lake_dir)
@@ -119,16 +123,13 @@ def test_a_build_that_died_half_way_is_not_current_until_finished(builds: dict[s
 
 def test_a_build_that_died_half_way_is_finished_by_the_next(builds: dict[str, Any]) -> None:
     first, died, finished = builds["after_first"][0], builds["after_death"], builds["after_finish"]
-    order = list(builds["first"].published)
-    done, undone = order[: order.index("movie_ids")], order[order.index("movie_ids") :]
-    assert all(died[entity] == 2 for entity in done if entity != "ratings")  # committed before the death
-    assert all(died[entity] == 1 for entity in undone)
+    # The new CPI load is read by these tables only; it died at movie_financials.
+    assert {entity for entity, snapshots in died.items() if snapshots == 2} == {"cpi_monthly"}
+    assert set(died.values()) == {1, 2}
     after = builds["finished"].published
-    assert {after[entity] for entity in done if entity != "ratings"} == {"unchanged"}
-    assert {after[entity] for entity in undone if entity != "ratings"} == {"full"}
-    assert after["ratings"] == "unchanged"  # no new ratings load
-    assert all(finished[entity] == 2 for entity in order if entity != "ratings") and finished["ratings"] == 1
-    assert first["ratings"] == 1
+    assert {entity for entity, mode in after.items() if mode != "unchanged"} == FROM_CPI - {"cpi_monthly"}
+    assert {entity for entity, snapshots in finished.items() if snapshots == 2} == FROM_CPI
+    assert set(finished.values()) == {1, 2} and first == died | {"cpi_monthly": 1}
     assert builds["finished"].rows["cpi_monthly"] == 14  # the new month was read
     assert builds["finished"].base_month == "2017-08-01"
 

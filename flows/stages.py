@@ -1,0 +1,113 @@
+"""The stages that can find nothing to do, as plain functions that decide it themselves.
+
+The Prefect flow's tasks (flows.pipeline) and the benchmark (bench.stage) call these same functions,
+so both skip the same work. Each stage compares what its result depends on (its *key*) with what it
+last succeeded on (flows.stage_state) and records the key when it succeeds; `rerun` (a full
+refresh) runs it whatever the record says. docs/runs.md has the table of what runs again when.
+
+- Checks of a layer are skipped when the data and the suites are the ones last checked; gold's
+  clock-dependent checks (freshness) run every time.
+- dbt builds everything when silver has a new snapshot; otherwise only the nodes changed since its
+  last successful build (`state:modified+`, dbt's own comparison of the project with that manifest).
+- The docs and the HTML report are made again only for a warehouse they were not made from.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection
+from datetime import UTC, datetime
+from typing import Any
+
+from flows import quality
+from flows.dbt_runner import run_dbt
+from flows.settings import Settings
+from flows.stage_state import StageState
+from lakehouse.catalog import snapshot_ids
+from lakehouse.raw import RawListing
+
+NOT_RUN = "not_run"  # the key of a skipped stage's result, with the reason
+UNCHANGED = "nothing new since its last run"
+WAREHOUSE = "warehouse"  # the record of the build the warehouse holds, changed when dbt builds a node
+
+
+def state_of(settings: Settings) -> StageState:
+    """The stage record of a data dir."""
+    return StageState(settings.data_dir / "state")
+
+
+def not_run(result: dict[str, Any]) -> str | None:
+    """Why a stage did not run (None: it ran)."""
+    return result.get(NOT_RUN)
+
+
+def _once(
+    settings: Settings, stage: str, key: Any, rerun: bool, call: Callable[[], dict[str, Any]]
+) -> dict[str, Any]:
+    state = state_of(settings)
+    if not rerun and state.finished_on(stage, key):
+        return {NOT_RUN: UNCHANGED}
+    result = call()
+    state.record(stage, key)
+    return result
+
+
+def _suites(settings: Settings, layer: str) -> str:
+    return quality.suites_digest(settings.gx_root / "gx", layer)
+
+
+def check_raw(settings: Settings, sources: Collection[str], rerun: bool = False) -> dict[str, Any]:
+    """The raw checks of `sources`' tables, unless their loads, settings and suites are as last checked."""
+    key = {"raw": RawListing(settings.lake_url).watermarks(), "sources": sorted(sources),
+           "max_change": settings.raw_max_change, "suites": _suites(settings, "raw")}  # fmt: skip
+    return _once(
+        settings,
+        "validate raw",
+        key,
+        rerun,
+        lambda: quality.validate_layer("raw", settings, sources).summary(),
+    )
+
+
+def check_silver(settings: Settings, rerun: bool = False) -> dict[str, Any]:
+    """The silver checks, unless every table is at the snapshot last checked, with the same suites."""
+    key = {"silver": snapshot_ids(settings.lake_url), "suites": _suites(settings, "silver")}
+    return _once(
+        settings, "validate silver", key, rerun, lambda: quality.validate_layer("silver", settings).summary()
+    )
+
+
+def build_marts(settings: Settings, full_refresh: bool = False) -> dict[str, Any]:
+    """dbt build: whole (`--full-refresh` on a full refresh) when silver has new snapshots since the
+    last successful build or the target changed; otherwise `--select state:modified+` against that
+    build's manifest. Returns dbt's counts per status (none: nothing was built)."""
+    state = state_of(settings)
+    key = {"silver": snapshot_ids(settings.lake_url), "target": settings.dbt_target}
+    args = ["build", "--full-refresh"] if full_refresh else ["build"]
+    if not full_refresh and state.finished_on("dbt build", key) and state.has_dbt_manifest():
+        args += ["--select", "state:modified+", "--state", str(state.dbt_state_dir)]
+    outcome = run_dbt(args, settings.dbt_project_dir, settings.dbt_target, settings.dbt_target_path)
+    state.keep_dbt_manifest(settings.dbt_target_path)
+    state.record("dbt build", key)
+    if outcome.statuses or state.get(WAREHOUSE) is None:
+        state.record(WAREHOUSE, {**key, "built_at": datetime.now(UTC).isoformat()})
+    return outcome.summary()
+
+
+def check_gold(settings: Settings, rerun: bool = False) -> dict[str, Any]:
+    """The gold checks on a warehouse not checked yet with these suites; on one already checked, only
+    the checks whose result depends on the clock (freshness)."""
+    state = state_of(settings)
+    key = {WAREHOUSE: state.get(WAREHOUSE), "suites": _suites(settings, "gold")}
+    if not rerun and state.finished_on("validate gold", key):
+        return quality.validate_layer("gold", settings, clock_only=True).summary()
+    result = quality.validate_layer("gold", settings).summary()
+    state.record("validate gold", key)
+    return result
+
+
+def for_the_warehouse(
+    settings: Settings, stage: str, call: Callable[[], Any], rerun: bool = False
+) -> dict[str, Any]:
+    """Run `call` (the docs, the report) unless it was made from the warehouse as dbt last built it."""
+    key = {WAREHOUSE: state_of(settings).get(WAREHOUSE)}
+    return _once(settings, stage, key, rerun, lambda: {"result": call()})
