@@ -176,7 +176,7 @@ def _publish_entities(
         movie_rows,
         tmdb.tmdb_external_imdb_ids(tmdb_latest),
         links,
-        omdb_latest.select(F.col("imdb_key").alias("imdb_id")),
+        omdb_latest.select(F.col("imdb_key").alias("imdb_id"), "_loaded_at"),
         yts_movies,
     )
     movie_ids = movie_ids.cache()

@@ -41,8 +41,9 @@ def _min_per(df: DataFrame, key: str, value: str, alias: str) -> DataFrame:
 def movie_ids(
     movies: DataFrame, tmdb_imdb: DataFrame, links: DataFrame, omdb: DataFrame, yts: DataFrame
 ) -> tuple[DataFrame, DataFrame]:
-    """(movie_ids, conflicts). Inputs: movies(movie_id, imdb_id, _loaded_at), tmdb_imdb(movie_id,
-    imdb_id), links(movielens_movie_id, imdb_id, tmdb_id), omdb(imdb_id), yts(yts_id, imdb_id)."""
+    """(movie_ids, conflicts). Inputs, each with the `_loaded_at` of its rows: movies(movie_id,
+    imdb_id), tmdb_imdb(movie_id, imdb_id), links(movielens_movie_id, imdb_id, tmdb_id),
+    omdb(imdb_id), yts(yts_id, imdb_id)."""
     held = movies.select("movie_id", "_loaded_at")
     imdb_claims = (
         tmdb_imdb.select("movie_id", "imdb_id", F.lit(0).alias("rank"))
@@ -74,13 +75,24 @@ def movie_ids(
         .join(movielens, "movie_id", "left")
         .join(yts_ids, "imdb_id", "left")
         .join(omdb_ids, "imdb_id", "left")
+        .join(_latest_evidence(tmdb_imdb, "movie_id", "tmdb_at"), "movie_id", "left")
+        .join(
+            _latest_evidence(links.withColumnRenamed("tmdb_id", "movie_id"), "movie_id", "links_at"),
+            "movie_id",
+            "left",
+        )
+        .join(_latest_evidence(yts, "imdb_id", "yts_at"), "imdb_id", "left")
+        .join(_latest_evidence(omdb, "imdb_id", "omdb_at"), "imdb_id", "left")
         .select(
             "movie_id",
             "imdb_id",
             "movielens_movie_id",
             "yts_id",
             F.coalesce(F.col("in_omdb"), F.lit(False)).alias("in_omdb"),
-            "_loaded_at",
+            # The row changes when any of its evidence does: it is as new as the newest of it, so
+            # an incremental reader (dim_movies) sees a link, a YTS id or an OMDb arrival that came
+            # after the movie's own row.
+            F.greatest("_loaded_at", "tmdb_at", "links_at", "yts_at", "omdb_at").alias("_loaded_at"),
         )
     )
     conflicts = (
@@ -94,6 +106,11 @@ def movie_ids(
         .unionByName(_conflicts(_pairs(yts, "imdb_id", "yts_id"), "imdb_id -> several yts_id"))
     )
     return crosswalk.select(*MOVIE_IDS_COLUMNS), conflicts.select(*CONFLICT_COLUMNS)
+
+
+def _latest_evidence(evidence: DataFrame, key: str, alias: str) -> DataFrame:
+    """The newest `_loaded_at` of the evidence rows per `key` (named `alias`)."""
+    return evidence.where(F.col(key).isNotNull()).groupBy(key).agg(F.max("_loaded_at").alias(alias))
 
 
 def _distinct_unmatched(ids: DataFrame, column: str, matched: DataFrame) -> DataFrame:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
@@ -25,15 +26,27 @@ OMDB = ["tt0114709", "tt0113277", "tt7777777"]
 YTS = [(10, "tt0114709"), (12, "tt0114709"), (11, "tt0113277"), (13, "tt8888888")]
 
 
+# Load times: every row at T0, but for a later YTS row of tt0114709, a later links row of 15602 and
+# a later OMDb arrival of tt0113277.
+T0, T1, T2, T3 = (datetime(2023, 11, 14, 22, 13, 20) + timedelta(days=days) for days in (0, 1, 2, 3))
+LATER = {("yts", 10): T1, ("links", 8): T2, ("omdb", "tt0113277"): T3}
+
+
+def _at(spark: SparkSession, rows: list[Any], schema: str, source: str) -> DataFrame:
+    key = (lambda row: row[0]) if isinstance(rows[0], tuple) else (lambda row: row)
+    stamped = [
+        (*(row if isinstance(row, tuple) else (row,)), LATER.get((source, key(row)), T0)) for row in rows
+    ]
+    return spark.createDataFrame(stamped, f"{schema}, _loaded_at timestamp")
+
+
 @pytest.fixture(scope="module")
 def built(spark: SparkSession) -> dict[str, Any]:
-    movies = spark.createDataFrame(MOVIES, "movie_id bigint, imdb_id string").selectExpr(
-        "*", "timestamp'2023-11-14 22:13:20' as _loaded_at"
-    )
-    tmdb = spark.createDataFrame(TMDB_IMDB, "movie_id bigint, imdb_id string")
-    links = spark.createDataFrame(LINKS, "movielens_movie_id bigint, imdb_id string, tmdb_id bigint")
-    omdb = spark.createDataFrame([(i,) for i in OMDB], "imdb_id string")
-    yts = spark.createDataFrame(YTS, "yts_id bigint, imdb_id string")
+    movies = _at(spark, MOVIES, "movie_id bigint, imdb_id string", "movies")
+    tmdb = _at(spark, TMDB_IMDB, "movie_id bigint, imdb_id string", "tmdb")
+    links = _at(spark, LINKS, "movielens_movie_id bigint, imdb_id string, tmdb_id bigint", "links")
+    omdb = _at(spark, OMDB, "imdb_id string", "omdb")
+    yts = _at(spark, YTS, "yts_id bigint, imdb_id string", "yts")
     crosswalk, conflicts = movie_ids(movies, tmdb, links, omdb, yts)
     crosswalk = crosswalk.cache()
     frames: dict[str, DataFrame] = unmatched_frames(crosswalk, links, omdb, yts)
@@ -42,6 +55,16 @@ def built(spark: SparkSession) -> dict[str, Any]:
         "movie_ids": crosswalk.collect(),
         "conflicts": conflicts.collect(),
         "unmatched": {kind: frame.count() for kind, frame in frames.items()},
+    }
+
+
+def test_a_row_is_as_new_as_its_newest_evidence(built: dict[str, Any]) -> None:
+    assert {row["movie_id"]: row["_loaded_at"] for row in built["movie_ids"]} == {
+        862: T1,  # YTS 10 came later
+        949: T3,  # OMDb's response for its IMDb id came later
+        15602: T2,  # its links row came later
+        11860: T0,
+        100: T1,  # shares 862's IMDb id, so YTS 10 too
     }
 
 

@@ -14,6 +14,9 @@ movie_financials as (
     select * from {{ ref('stg_silver__movie_financials') }}
     {% if is_incremental() %}
         where {{ movie_warehouse.incremental_lookback_filter('_loaded_at') }}
+            -- A new base month (FRED published a month, or another was asked for) changes every
+            -- row, whenever its movie was loaded: all of them are merged again.
+            or base_month not in (select distinct base_month from {{ this }})
     {% endif %}
 
 ),
