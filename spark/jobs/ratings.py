@@ -16,8 +16,9 @@ Whichever way, ratings whose MovieLens movie now resolves to another movie (a ne
 since) are then updated in place by a second merge, only when there are any. Finding them scans
 every (MovieLens movie, movie) pair the table holds, so it is done only when what the rows were
 resolved against changed: the caller names that (silver names the snapshots of `movies` and
-`movie_links`), and the table keeps it as its `movies.resolved-against` property. Every mode ends
-with the rows a rebuild from every load gives (tests/spark/test_ratings_job.py).
+`movie_links`), and the table keeps it, with a digest of the MovieLens -> movie mapping it gave, as
+its `movies.resolved-against` property; under a new name the scan runs only when the mapping moved.
+Every mode ends with the rows a rebuild from every load gives (tests/spark/test_ratings_job.py).
 """
 
 from __future__ import annotations
@@ -72,21 +73,37 @@ def publish_ratings(
     recorded = None if full_refresh else lake.recorded(ENTITY, LOADS)
     added = new_loads(tuple(recorded) if recorded else None, loads)
     record = {LOADS: list(watermark)}
+    recorded_resolution = lake.table_property(ENTITY, RESOLVED_AGAINST)
     if added is None:
         rows, _ = ratings.silver_ratings(lake.read_raw(*RAW_TABLE), links, movies)
         lake.replace(rows, ENTITY, record, recreate=full_refresh)
-        lake.set_table_property(ENTITY, RESOLVED_AGAINST, resolved_against)
+        resolution = {"names": resolved_against, "mapping": _mapping(ratings.resolved_links(links, movies))}
+        lake.set_table_property(ENTITY, RESOLVED_AGAINST, resolution)
         return PublishMode.FULL
     mode = PublishMode.UNCHANGED
     if added:
         delta, _ = ratings.silver_ratings(lake.read_raw_loads(*RAW_TABLE, set(added)), links, movies)
         lake.merge(delta, ENTITY, KEYS, "_loaded_at", record)
         mode = PublishMode.MERGED
-    if lake.table_property(ENTITY, RESOLVED_AGAINST) != json_value(resolved_against):
-        if _re_resolve(lake, ratings.resolved_links(links, movies), record):
+    recorded_resolution = recorded_resolution if isinstance(recorded_resolution, dict) else {}
+    if recorded_resolution.get("names") != json_value(resolved_against):
+        resolved = ratings.resolved_links(links, movies)
+        mapping = _mapping(resolved)
+        # New snapshots of movies or links mostly leave the MovieLens -> movie mapping as it was
+        # (changed box office, a new film with no ratings): then no rating can have moved.
+        if recorded_resolution.get("mapping") != mapping and _re_resolve(lake, resolved, record):
             mode = PublishMode.MERGED
-        lake.set_table_property(ENTITY, RESOLVED_AGAINST, resolved_against)
+        lake.set_table_property(ENTITY, RESOLVED_AGAINST, {"names": resolved_against, "mapping": mapping})
     return mode
+
+
+def _mapping(resolved: DataFrame) -> list[int]:
+    """An order-independent digest of the MovieLens movie -> movie_id mapping (tens of thousands of
+    rows): how many pairs, and the XOR of their hashes."""
+    row = resolved.agg(
+        F.count("*").alias("pairs"), F.bit_xor(F.xxhash64("movielens_movie_id", "movie_id")).alias("digest")
+    ).first()
+    return [0, 0] if row is None else [int(row["pairs"]), int(row["digest"] or 0)]
 
 
 def json_value(value: object) -> object:

@@ -100,7 +100,8 @@ def current_summary(
     if _snapshot_property(ratings, LOADS) != inputs["raw"].get(RATINGS_RAW):
         return None
     snapshots = {name: _snapshot_id(table) for name, table in tables.items()}
-    if _property(ratings.properties.get(PROPERTY_PREFIX + RESOLVED_AGAINST)) != resolved_against(snapshots):
+    resolution = _property(ratings.properties.get(PROPERTY_PREFIX + RESOLVED_AGAINST))
+    if not isinstance(resolution, dict) or resolution.get("names") != resolved_against(snapshots):
         return None
     return {
         **{key: value for key, value in summary.items() if key != INPUTS},

@@ -9,6 +9,7 @@ import pyarrow.parquet as pq
 import pytest
 from pyspark.sql import DataFrame, SparkSession
 
+from spark.jobs import ratings as ratings_job
 from spark.jobs.ratings import LOADS, RESOLVED_AGAINST, PublishMode, new_loads, publish_ratings
 from spark.lake import Lake
 from spark.transforms.ratings import silver_movie_links, silver_ratings
@@ -77,7 +78,7 @@ def _publish(
     links, movies = _inputs(spark, held)
     mode = publish_ratings(lake, links, movies, {"held": held}, full_refresh)
     assert _rows(lake.read_silver("ratings")) == _rebuilt(lake, links, movies)
-    assert lake.table_property("ratings", RESOLVED_AGAINST) == {"held": held}
+    assert lake.table_property("ratings", RESOLVED_AGAINST)["names"] == {"held": held}
     return mode
 
 
@@ -150,6 +151,23 @@ def test_old_rows_are_not_re_resolved_while_what_they_resolve_against_is_named_t
     resolved = {row["movielens_movie_id"]: row["movie_id"] for row in lake.read_silver("ratings").collect()}
     assert resolved[3] is None  # the scan for moved movie ids did not run
     assert _snapshots(lake) == 1
+
+
+def test_under_a_new_name_the_scan_runs_only_when_the_mapping_moved(
+    spark: SparkSession, lake: Lake, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _publish(spark, lake)
+    scans: list[int] = []
+    re_resolve = ratings_job._re_resolve
+    monkeypatch.setattr(ratings_job, "_re_resolve", lambda *args: scans.append(1) or re_resolve(*args))
+    links, movies = _inputs(spark, [*HELD, 999])  # a new film no MovieLens movie links to
+    assert publish_ratings(lake, links, movies, {"held": "new snapshot"}) is PublishMode.UNCHANGED
+    assert scans == []
+    assert lake.table_property("ratings", RESOLVED_AGAINST)["names"] == {"held": "new snapshot"}
+    links, movies = _inputs(spark, [*HELD, 15602])  # MovieLens 3 now reaches a movie
+    assert publish_ratings(lake, links, movies, {"held": "newer snapshot"}) is PublishMode.MERGED
+    assert scans == [1]
+    assert _rows(lake.read_silver("ratings")) == _rebuilt(lake, links, movies)
 
 
 def test_full_refresh_rebuilds(spark: SparkSession, lake: Lake) -> None:
