@@ -10,7 +10,6 @@ in every money table, and the new link in `dim_movies`.
 
 from __future__ import annotations
 
-import os
 import shutil
 from collections.abc import Iterator
 from datetime import date
@@ -19,10 +18,9 @@ from typing import Any
 
 import duckdb
 import pytest
-from dbt.cli.main import dbtRunner
 from pyspark.sql import SparkSession
 
-from flows.dbt_runner import release_duckdb
+from flows.dbt_runner import run_dbt
 from spark.jobs.silver import build_silver
 from tests.spark import raw_frames
 from tests.spark.raw_frames import L1
@@ -71,24 +69,17 @@ def _query(warehouse: Path, sql: str) -> list[tuple[Any, ...]]:
 def marts(spark: SparkSession, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     root = tmp_path_factory.mktemp("silver_to_marts")
     lake, warehouse = root / "lake", root / "warehouse.duckdb"
-    saved = {name: os.environ.get(name) for name in ("MOVIES_LAKE", "MOVIES_WAREHOUSE")}
-    os.environ.update({"MOVIES_LAKE": lake.as_posix(), "MOVIES_WAREHOUSE": warehouse.as_posix()})
 
     def dbt_build(*args: str) -> None:
-        try:
-            result = dbtRunner().invoke(
-                ["build", *args, "--project-dir", str(PROJECT), "--profiles-dir", str(PROJECT),
-                 "--target-path", str(root / "target"), "--log-path", str(root / "logs")]
-            )  # fmt: skip
-        finally:
-            release_duckdb()
-        assert result.success, f"dbt build {args} failed: {result.exception}"
+        run_dbt(["build", *args, "--log-path", str(root / "logs")], PROJECT, "duckdb", root / "target")
 
     def copy(name: str) -> Path:
         shutil.copyfile(warehouse, root / f"{name}.duckdb")
         return root / f"{name}.duckdb"
 
-    try:
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("MOVIES_LAKE", lake.as_posix())
+        patch.setenv("MOVIES_WAREHOUSE", warehouse.as_posix())
         _first_delivery(spark, lake)
         build_silver(spark, str(lake))
         dbt_build()
@@ -100,12 +91,6 @@ def marts(spark: SparkSession, tmp_path_factory: pytest.TempPathFactory) -> Iter
         incremental = copy("incremental")
         dbt_build("--full-refresh")
         yield {"first": first, "incremental": incremental, "full": copy("full")}
-    finally:
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
 
 
 def test_a_new_cpi_month_moves_every_fact_row_to_the_new_base_month(marts: dict[str, Any]) -> None:
