@@ -16,6 +16,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -124,14 +125,7 @@ def snapshot_ids(lake_url: str) -> dict[str, int | None]:
     catalog = catalog_for(lake_url)
     if not catalog_exists(catalog):
         return {}
-    loaded = catalog.load()
-    if not loaded.namespace_exists(NAMESPACE):
-        return {}
-    ids = {}
-    for _, name in loaded.list_tables(NAMESPACE):
-        snapshot = loaded.load_table((NAMESPACE, name)).metadata.current_snapshot()
-        ids[name] = None if snapshot is None else snapshot.snapshot_id
-    return dict(sorted(ids.items()))
+    return {name: table.snapshot_id for name, table in sorted(current_tables(catalog).items())}
 
 
 def catalog_exists(catalog: IcebergCatalog) -> bool:
@@ -140,3 +134,29 @@ def catalog_exists(catalog: IcebergCatalog) -> bool:
     return (
         not catalog.uri.startswith("jdbc:sqlite:") or Path(catalog.uri.removeprefix("jdbc:sqlite:")).is_file()
     )
+
+
+@dataclass(frozen=True)
+class CurrentTable:
+    """A silver table as its catalog has it now: the metadata file and the snapshot it calls current."""
+
+    metadata_location: str
+    snapshot_id: int | None
+    committed_at: datetime | None
+
+
+def current_tables(catalog: IcebergCatalog | Catalog) -> dict[str, CurrentTable]:
+    """Every silver table's current metadata file and snapshot, by entity."""
+    loaded = catalog.load() if isinstance(catalog, IcebergCatalog) else catalog
+    if not loaded.namespace_exists(NAMESPACE):
+        return {}
+    tables = {}
+    for _, name in loaded.list_tables(NAMESPACE):
+        table = loaded.load_table((NAMESPACE, name))
+        snapshot = table.metadata.current_snapshot()
+        tables[name] = CurrentTable(
+            table.metadata_location,
+            None if snapshot is None else snapshot.snapshot_id,
+            None if snapshot is None else datetime.fromtimestamp(snapshot.timestamp_ms / 1000, UTC),
+        )
+    return tables

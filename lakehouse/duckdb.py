@@ -10,14 +10,12 @@ hence the lookup in Python rather than an `ATTACH`.
 from __future__ import annotations
 
 import importlib.util
-from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import duckdb
 
-from lakehouse.catalog import NAMESPACE, IcebergCatalog
+from lakehouse.catalog import NAMESPACE, IcebergCatalog, current_tables
 from lakehouse.sql import sql_identifier, sql_string
 
 if TYPE_CHECKING:
@@ -41,32 +39,6 @@ def load_extensions(con: duckdb.DuckDBPyConnection, names: tuple[str, ...] = EXT
     """Load the extensions silver needs into a connection, from the packages' files."""
     for name in names:
         con.execute(f"load '{extension_file(name).as_posix()}'")
-
-
-@dataclass(frozen=True)
-class CurrentTable:
-    """A silver table as its catalog has it now: the metadata file and the snapshot it calls current."""
-
-    metadata_location: str
-    snapshot_id: int | None
-    committed_at: datetime | None
-
-
-def current_tables(catalog: IcebergCatalog | Catalog) -> dict[str, CurrentTable]:
-    """Every silver table's current metadata file and snapshot, by entity."""
-    loaded = catalog.load() if isinstance(catalog, IcebergCatalog) else catalog
-    if not loaded.namespace_exists(NAMESPACE):
-        return {}
-    tables = {}
-    for _, name in loaded.list_tables(NAMESPACE):
-        table = loaded.load_table((NAMESPACE, name))
-        snapshot = table.metadata.current_snapshot()
-        tables[name] = CurrentTable(
-            table.metadata_location,
-            None if snapshot is None else snapshot.snapshot_id,
-            None if snapshot is None else datetime.fromtimestamp(snapshot.timestamp_ms / 1000, UTC),
-        )
-    return tables
 
 
 def metadata_locations(catalog: IcebergCatalog | Catalog) -> dict[str, str]:
