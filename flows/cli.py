@@ -22,7 +22,13 @@ from flows.settings import Settings
 
 def _run(settings: Settings, args: argparse.Namespace) -> int:
     from flows.pipeline import movie_warehouse, result_paths
+    from flows.warehouse import UnsupportedTargetError, require_flow_target
 
+    try:
+        require_flow_target(args.target or settings.dbt_target)
+    except UnsupportedTargetError as refused:
+        print(f"movies run: {refused}", file=sys.stderr)
+        return 2
     movie_warehouse(
         target=args.target,
         sources=args.sources.split(",") if args.sources else None,

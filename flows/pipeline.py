@@ -33,6 +33,7 @@ from flows.html_report import REPORT_FILE, write_html_report
 from flows.lock import run_lock
 from flows.report import RunReport
 from flows.settings import Settings
+from flows.warehouse import require_flow_target
 
 T = TypeVar("T")
 ALL_SOURCES = (*FILE_SOURCES, *API_SOURCES)
@@ -244,11 +245,12 @@ def result_paths(settings: Settings) -> dict[str, str]:
 def configure(
     settings: Settings, target: str | None, sources: list[str] | None, cpi_base_month: date | None
 ) -> tuple[Settings, tuple[str, ...]]:
-    """Apply the flow's parameters to the settings; check the source names."""
+    """Apply the flow's parameters to the settings; check the source names and the dbt target."""
     names = tuple(sources) if sources is not None else (*FILE_SOURCES, *settings.api_sources)
     unknown = sorted(set(names) - set(ALL_SOURCES))
     if unknown:
         raise ValueError(f"unknown source(s) {unknown}; choose from {list(ALL_SOURCES)}")
+    require_flow_target(target or settings.dbt_target)
     update = {
         "dbt_target": target or settings.dbt_target,
         "cpi_base_month": cpi_base_month or settings.cpi_base_month,

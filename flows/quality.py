@@ -50,11 +50,10 @@ import duckdb
 from flows.settings import Settings
 from flows.warehouse import trino_frame, warehouse_query
 from lakehouse.catalog import catalog_for
-from lakehouse.duckdb import load_extensions, metadata_locations, scan
+from lakehouse.duckdb import metadata_locations, open_lake, scan
 from lakehouse.sql import sql_identifier, sql_string
 
 LAYERS = ("raw", "silver", "gold")
-SILVER_READERS = ("silver", "gold")  # layers with frames on silver (gold's reconciliation)
 DATASOURCE = "check_frames"
 FRAMES_DIR = "uncommitted/frames"  # relative to the GX context root (great_expectations/gx)
 BATCH = "latest"
@@ -152,7 +151,7 @@ class Lake:
     """The lake as one validation run reads it: raw tables as parquet files, silver entities as
     Iceberg tables at the snapshots current when the run first reads silver (looked up once, on the
     lake's catalog, so every frame reads the same commits; a connection that runs silver's SQL needs
-    lakehouse.duckdb.load_extensions)."""
+    lakehouse.duckdb.open_lake)."""
 
     url: str
 
@@ -515,8 +514,7 @@ def write_frames(
     gx_dir = settings.gx_root / "gx"
     lake = Lake(settings.lake_url)
     with duckdb.connect() as connection:
-        if layer in SILVER_READERS:
-            load_extensions(connection)
+        open_lake(connection, settings.lake_url)
         if layer == "gold" and settings.dbt_target == "duckdb":
             connection.execute(f"attach {sql_string(settings.warehouse_path)} as warehouse (read_only)")
             connection.execute("use warehouse")
@@ -554,16 +552,18 @@ def _bounds(previous: int | None, max_change: float) -> tuple[int, int | None]:
 def raw_parameters(settings: Settings, tables: Collection[str] = FILE_DELIVERIES) -> dict[str, Any]:
     """Row-count bounds for each file delivery: its previous load's count +- MOVIES_RAW_MAX_CHANGE."""
     parameters: dict[str, Any] = {}
-    for table in (table for table in FILE_DELIVERIES if table in tables):
-        dataset, name = table.split("_", 1)
-        counts = duckdb.sql(
-            f"select count(*) from {_files(settings.lake_url, 'raw', f'{dataset}/{name}')} "
-            "group by _dlt_load_id order by _dlt_load_id desc limit 2"
-        ).fetchall()
-        previous = counts[1][0] if len(counts) > 1 else None
-        parameters[f"{table}_min_rows"], parameters[f"{table}_max_rows"] = _bounds(
-            previous, settings.raw_max_change
-        )
+    with duckdb.connect() as connection:
+        open_lake(connection, settings.lake_url)
+        for table in (table for table in FILE_DELIVERIES if table in tables):
+            dataset, name = table.split("_", 1)
+            counts = connection.sql(
+                f"select count(*) from {_files(settings.lake_url, 'raw', f'{dataset}/{name}')} "
+                "group by _dlt_load_id order by _dlt_load_id desc limit 2"
+            ).fetchall()
+            previous = counts[1][0] if len(counts) > 1 else None
+            parameters[f"{table}_min_rows"], parameters[f"{table}_max_rows"] = _bounds(
+                previous, settings.raw_max_change
+            )
     return parameters
 
 

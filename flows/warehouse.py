@@ -19,6 +19,30 @@ import pandas as pd
 
 Query = Callable[[str], pd.DataFrame]
 MEDIAN = re.compile(r"\bmedian\(([^()]+)\)")
+# The dbt targets a flow run can read back (gold checks, quarantine summary, report). Redshift is
+# compiled offline only (infra/redshift): no run here has a Redshift to read, so a flow refuses it
+# at its start instead of failing at the gold checks after every other stage has run.
+FLOW_TARGETS = ("duckdb", "trino")
+
+
+class UnsupportedTargetError(ValueError):
+    """The flow cannot run on this dbt target."""
+
+
+def require_flow_target(target: str) -> None:
+    """Refuse a target the flow's readers cannot read, saying what is supported and what to do."""
+    if target in FLOW_TARGETS:
+        return
+    hint = (
+        " The redshift target is compiled and checked offline (`python -m infra.redshift.offline_compile`);"
+        " build it with `movies dbt build --target redshift` and run its tests there."
+        if target == "redshift"
+        else ""
+    )
+    raise UnsupportedTargetError(
+        f"MOVIES_DBT_TARGET={target}: a flow run builds and checks the warehouse on "
+        f"{' or '.join(FLOW_TARGETS)} only.{hint}"
+    )
 
 
 def trino_frame(sql: str) -> pd.DataFrame:

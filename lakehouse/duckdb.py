@@ -1,7 +1,9 @@
 """DuckDB reading silver's Iceberg tables: the extensions from PyPI, and one relation per table.
 
 DuckDB cannot download extensions here, so they come from the `duckdb-extension-*` packages pinned
-with DuckDB itself and are loaded from their files. A table is read with `iceberg_scan` on the
+with DuckDB itself and are loaded from their files. An `s3://` lake also loads httpfs and gives the
+connection a temporary S3 secret from lakehouse.s3 (never a persistent one: DuckDB would write the
+keys to ~/.duckdb in clear). A table is read with `iceberg_scan` on the
 metadata file its catalog names as current (found through pyiceberg): DuckDB applies the table's
 delete files, so a merge-on-read table reads as its rows. DuckDB has no client for a JDBC catalog,
 hence the lookup in Python rather than an `ATTACH`.
@@ -16,6 +18,7 @@ from typing import TYPE_CHECKING
 import duckdb
 
 from lakehouse.catalog import NAMESPACE, IcebergCatalog, current_tables
+from lakehouse.s3 import S3Access, s3_access
 from lakehouse.sql import sql_identifier, sql_string
 
 if TYPE_CHECKING:
@@ -41,6 +44,39 @@ def load_extensions(con: duckdb.DuckDBPyConnection, names: tuple[str, ...] = EXT
         con.execute(f"load '{extension_file(name).as_posix()}'")
 
 
+def is_s3(lake_url: str) -> bool:
+    """Whether the lake (or a location in it) is on S3, as DuckDB's httpfs reads it."""
+    return lake_url.startswith(("s3://", "s3a://"))
+
+
+def open_lake(con: duckdb.DuckDBPyConnection, lake_url: str, access: S3Access | None = None) -> None:
+    """Make a connection able to read the lake: silver's extensions, and for an S3 lake httpfs with a
+    temporary secret (the endpoint and keys of lakehouse.s3). DuckDB's S3 reader takes `s3a://`
+    locations too, which is how Spark writes the Iceberg metadata's file paths."""
+    load_extensions(con)
+    if not is_s3(lake_url):
+        return
+    load_extensions(con, ("httpfs",))
+    access = access or s3_access()
+    options = {"TYPE": "s3", "REGION": access.region or "us-east-1"}
+    if access.has_keys:
+        options.update({"KEY_ID": access.key_id or "", "SECRET": access.secret or ""})
+    if access.endpoint_host:
+        options.update({"ENDPOINT": access.endpoint_host, "URL_STYLE": "path"})
+        options["USE_SSL"] = str(access.uses_ssl).lower()
+    literal = {"TYPE", "USE_SSL"}  # keywords, not strings
+    spelled = ", ".join(
+        f"{key} {value if key in literal else sql_string(value)}" for key, value in options.items()
+    )
+    refused = None
+    try:
+        con.execute(f"create or replace temporary secret movies_lake ({spelled})")
+    except duckdb.Error as error:  # its message may quote the statement, keys included: keep only its kind
+        refused = type(error).__name__
+    if refused is not None:  # raised outside the handler, so the error does not travel as its context
+        raise RuntimeError(f"DuckDB refused the lake's S3 settings ({refused})")
+
+
 def metadata_locations(catalog: IcebergCatalog | Catalog) -> dict[str, str]:
     """Every silver table's current metadata file, by entity."""
     return {name: table.metadata_location for name, table in current_tables(catalog).items()}
@@ -62,7 +98,7 @@ def create_silver_views(
     snapshot (the views persist in the warehouse file). `lake_state.silver_snapshots` records which
     snapshot each view reads: what the warehouse was last built from, where a user can query it.
     """
-    load_extensions(con)
+    open_lake(con, catalog.warehouse)
     tables = current_tables(catalog)
     con.execute(f"create schema if not exists {sql_identifier(schema)}")
     existing = con.execute(

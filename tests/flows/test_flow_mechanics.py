@@ -3,6 +3,9 @@ parameters, and stage results that a retried flow run does not recompute."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import threading
 from pathlib import Path
 
@@ -14,6 +17,7 @@ from prefect.testing.utilities import prefect_test_harness
 from flows.lock import RunLockedError, run_lock
 from flows.pipeline import RESUMABLE, movie_warehouse
 from flows.settings import Settings
+from flows.warehouse import UnsupportedTargetError
 
 pytestmark = pytest.mark.slow
 
@@ -59,6 +63,28 @@ def test_a_waiting_run_gets_the_lock_once_the_first_lets_go(tmp_path):
 def test_unknown_sources_are_refused_before_anything_runs(tmp_path):
     with pytest.raises(ValueError, match=r"unknown source\(s\) \['imdb'\]"):
         movie_warehouse(sources=["kaggle", "imdb"], settings=Settings(data_dir=tmp_path))
+
+
+def test_a_redshift_run_is_refused_before_anything_runs(tmp_path):
+    # The flow's readers speak DuckDB and Trino: a deployment set to redshift stops at its start.
+    settings = Settings(data_dir=tmp_path, dbt_target="redshift")
+    with pytest.raises(UnsupportedTargetError, match=r"duckdb or trino only.*offline_compile"):
+        movie_warehouse(sources=["fred"], build_sample_first=False, settings=settings)
+    assert list(tmp_path.iterdir()) == []  # no lake, no lock, no report
+
+
+def test_movies_run_refuses_redshift_in_one_line(tmp_path):
+    movies = Path(sys.executable).parent / "movies"
+    env = {**os.environ, "MOVIES_DATA_DIR": str(tmp_path / "data"), "MOVIES_DBT_TARGET": "redshift"}
+    result = subprocess.run([str(movies), "run"], env=env, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 2
+    assert result.stderr.splitlines() == [
+        "movies run: MOVIES_DBT_TARGET=redshift: a flow run builds and checks the warehouse on duckdb or "
+        "trino only. The redshift target is compiled and checked offline "
+        "(`python -m infra.redshift.offline_compile`); build it with `movies dbt build --target redshift` "
+        "and run its tests there."
+    ]
+    assert not (tmp_path / "data" / "lake").exists()
 
 
 def test_a_retried_flow_run_does_not_recompute_finished_stages(tmp_path):

