@@ -628,7 +628,7 @@ def quarantine_by_reason(settings: Settings) -> list[dict[str, Any]]:
     """Quarantined rows per layer, source, entity and reason, as the warehouse's mart counts them."""
     sql = (
         "select layer, source_name, entity, reason, count(*) as row_count from marts.fct_quarantined_records "
-        "group by all order by row_count desc, layer, source_name, entity, reason"
+        "group by 1, 2, 3, 4 order by row_count desc, layer, source_name, entity, reason"  # both engines' SQL
     )
     with warehouse_query(settings.dbt_target, settings.warehouse_path) as query:
         return query(sql).to_dict(orient="records")

@@ -1,6 +1,7 @@
-"""The JVM libraries silver needs beside Spark: Iceberg's Spark runtime and the SQLite JDBC driver of
-the embedded catalog. `make install` fetches them once (`python -m spark.jars`) with Spark's own Ivy
-into the virtualenv, so a session afterwards loads local files and no run reaches a registry.
+"""The JVM libraries silver needs beside Spark: Iceberg's Spark runtime and the JDBC drivers of the
+catalogs it commits to (SQLite: the embedded default's; PostgreSQL: the scale-out path's). `make
+install` fetches them once (`python -m spark.jars`) with Spark's own Ivy into the virtualenv, so a
+session afterwards loads local files and no run reaches a registry.
 """
 
 from __future__ import annotations
@@ -10,7 +11,8 @@ from pathlib import Path
 
 ICEBERG_SPARK_RUNTIME = "org.apache.iceberg:iceberg-spark-runtime-4.1_2.13:1.12.0"
 SQLITE_JDBC = "org.xerial:sqlite-jdbc:3.54.1.0"
-PACKAGES = (ICEBERG_SPARK_RUNTIME, SQLITE_JDBC)
+POSTGRESQL_JDBC = "org.postgresql:postgresql:42.7.14"
+PACKAGES = (ICEBERG_SPARK_RUNTIME, SQLITE_JDBC, POSTGRESQL_JDBC)
 ICEBERG_EXTENSIONS = "org.apache.iceberg.spark.extensions.IcebergSparkSessionExtensions"
 
 

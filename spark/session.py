@@ -19,7 +19,7 @@ import sys
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 
-from pyspark import SparkContext
+from pyspark import SparkConf, SparkContext
 from pyspark.sql import SparkSession
 
 from spark.jars import ICEBERG_EXTENSIONS, jar_settings
@@ -110,17 +110,25 @@ def with_jars(first: dict[str, str], second: dict[str, str]) -> dict[str, str]:
     return merged
 
 
+def submitted_conf() -> SparkConf:
+    """What spark-submit set (`--master`, `--conf`, `--packages`) when it launched this process; empty
+    otherwise. spark-submit's JVM holds them as system properties, which a SparkConf reads only once
+    PySpark is connected to that JVM: connect first (spark-submit hands the gateway's port over in
+    PYSPARK_GATEWAY_PORT), or the job's own defaults would replace them, `local[*]` for `--master`."""
+    if os.environ.get("PYSPARK_GATEWAY_PORT"):
+        SparkContext._ensure_initialized()
+    return SparkConf()
+
+
 def get_spark(
     app_name: str = "movie-warehouse",
     extra: dict[str, str] | None = None,
     lake_url: str | None = None,
 ) -> SparkSession:
     """Return a session for a lake (`lake_url`, else `MOVIES_LAKE`); `extra` wins over defaults."""
-    from pyspark import SparkConf
-
     os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")  # never bind the driver to a public NIC
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)  # workers use this environment
-    submitted = SparkConf()  # what spark-submit passed, if it launched us
+    submitted = submitted_conf()
     settings = {
         **_DEFAULTS,
         "spark.pyspark.driver.python": sys.executable,

@@ -78,7 +78,9 @@ def jvm_config(settings: TrinoSettings) -> str:
 
 
 def log_properties() -> str:
-    return _properties({"io.trino": "INFO"})
+    # Bootstrap logs every catalog property at start-up, an S3 access key id among them (it redacts
+    # only the secret key): keep that listing out of the server log.
+    return _properties({"io.trino": "INFO", "Bootstrap": "WARN"})
 
 
 def iceberg_catalog(settings: TrinoSettings) -> str:

@@ -105,3 +105,28 @@ def test_a_job_leaves_a_session_and_jvm_it_did_not_start_running(spark: SparkSes
 
     assert SparkContext._gateway is gateway
     assert spark.range(4).count() == 4
+
+
+SUBMITTED_JOB = textwrap.dedent("""
+    from spark.session import get_spark
+
+    spark = get_spark("probe")
+    print("SEEN", spark.sparkContext.master, spark.conf.get("spark.sql.shuffle.partitions"))
+    spark.stop()
+""")
+
+
+def test_what_spark_submit_sets_wins_over_the_defaults(tmp_path: Path) -> None:
+    # spark-submit's --master and --conf reach the job's JVM only; the job must not replace them with
+    # its own defaults (local[*], 8 shuffle partitions).
+    job = tmp_path / "job.py"
+    job.write_text(SUBMITTED_JOB)
+    bin_dir = Path(sys.executable).parent
+    env = {"PATH": f"{bin_dir}:/usr/bin:/bin", "PYTHONPATH": str(PROJECT_ROOT), "HOME": str(Path.home())}
+    result = subprocess.run(
+        [str(bin_dir / "spark-submit"), "--master", "local[1]",
+         "--conf", "spark.sql.shuffle.partitions=3", str(job)],
+        env=env, capture_output=True, text=True, timeout=300, check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "SEEN local[1] 3" in result.stdout.splitlines()
