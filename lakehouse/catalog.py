@@ -20,6 +20,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from lakehouse.s3 import s3_access
+
 if TYPE_CHECKING:
     from pyiceberg.catalog import Catalog
 
@@ -70,18 +72,20 @@ class IcebergCatalog:
         return settings
 
     def pyiceberg_properties(self, env: Mapping[str, str] | None = None) -> dict[str, str]:
-        """pyiceberg's properties for the same catalog; S3 endpoint and keys from the AWS_* variables."""
-        env = os.environ if env is None else env
+        """pyiceberg's properties for the same catalog; S3 endpoint and keys from lakehouse.s3."""
         properties = {"warehouse": self.warehouse}
         if self.is_rest:
             properties.update({"type": "rest", "uri": self.uri})
         else:
             properties.update({"type": "sql", "uri": sqlalchemy_url(self.uri)})
+        if not self.warehouse.startswith(("s3a://", "s3://")):
+            return properties
+        access = s3_access(env)
         s3 = {
-            "s3.endpoint": env.get("AWS_ENDPOINT_URL"),
-            "s3.access-key-id": env.get("AWS_ACCESS_KEY_ID"),
-            "s3.secret-access-key": env.get("AWS_SECRET_ACCESS_KEY"),
-            "s3.region": env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION"),
+            "s3.endpoint": access.endpoint,
+            "s3.access-key-id": access.key_id,
+            "s3.secret-access-key": access.secret,
+            "s3.region": access.region,
         }
         properties.update({key: value for key, value in s3.items() if value})
         return properties

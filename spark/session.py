@@ -22,6 +22,7 @@ from contextlib import contextmanager
 from pyspark import SparkConf, SparkContext
 from pyspark.sql import SparkSession
 
+from lakehouse.s3 import s3_access
 from spark.jars import ICEBERG_EXTENSIONS, jar_settings
 
 _DEFAULTS = {
@@ -74,30 +75,29 @@ def python_settings(env: Mapping[str, str]) -> dict[str, str]:
 def s3a_settings(lake_url: str | None, env: Mapping[str, str]) -> dict[str, str]:
     """hadoop-aws and S3A settings when the lake is on S3; nothing for a local lake.
 
-    AWS_ENDPOINT_URL (MinIO, moto) switches to path-style access; without it S3A uses AWS itself.
-    Credentials come from AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY when set, else S3A's default
-    provider chain (instance profile, ~/.aws, ...).
+    The endpoint and keys are lakehouse.s3's (the AWS_* variables, then dlt's credentials): a custom
+    endpoint (MinIO, moto) switches to path-style access, without one S3A uses AWS itself; without
+    keys S3A keeps its default provider chain (instance profile, ~/.aws, ...).
     """
     if not lake_url or not lake_url.startswith(("s3://", "s3a://")):
         return {}
+    access = s3_access(env)
     settings = {
         "spark.jars.packages": f"{HADOOP_AWS},{AWS_SDK_BUNDLE}",
         "spark.hadoop.fs.s3a.impl": "org.apache.hadoop.fs.s3a.S3AFileSystem",
     }
-    endpoint = env.get("AWS_ENDPOINT_URL")
-    if endpoint:
-        settings["spark.hadoop.fs.s3a.endpoint"] = endpoint
+    if access.endpoint:
+        settings["spark.hadoop.fs.s3a.endpoint"] = access.endpoint
         settings["spark.hadoop.fs.s3a.path.style.access"] = "true"
-        settings["spark.hadoop.fs.s3a.connection.ssl.enabled"] = str(endpoint.startswith("https")).lower()
-    region = env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION")
-    if region:
-        settings["spark.hadoop.fs.s3a.endpoint.region"] = region
-    if env.get("AWS_ACCESS_KEY_ID") and env.get("AWS_SECRET_ACCESS_KEY"):
+        settings["spark.hadoop.fs.s3a.connection.ssl.enabled"] = str(access.uses_ssl).lower()
+    if access.region:
+        settings["spark.hadoop.fs.s3a.endpoint.region"] = access.region
+    if access.has_keys:
         settings["spark.hadoop.fs.s3a.aws.credentials.provider"] = (
             "org.apache.hadoop.fs.s3a.SimpleAWSCredentialsProvider"
         )
-        settings["spark.hadoop.fs.s3a.access.key"] = env["AWS_ACCESS_KEY_ID"]
-        settings["spark.hadoop.fs.s3a.secret.key"] = env["AWS_SECRET_ACCESS_KEY"]
+        settings["spark.hadoop.fs.s3a.access.key"] = access.key_id or ""
+        settings["spark.hadoop.fs.s3a.secret.key"] = access.secret or ""
     return settings
 
 

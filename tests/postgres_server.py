@@ -28,12 +28,13 @@ USER = "movies"
 DATABASE = "iceberg"
 
 
-def postgres_bin(program: str) -> str:
-    """A PostgreSQL server program: on PATH, else in the newest Debian server package."""
-    found = shutil.which(program)
+def postgres_bin(program: str, path: str | None = None, debian: Path = Path("/usr/lib/postgresql")) -> str:
+    """A PostgreSQL server program: on PATH (`path`: another search path), else in the newest Debian
+    server package."""
+    found = shutil.which(program, path=path)
     if found:
         return found
-    versions = sorted(Path("/usr/lib/postgresql").glob(f"*/bin/{program}"), key=lambda p: int(p.parts[-3]))
+    versions = sorted(debian.glob(f"*/bin/{program}"), key=lambda p: int(p.parts[-3]))
     if not versions:
         raise FileNotFoundError(
             f"PostgreSQL's {program} is not installed (Debian: apt-get install postgresql)"

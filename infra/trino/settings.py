@@ -10,6 +10,7 @@ from pathlib import Path
 
 from infra.trino.distribution import default_cache_dir
 from lakehouse.catalog import CATALOG_URI_VARIABLE, IcebergCatalog, catalog_for
+from lakehouse.s3 import S3Access, s3_access
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_LAKE = (REPO_ROOT / "data" / "lake").as_posix()
@@ -68,8 +69,10 @@ class TrinoSettings:
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> TrinoSettings:
         """MOVIES_TRINO_HOME, MOVIES_TRINO_PORT, MOVIES_TRINO_HEAP, MOVIES_TRINO_CACHE; the lake from
-        MOVIES_LAKE (and MOVIES_ICEBERG_CATALOG_URI), with AWS_ENDPOINT_URL and AWS_REGION for S3."""
+        MOVIES_LAKE (and MOVIES_ICEBERG_CATALOG_URI), with the S3 endpoint and region of lakehouse.s3."""
         env = os.environ if env is None else env
+        lake = env.get("MOVIES_LAKE") or DEFAULT_LAKE
+        access = s3_access(env) if lake.startswith("s3") else S3Access()  # endpoint, region (lakehouse.s3)
         home = env.get("MOVIES_TRINO_HOME") or (REPO_ROOT / "data" / "trino").as_posix()
         cache = env.get("MOVIES_TRINO_CACHE")
         return cls(
@@ -77,8 +80,8 @@ class TrinoSettings:
             port=int(env.get("MOVIES_TRINO_PORT", "8080")),
             heap=env.get("MOVIES_TRINO_HEAP", "2G"),
             cache_dir=Path(cache).expanduser() if cache else default_cache_dir(),
-            lake=env.get("MOVIES_LAKE") or DEFAULT_LAKE,
+            lake=lake,
             catalog_uri=env.get(CATALOG_URI_VARIABLE) or None,
-            s3_endpoint=env.get("AWS_ENDPOINT_URL") or None,
-            s3_region=env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION") or "us-east-1",
+            s3_endpoint=access.endpoint,
+            s3_region=access.region or "us-east-1",
         )
