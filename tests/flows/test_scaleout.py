@@ -38,9 +38,9 @@ from .conftest import movies_run
 pytestmark = [pytest.mark.slow, pytest.mark.scaleout]
 
 BUCKET = "movies-lake"
-# Keys moto accepts like any other, spelled so that a leak is unmistakable.
-KEY_ID = "AKIAMOVIESLEAKCHECK"
-SECRET = "s3-secret-that-must-never-be-written"
+# Made-up keys (moto takes any), spelled so that a leak is unmistakable.
+KEY_ID = "FAKEKEYIDMOVIESLEAKCHECK"
+SECRET = "fake-key-that-must-never-be-written"
 
 Answers = dict[str, list[tuple[object, ...]]]
 

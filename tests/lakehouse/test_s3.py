@@ -53,8 +53,8 @@ def test_nothing_configured_leaves_each_engine_its_default_chain(tmp_path):
 
 
 def test_the_keys_are_not_in_the_repr():
-    access = S3Access(endpoint="http://127.0.0.1:9000", key_id="AKIAVISIBLE", secret="hidden-value")
-    assert "AKIAVISIBLE" not in repr(access) and "hidden-value" not in repr(access)
+    access = S3Access(endpoint="http://127.0.0.1:9000", key_id="FAKEIDVISIBLE", secret="hidden-value")
+    assert "FAKEIDVISIBLE" not in repr(access) and "hidden-value" not in repr(access)
     assert (access.endpoint_host, access.uses_ssl, access.has_keys) == ("127.0.0.1:9000", False, True)
     assert S3Access().uses_ssl and S3Access().endpoint_host is None
 
@@ -89,9 +89,9 @@ class _QuotingConnection:
 
 
 def test_a_refused_secret_does_not_echo_the_keys():
-    access = S3Access("http://127.0.0.1:1", "us-east-1", "AKIAECHOCHECK", "it's-a-secret")
+    access = S3Access("http://127.0.0.1:1", "us-east-1", "FAKEIDECHOCHECK", "it's-a-secret")
     with duckdb.connect() as con, pytest.raises(RuntimeError) as refused:
         open_lake(_QuotingConnection(con), "s3://any/lake", access)  # type: ignore[arg-type]
     said = str(refused.value) + repr(refused.value.__cause__) + repr(refused.value.__context__)
-    assert "AKIAECHOCHECK" not in said and "it''s-a-secret" not in said
+    assert "FAKEIDECHOCHECK" not in said and "it''s-a-secret" not in said
     assert str(refused.value) == "DuckDB refused the lake's S3 settings (ParserException)"
