@@ -7,7 +7,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.prerequisites import POSTGRES, missing, refusal
+
+pytestmark = pytest.mark.scaleout  # the prerequisites of the scale-out tests among them
 
 
 def _tool(folder: Path, name: str, stderr: str = "") -> None:

@@ -65,6 +65,7 @@ def test_unknown_sources_are_refused_before_anything_runs(tmp_path):
         movie_warehouse(sources=["kaggle", "imdb"], settings=Settings(data_dir=tmp_path))
 
 
+@pytest.mark.scaleout
 def test_a_redshift_run_is_refused_before_anything_runs(tmp_path):
     # The flow's readers speak DuckDB and Trino: a deployment set to redshift stops at its start.
     settings = Settings(data_dir=tmp_path, dbt_target="redshift")
@@ -73,6 +74,7 @@ def test_a_redshift_run_is_refused_before_anything_runs(tmp_path):
     assert list(tmp_path.iterdir()) == []  # no lake, no lock, no report
 
 
+@pytest.mark.scaleout
 def test_movies_run_refuses_redshift_in_one_line(tmp_path):
     movies = Path(sys.executable).parent / "movies"
     env = {**os.environ, "MOVIES_DATA_DIR": str(tmp_path / "data"), "MOVIES_DBT_TARGET": "redshift"}

@@ -17,6 +17,8 @@ from lakehouse.duckdb import open_lake
 from lakehouse.s3 import S3Access
 from tests.s3_endpoint import CREDENTIALS, moto_s3
 
+pytestmark = pytest.mark.scaleout
+
 SECRETS = """
 [destination.filesystem.credentials]
 aws_access_key_id = "from-dlt-id"

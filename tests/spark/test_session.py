@@ -116,6 +116,7 @@ SUBMITTED_JOB = textwrap.dedent("""
 """)
 
 
+@pytest.mark.scaleout
 def test_what_spark_submit_sets_wins_over_the_defaults(tmp_path: Path) -> None:
     # spark-submit's --master and --conf reach the job's JVM only; the job must not replace them with
     # its own defaults (local[*], 8 shuffle partitions).
