@@ -3,8 +3,8 @@
 raw/ is dlt's append-only parquet layout, `raw/<dataset>/<table>/<load_id>.<file_id>.parquet`, so
 what a table holds is a listing away. Spark's reader (spark.lake) and the check that decides whether
 silver has anything to do before a JVM starts (spark.jobs.silver) both list through here, so both see
-the same loads. fsspec serves a local folder and an `s3://` lake (s3fs: endpoint and keys from the
-standard AWS_* variables, as everywhere else); listings are never cached, since a new load must be
+the same loads. fsspec serves a local folder and an `s3://` lake (s3fs, with the endpoint and keys
+of lakehouse.s3, as everywhere else); listings are never cached, since a new load must be
 seen by the next call.
 """
 
@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from lakehouse.s3 import s3_access
 
 if TYPE_CHECKING:
     from fsspec import AbstractFileSystem
@@ -51,7 +53,16 @@ class RawListing:
         if self.lake_url.startswith("s3://"):
             # s3fs keeps directory listings per instance unless told not to; a stale one would hide
             # a load that arrived after the first look.
-            return fsspec.filesystem("s3", use_listings_cache=False, skip_instance_cache=True)
+            access = s3_access()  # the lake's endpoint and keys, as every engine takes them
+            return fsspec.filesystem(
+                "s3",
+                key=access.key_id,
+                secret=access.secret,
+                endpoint_url=access.endpoint,
+                client_kwargs={"region_name": access.region} if access.region else None,
+                use_listings_cache=False,
+                skip_instance_cache=True,
+            )
         return fsspec.filesystem("file")
 
     @property

@@ -16,7 +16,6 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from decimal import Decimal
 
 import duckdb
 import pytest
@@ -26,6 +25,7 @@ from infra.trino.server import start, stop
 from infra.trino.settings import TrinoSettings
 from lakehouse.catalog import catalog_for
 from lakehouse.duckdb import load_extensions, metadata_locations, scan
+from tests.answers import sorted_rows
 from tests.local_servers import free_port, trino_query
 
 from .conftest import DbtWorkspace, RunDbt
@@ -62,17 +62,8 @@ class Stage:
     silver_duckdb: dict[str, Rows]
 
 
-def _normalise(value: object) -> object:
-    """Engine-neutral value: floats to 12 significant digits (sums may differ in the last bits)."""
-    if isinstance(value, Decimal | float):
-        return float(f"{float(value):.12g}")
-    if isinstance(value, list):
-        return tuple(_normalise(item) for item in value)
-    return value
-
-
 def _rows(raw: list[tuple[object, ...]] | list[list[object]]) -> Rows:
-    return sorted((tuple(_normalise(v) for v in row) for row in raw), key=repr)
+    return sorted_rows(raw, digits=12)
 
 
 @pytest.fixture(scope="module")

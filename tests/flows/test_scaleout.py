@@ -12,10 +12,8 @@ in nothing they wrote or printed.
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Callable
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +26,7 @@ from infra.trino.distribution import default_cache_dir
 from infra.trino.server import start, stop
 from infra.trino.settings import TrinoSettings
 from lakehouse.catalog import catalog_for, current_tables
+from tests.answers import sorted_rows
 from tests.local_servers import free_port, trino_query
 from tests.postgres_server import DATABASE, USER, postgres_server
 from tests.s3_endpoint import moto_s3
@@ -54,17 +53,6 @@ COLUMNS = (
 )
 
 
-def _value(value: object) -> object:
-    """Engine-neutral: decimals and floats to 9 significant digits (sums differ in the last bits)."""
-    if isinstance(value, Decimal):
-        value = float(value)
-    if isinstance(value, float) and math.isfinite(value):
-        return float(f"{value:.9g}")
-    if isinstance(value, list):
-        return tuple(_value(item) for item in value)
-    return value
-
-
 def _answers(
     columns: list[tuple[str, str]] | list[list[object]], rows_of: Callable[[str, str], list[Any]]
 ) -> Answers:
@@ -72,9 +60,7 @@ def _answers(
     for table, column in columns:
         tables.setdefault(table, []).append(f'"{column}"')
     return {
-        table: sorted(
-            (tuple(_value(v) for v in row) for row in rows_of(table, ", ".join(selected))), key=repr
-        )
+        table: sorted_rows(rows_of(table, ", ".join(selected)), digits=9)  # 9: engines' sums differ
         for table, selected in tables.items()
     }
 

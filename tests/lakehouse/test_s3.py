@@ -22,7 +22,7 @@ pytestmark = pytest.mark.scaleout
 SECRETS = """
 [destination.filesystem.credentials]
 aws_access_key_id = "from-dlt-id"
-aws_secret_access_key = "from-dlt-secret"
+aws_secret_access_key = "made-up-dlt-value"
 endpoint_url = "http://127.0.0.1:9000"
 region_name = "eu-west-1"
 """
@@ -45,7 +45,7 @@ def _access_in(folder: Path, env: dict[str, str]) -> str:
 def test_the_aws_variables_come_first_and_dlt_fills_the_rest(tmp_path):
     (tmp_path / ".dlt").mkdir()
     (tmp_path / ".dlt" / "secrets.toml").write_text(SECRETS)
-    assert _access_in(tmp_path, {}) == "http://127.0.0.1:9000 eu-west-1 from-dlt-id from-dlt-secret"
+    assert _access_in(tmp_path, {}) == "http://127.0.0.1:9000 eu-west-1 from-dlt-id made-up-dlt-value"
     env = {"AWS_ACCESS_KEY_ID": "env-id", "AWS_SECRET_ACCESS_KEY": "env-secret", "AWS_REGION": "us-east-2"}
     assert _access_in(tmp_path, env) == "http://127.0.0.1:9000 us-east-2 env-id env-secret"
 
