@@ -243,6 +243,37 @@ class Lake:
             self.spark.catalog.dropTempView(view)
         return self.silver_rows(entity)
 
+    def merge_scope(self, frame: DataFrame, entity: str, scope: str, properties: Mapping[str, Any]) -> int:
+        """Replace the entity's rows matching `scope` (SQL over the table as `t`) with `frame`'s rows in
+        one commit (merge-on-read: the replaced rows are deleted by delete files, nothing else is
+        rewritten). Returns the entity's rows after. A merge that changes nothing still records
+        `properties`, by a commit of no files."""
+        view = f"merge_source_{entity}"
+        frame.createOrReplaceTempView(view)
+        before = self.snapshot_id(entity)
+        try:
+            with self.committing(properties):
+                # The join on movie_id with a condition no row meets keeps the planner on a hash join
+                # (a literal `false` plans a nested loop): every source row is inserted.
+                self.spark.sql(
+                    f"merge into {self.table(entity)} as t using {view} as s "
+                    "on t.movie_id = s.movie_id and s.movie_id is null "
+                    "when not matched then insert * "
+                    f"when not matched by source and {scope} then delete"
+                )
+        finally:
+            self.spark.catalog.dropTempView(view)
+        if self.snapshot_id(entity) == before:
+            self.record(entity, properties)
+        return self.silver_rows(entity)
+
+    def record(self, entity: str, properties: Mapping[str, Any]) -> None:
+        """Commit `properties` to the entity's snapshot summary with no change to its rows."""
+        append = self._iceberg_table(entity).newAppend()
+        for key, value in properties.items():
+            append = append.set(PROPERTY_PREFIX + key, json.dumps(value, sort_keys=True))
+        append.commit()
+
     def silver_rows(self, entity: str) -> int:
         """Rows of the entity at its current snapshot, from the snapshot's summary (no scan): its
         records less the rows its position deletes remove (silver writes no equality deletes)."""

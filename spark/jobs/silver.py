@@ -8,8 +8,14 @@ Every entity is an Iceberg table (spark.lake). Each commit records what the buil
 (`movies.inputs`: every raw table's watermark and the requested CPI base month); an entity whose
 current snapshot records the inputs of this run is left as it is, so a run with nothing new commits
 nothing, and a run after one that died half way commits only what that one did not. The others are
-replaced whole, except `ratings`, which takes only the raw loads it has not consumed by a merge
-(spark.jobs.ratings). New code does not rebuild anything by itself: `--full-refresh` does.
+brought up to raw/ in one commit each (`published`):
+- `merged`: the tables keyed by movie and quarantine swap in the rows of the movies the new loads
+  changed, rebuilt from those movies' raw rows alone (spark.jobs.changes); `ratings` take the new
+  loads by a merge (spark.jobs.ratings);
+- `full`: the rest, and whatever a merge cannot serve (see spark.jobs.changes), are replaced whole.
+  Companies, collections, people and the crosswalk gather rows across movies: they are computed
+  from the silver tables committed before them, so no movie is parsed again for them.
+New code does not rebuild anything by itself: `--full-refresh` does.
 
 When every table already records this run's inputs, `run_silver` answers from the catalog without
 starting Spark (spark.jobs.silver_current).
@@ -21,6 +27,7 @@ import argparse
 import json
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any
@@ -30,6 +37,7 @@ from pyspark.sql import functions as F
 from pyspark.sql.types import StringType, StructField, StructType
 
 from spark.jobs import ratings as ratings_job
+from spark.jobs.changes import QUARANTINE, ChangeFinder, RawReader
 from spark.jobs.ratings import PublishMode
 from spark.jobs.silver_current import (
     INPUTS,
@@ -82,8 +90,8 @@ class SilverSummary:
     """Rows per silver entity, quarantined rows by reason, the CPI base month, crosswalk health, and
     the seconds each entity's commit took (Spark computes lazily: an entity's time includes the
     cached inputs it is the first to use, e.g. `movies` pays for the parsed Kaggle metadata), and how
-    each was published: `full` (replaced), `unchanged` (built from this run's inputs already), or for
-    ratings `merged`."""
+    each was published: `full` (replaced), `merged` (changed in place), or `unchanged` (built from
+    this run's inputs already)."""
 
     base_month: str
     rows: dict[str, int] = field(default_factory=dict)
@@ -144,9 +152,68 @@ def _counts(summary: SilverSummary) -> dict[str, Any]:
 def _publish_entities(
     lake: Lake, requested_base: date | None, inputs: dict[str, Any], full_refresh: bool
 ) -> SilverSummary:
-    """Build the entities whose recorded inputs are not this run's from raw/, commit, count each."""
-    typed_movies = movies.typed_movies(lake.read_raw("kaggle", "movies_metadata")).cache()
-    tmdb_typed = tmdb.typed_tmdb(lake.read_raw("tmdb", "movies", tmdb.RAW_SCHEMA))
+    """Bring each entity whose recorded inputs are not this run's up to raw/ (by a merge of what
+    changed where spark.jobs.changes allows one, else replaced whole), commit, count each."""
+    reader = RawReader(lake)
+    base = inflation.base_month(_cpi(reader), requested_base)
+    planned, gathered = _entity_frames(reader, base)
+    changes_of = ChangeFinder(lake)
+    if (*planned, ratings_job.ENTITY) != ENTITIES:  # what decides "nothing to build" must see them all
+        raise RuntimeError(f"spark.jobs.silver.ENTITIES is not the tables built: {[*planned]}")
+    summary = SilverSummary(base_month=base.isoformat())
+    restricted: dict[str, dict[str, DataFrame]] = {}
+    for entity, plan in planned.items():
+        started = time.perf_counter()
+        record = {INPUTS: entity_inputs(inputs, lake.raw_tables_read(plan))}
+        recorded = None if full_refresh else lake.recorded(entity, INPUTS)
+        if recorded == record[INPUTS]:
+            summary.published[entity] = str(PublishMode.UNCHANGED)
+            summary.rows[entity] = lake.silver_rows(entity)
+            summary.seconds[entity] = round(time.perf_counter() - started, 1)
+            continue
+        same_columns = lake.has_table(entity) and lake.read_silver(entity).columns == plan.columns
+        changes = changes_of.since(entity, recorded, record[INPUTS]) if same_columns else None
+        if changes is not None:
+            if repr(changes) not in restricted:  # the frames of the rows these changes rebuild
+                restricted[repr(changes)] = _entity_frames(RawReader(lake, changes), base)[0]
+            scope = changes.quarantine_scope if entity == QUARANTINE else changes.movies_in_scope
+            increment = restricted[repr(changes)][entity].alias("s").where(F.expr(scope("s")))
+            lake.merge_scope(increment, entity, scope("t"), record)
+            summary.published[entity] = str(PublishMode.MERGED)
+        else:
+            frame = gathered[entity](lake) if entity in gathered else plan
+            recreate = full_refresh or (lake.has_table(entity) and not same_columns)
+            lake.replace(frame.coalesce(WHOLE_FILES), entity, record, recreate=recreate)
+            summary.published[entity] = str(PublishMode.FULL)
+        summary.rows[entity] = lake.silver_rows(entity)
+        summary.seconds[entity] = round(time.perf_counter() - started, 1)
+    # Ratings resolve through the tables just committed (or left): no re-parse when nothing changed.
+    started = time.perf_counter()
+    against = resolved_against({name: lake.snapshot_id(name) for name in RESOLVED_FROM})
+    summary.published[ratings_job.ENTITY] = str(
+        ratings_job.publish_ratings(
+            lake, lake.read_silver("movie_links"), lake.read_silver("movies"), against, full_refresh
+        )
+    )
+    summary.rows[ratings_job.ENTITY] = lake.silver_rows(ratings_job.ENTITY)
+    summary.seconds[ratings_job.ENTITY] = round(time.perf_counter() - started, 1)
+    return summary
+
+
+def _cpi(reader: RawReader) -> DataFrame:
+    return inflation.silver_cpi_monthly(reader.read("fred", "cpiaucsl")).cache()
+
+
+def _entity_frames(
+    reader: RawReader, base: date
+) -> tuple[dict[str, DataFrame], dict[str, Callable[[Lake], DataFrame]]]:
+    """Every silver entity but ratings as a frame over what `reader` gives, in commit order; and for
+    the tables that gather rows across movies (companies, collections, the crosswalk, people), how
+    to compute them from the silver tables committed before them. Those are written that way, so a
+    merge of a few movies reaches them without every movie being parsed again; their frames over
+    raw/ say what they are computed from."""
+    typed_movies = movies.typed_movies(reader.read("kaggle", "movies_metadata")).cache()
+    tmdb_typed = tmdb.typed_tmdb(reader.read("tmdb", "movies", tmdb.RAW_SCHEMA))
     tmdb_latest = tmdb.latest_responses(tmdb_typed).cache()  # every one is a movie
     movie_rows = movies.preferred_movies(
         movies.silver_movies(typed_movies), tmdb.tmdb_movie_rows(tmdb_latest)
@@ -154,32 +221,24 @@ def _publish_entities(
     parsed_genres = movies.parsed_kaggle_genres(typed_movies, movie_rows).cache()
     kaggle_genres, genre_rejects = movies.movie_genres(parsed_genres)
     genres = kaggle_genres.unionByName(tmdb.tmdb_genres(tmdb_latest, movie_rows))
-    links = ratings.silver_movie_links(lake.read_raw("kaggle", "links")).cache()
-    # The rows are merged from the loads silver has not consumed yet (spark.jobs.ratings); the
-    # rejects of every load go to quarantine, which is rebuilt whole.
-    _, rating_rejects = ratings.silver_ratings(lake.read_raw("kaggle", "ratings"), links, movie_rows)
-    cpi = inflation.silver_cpi_monthly(lake.read_raw("fred", "cpiaucsl")).cache()
-    base = inflation.base_month(cpi, requested_base)
+    links = ratings.silver_movie_links(reader.read("kaggle", "links")).cache()
+    # The rows are merged from the loads silver has not consumed yet (spark.jobs.ratings); here only
+    # their rejects are wanted.
+    _, rating_rejects = ratings.silver_ratings(reader.read("kaggle", "ratings"), links, movie_rows)
+    cpi = _cpi(reader)
 
-    credit_entities, credit_rejects = _credit_entities(lake, movie_rows.select("movie_id"), tmdb_latest)
+    credit_entities, credit_rejects = _credit_entities(reader, movie_rows.select("movie_id"), tmdb_latest)
     list_entities, list_rejects = _list_entities(typed_movies, movie_rows, tmdb_latest)
 
-    raw_keywords = lake.read_raw("kaggle", "keywords", keywords.RAW_SCHEMA)
+    raw_keywords = reader.read("kaggle", "keywords", keywords.RAW_SCHEMA)
     kaggle_keywords = keywords.parsed_kaggle_keywords(raw_keywords, movie_rows).cache()
-    omdb_typed = omdb.typed_omdb(lake.read_raw("omdb", "movies", omdb.RAW_SCHEMA))
+    omdb_typed = omdb.typed_omdb(reader.read("omdb", "movies", omdb.RAW_SCHEMA))
     omdb_latest = omdb.latest_omdb(omdb_typed).cache()
-    yts_typed = yts.typed_yts(lake.read_raw("yts", "movies", yts.RAW_SCHEMA))
+    yts_typed = yts.typed_yts(reader.read("yts", "movies", yts.RAW_SCHEMA))
     yts_latest = yts.latest_yts(yts_typed).cache()
     yts_movies = yts.yts_movies(yts_latest).cache()
 
-    movie_ids, conflicts = crosswalk.movie_ids(
-        movie_rows,
-        tmdb.tmdb_external_imdb_ids(tmdb_latest),
-        links,
-        omdb_latest.select(F.col("imdb_key").alias("imdb_id"), "_loaded_at"),
-        yts_movies,
-    )
-    movie_ids = movie_ids.cache()
+    movie_ids, conflicts = _crosswalk(movie_rows, tmdb_latest, links, omdb_latest, yts_movies)
     rejects = [
         movies.movie_quarantine(typed_movies),
         genre_rejects,
@@ -190,7 +249,7 @@ def _publish_entities(
         omdb.omdb_rejects(omdb_typed, omdb_latest),
         yts.yts_rejects(yts_typed, yts_latest),
         credit_rejects,
-        _raw_quarantine(lake),
+        _raw_quarantine(reader),
     ]
     entities: dict[str, DataFrame] = {
         "movies": movie_rows.drop("budget_nominal", "revenue_nominal"),
@@ -213,30 +272,35 @@ def _publish_entities(
         **credit_entities,
         "quarantine": _union(*rejects),
     }
-    if (*entities, ratings_job.ENTITY) != ENTITIES:  # what decides "nothing to build" must see them all
-        raise RuntimeError(f"spark.jobs.silver.ENTITIES is not the tables built: {[*entities]}")
-    summary = SilverSummary(base_month=base.isoformat())
-    for entity, frame in entities.items():
-        started = time.perf_counter()
-        record = {INPUTS: entity_inputs(inputs, lake.raw_tables_read(frame))}
-        if full_refresh or lake.recorded(entity, INPUTS) != record[INPUTS]:
-            lake.replace(frame.coalesce(WHOLE_FILES), entity, record, recreate=full_refresh)
-            summary.published[entity] = str(PublishMode.FULL)
-        else:
-            summary.published[entity] = str(PublishMode.UNCHANGED)
-        summary.rows[entity] = lake.silver_rows(entity)
-        summary.seconds[entity] = round(time.perf_counter() - started, 1)
-    # Ratings resolve through the tables just committed (or left): no re-parse when nothing changed.
-    started = time.perf_counter()
-    against = resolved_against({name: lake.snapshot_id(name) for name in RESOLVED_FROM})
-    summary.published[ratings_job.ENTITY] = str(
-        ratings_job.publish_ratings(
-            lake, lake.read_silver("movie_links"), lake.read_silver("movies"), against, full_refresh
-        )
+    gathered: dict[str, Callable[[Lake], DataFrame]] = {
+        "companies": lambda lake: movie_lists.companies(lake.read_silver("movie_companies")),
+        "collections": lambda lake: movie_lists.collections(
+            lake.read_silver("movies")
+            .select("collection_id", "collection_name", "_loaded_at")
+            .unionByName(tmdb.tmdb_collections(tmdb_latest))
+        ),
+        "movie_ids": lambda lake: _crosswalk(
+            lake.read_silver("movies"), tmdb_latest, links, omdb_latest, yts_movies
+        )[0],
+        "movie_id_conflicts": lambda lake: _crosswalk(
+            lake.read_silver("movies"), tmdb_latest, links, omdb_latest, yts_movies
+        )[1],
+        "people": lambda lake: credits.people(lake.read_silver("movie_cast"), lake.read_silver("movie_crew")),
+    }
+    return entities, gathered
+
+
+def _crosswalk(
+    held: DataFrame, tmdb_latest: DataFrame, links: DataFrame, omdb_latest: DataFrame, yts_movies: DataFrame
+) -> tuple[DataFrame, DataFrame]:
+    """movie_ids and movie_id_conflicts for the movies in `held` (spark.transforms.crosswalk)."""
+    return crosswalk.movie_ids(
+        held,
+        tmdb.tmdb_external_imdb_ids(tmdb_latest),
+        links,
+        omdb_latest.select(F.col("imdb_key").alias("imdb_id"), "_loaded_at"),
+        yts_movies,
     )
-    summary.rows[ratings_job.ENTITY] = lake.silver_rows(ratings_job.ENTITY)
-    summary.seconds[ratings_job.ENTITY] = round(time.perf_counter() - started, 1)
-    return summary
 
 
 def run_silver(
@@ -256,11 +320,11 @@ def run_silver(
 
 
 def _credit_entities(
-    lake: Lake, movie_ids: DataFrame, tmdb_latest: DataFrame
+    reader: RawReader, movie_ids: DataFrame, tmdb_latest: DataFrame
 ) -> tuple[dict[str, DataFrame], DataFrame]:
     """movie_cast, movie_crew and people from Kaggle credits and TMDB credits (TMDB wins), and the
     rows they reject."""
-    typed = credits.typed_kaggle_credits(lake.read_raw("kaggle", "credits", RAW_CREDITS_SCHEMA))
+    typed = credits.typed_kaggle_credits(reader.read("kaggle", "credits", RAW_CREDITS_SCHEMA))
     parsed = credits.parsed_kaggle_credits(typed, movie_ids).cache()
     lists = credits.preferred_credit_lists(
         credits.kaggle_credit_lists(parsed), tmdb.tmdb_credit_lists(tmdb_latest)
@@ -311,11 +375,11 @@ def _union(*frames: DataFrame) -> DataFrame:
     return result
 
 
-def _raw_quarantine(lake: Lake) -> DataFrame:
+def _raw_quarantine(reader: RawReader) -> DataFrame:
     frames = [
         common.raw_quarantine(
             common.with_text_columns(
-                lake.read_raw(dataset, "quarantine", RAW_QUARANTINE_SCHEMA),
+                reader.read(dataset, "quarantine", RAW_QUARANTINE_SCHEMA),
                 RAW_QUARANTINE_SCHEMA.fieldNames(),
             ),
             dataset,

@@ -9,7 +9,7 @@ from pyspark.sql import functions as F
 from pyspark.sql.types import StructType
 
 QUARANTINE_COLUMNS = (
-    "layer", "source", "entity", "record_key", "raw_value", "reason", "_loaded_at",
+    "layer", "source", "entity", "record_key", "raw_value", "reason", "movie_id", "_loaded_at",
 )  # fmt: skip
 
 
@@ -26,30 +26,44 @@ def latest_per_key(df: DataFrame, keys: Sequence[str], tie_breakers: Sequence[Co
 
 
 def quarantine_rows(
-    df: DataFrame, *, source: str, entity: str, key: Column, raw_value: Column, reason: Column
+    df: DataFrame,
+    *,
+    source: str | Column,
+    entity: str | Column,
+    key: Column,
+    raw_value: Column,
+    reason: Column,
+    layer: str = "silver",
 ) -> DataFrame:
-    """Shape rejected rows as silver quarantine rows (layer `silver`)."""
+    """Shape rejected rows as quarantine rows (QUARANTINE_COLUMNS).
+
+    `movie_id` is the movie the rejected value belongs to: the frame's own `movie_id` when it has
+    one (null for a row whose id is not a movie id), else null (ratings, OMDb, YTS, raw rejects).
+    Silver rebuilds a changed movie's rows by that column (spark.jobs.changes).
+    """
+    movie = F.col("movie_id") if "movie_id" in df.columns else F.lit(None)
     return df.select(
-        F.lit("silver").alias("layer"),
-        F.lit(source).alias("source"),
-        F.lit(entity).alias("entity"),
+        F.lit(layer).alias("layer"),
+        (F.lit(source) if isinstance(source, str) else source).alias("source"),
+        (F.lit(entity) if isinstance(entity, str) else entity).alias("entity"),
         key.cast("string").alias("record_key"),
         raw_value.cast("string").alias("raw_value"),
-        reason.alias("reason"),
+        reason.cast("string").alias("reason"),
+        movie.cast("bigint").alias("movie_id"),
         F.col("_loaded_at"),
     )
 
 
 def raw_quarantine(df: DataFrame, source: str) -> DataFrame:
     """Rows extract/ already rejected (raw/<dataset>/quarantine), kept as layer `raw`."""
-    return with_loaded_at(df).select(
-        F.lit("raw").alias("layer"),
-        F.lit(source).alias("source"),
-        F.regexp_replace("source_file", r"\.csv$", "").alias("entity"),
-        F.col("position").alias("record_key"),
-        F.col("raw_value"),
-        F.col("reason"),
-        F.col("_loaded_at"),
+    return quarantine_rows(
+        with_loaded_at(df),
+        layer="raw",
+        source=source,
+        entity=F.regexp_replace("source_file", r"\.csv$", ""),
+        key=F.col("position"),
+        raw_value=F.col("raw_value"),
+        reason=F.col("reason"),
     )
 
 

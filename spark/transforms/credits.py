@@ -190,15 +190,13 @@ def movie_crew(credit_lists: DataFrame) -> tuple[DataFrame, DataFrame]:
 
 
 def _rejects(entries: DataFrame, entity: str) -> DataFrame:
-    nobody = entries.where(F.col("person_key").isNull())
-    return nobody.select(
-        F.lit("silver").alias("layer"),
-        F.col("source"),
-        F.lit(entity).alias("entity"),
-        F.col("movie_id").cast("string").alias("record_key"),
-        F.to_json("member").alias("raw_value"),
-        F.lit(f"{entity.removeprefix('movie_')} entry has neither a person id nor a name").alias("reason"),
-        "_loaded_at",
+    return quarantine_rows(
+        entries.where(F.col("person_key").isNull()),
+        source=F.col("source"),
+        entity=entity,
+        key=F.col("movie_id"),
+        raw_value=F.to_json("member"),
+        reason=F.lit(f"{entity.removeprefix('movie_')} entry has neither a person id nor a name"),
     )
 
 

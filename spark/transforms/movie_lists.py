@@ -87,14 +87,13 @@ def _entries(movie_lists: DataFrame, column: str) -> DataFrame:
 
 
 def _entry_rejects(entries: DataFrame, missing: Column, entity: str, reason: str) -> DataFrame:
-    return entries.where(missing).select(
-        F.lit("silver").alias("layer"),
-        F.col("source"),
-        F.lit(entity).alias("entity"),
-        F.col("movie_id").cast("string").alias("record_key"),
-        F.to_json("entry").alias("raw_value"),
-        F.lit(reason).alias("reason"),
-        "_loaded_at",
+    return quarantine_rows(
+        entries.where(missing),
+        source=F.col("source"),
+        entity=entity,
+        key=F.col("movie_id"),
+        raw_value=F.to_json("entry"),
+        reason=F.lit(reason),
     )
 
 

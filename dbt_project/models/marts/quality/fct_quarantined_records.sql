@@ -16,6 +16,7 @@ final as (
         record_key,
         raw_value,
         reason,
+        movie_id,
         _loaded_at
 
     from quarantine

@@ -18,6 +18,7 @@ renamed as (
         cast(record_key as {{ movie_warehouse.type_text() }}) as record_key,
         cast(raw_value as {{ movie_warehouse.type_text() }}) as raw_value,
         cast(reason as {{ movie_warehouse.type_text() }}) as reason,
+        cast(movie_id as bigint) as movie_id,
         {{ movie_warehouse.utc_timestamp('_loaded_at') }} as _loaded_at
 
     from quarantine
@@ -40,6 +41,7 @@ final as (
         record_key,
         raw_value,
         reason,
+        movie_id,
         _loaded_at
 
     from deduplicated
