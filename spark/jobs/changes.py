@@ -148,19 +148,28 @@ class RawReader:
     def __init__(self, lake: Lake, changes: Changes | None = None) -> None:
         self.lake = lake
         self.changes = changes
+        self._read: dict[str, DataFrame] = {}
 
     def read(self, dataset: str, table: str, empty_schema: StructType | None = None) -> DataFrame:
-        """One raw table as described above; an absent one as `empty_schema` (spark.lake.Lake.read_raw)."""
+        """One raw table as described above; an absent one as `empty_schema` (spark.lake.Lake.read_raw).
+        The same frame each time it is asked for (a restricted per-movie table is cached: its few rows
+        feed several entities and their rejects, and finding them scans the whole raw table)."""
+        name = f"{dataset}/{table}"
+        if name not in self._read:
+            self._read[name] = self._frame(dataset, table, empty_schema)
+        return self._read[name]
+
+    def _frame(self, dataset: str, table: str, empty_schema: StructType | None) -> DataFrame:
         name = f"{dataset}/{table}"
         changes = self.changes
         if name in PER_MOVIE_RAW:
             raw = self.lake.read_raw(dataset, table, empty_schema)
-            if changes is not None:
-                movie = versions.raw_movie_id(raw)
-                chosen = movie.isin(list(changes.movie_ids)) if changes.movie_ids else F.lit(False)
-                from_loads = movie.isNull() & F.col("_dlt_load_id").isin(changes.load_ids)
-                raw = raw.where(chosen | from_loads)
-            return versions.change_points(raw)
+            if changes is None:
+                return versions.change_points(raw)
+            movie = versions.raw_movie_id(raw)
+            chosen = movie.isin(list(changes.movie_ids)) if changes.movie_ids else F.lit(False)
+            from_loads = movie.isNull() & F.col("_dlt_load_id").isin(changes.load_ids)
+            return versions.change_points(raw.where(chosen | from_loads)).cache()
         if changes is not None and name in PER_LOAD_RAW:
             held = set(self.lake.raw_load_ids(dataset, table)) & set(changes.load_ids)
             if held:
