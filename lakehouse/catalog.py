@@ -5,7 +5,11 @@ Embedded default: Iceberg's JDBC catalog on a SQLite file kept inside a local la
 pyiceberg's `SqlCatalog` (the same `iceberg_tables` rows: both speak the JDBC catalog's V1 schema).
 `MOVIES_ICEBERG_CATALOG_URI` names another catalog: a JDBC URL (`jdbc:postgresql://host/db`, or
 `jdbc:sqlite:/path`) or an Iceberg REST catalog (`http(s)://...`: Polaris, Nessie). An `s3://` lake
-has no local folder for the SQLite file, so it needs one of those (docs/lake_layout.md).
+has no local folder for the SQLite file, so it needs one of those (docs/lake_layout.md). A REST
+catalog may serve several warehouses (Polaris: one per catalog it holds): `MOVIES_ICEBERG_WAREHOUSE`
+names silver's, and `MOVIES_ICEBERG_CREDENTIAL` (`<client id>:<client secret>`, a secret: keep it in
+the deployment's environment) with `MOVIES_ICEBERG_SCOPE` (default `PRINCIPAL_ROLE:ALL`, Polaris's)
+are the OAuth2 client credentials every engine signs in with.
 
 Tables are `<CATALOG_NAME>.silver.<entity>` with the lake root as the warehouse, so an entity's data
 and metadata files sit under `<lake>/silver/<entity>/`.
@@ -15,7 +19,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -29,6 +33,10 @@ CATALOG_NAME = "movies"  # Spark's catalog name, and the JDBC catalog's `catalog
 NAMESPACE = "silver"
 SQLITE_FILE = "iceberg_catalog.sqlite"
 CATALOG_URI_VARIABLE = "MOVIES_ICEBERG_CATALOG_URI"
+WAREHOUSE_VARIABLE = "MOVIES_ICEBERG_WAREHOUSE"
+CREDENTIAL_VARIABLE = "MOVIES_ICEBERG_CREDENTIAL"
+SCOPE_VARIABLE = "MOVIES_ICEBERG_SCOPE"
+DEFAULT_SCOPE = "PRINCIPAL_ROLE:ALL"  # Polaris: every principal role the client holds
 
 
 def lake_root_url(lake_url: str) -> str:
@@ -43,10 +51,25 @@ def lake_root_url(lake_url: str) -> str:
 
 @dataclass(frozen=True)
 class IcebergCatalog:
-    """One Iceberg catalog: a JDBC database or a REST service, and the warehouse root its tables use."""
+    """One Iceberg catalog: a JDBC database or a REST service, the lake root its tables live under,
+    and for a REST service the warehouse it names and the OAuth2 client credentials it takes."""
 
     uri: str  # a JDBC URL (jdbc:...) or a REST endpoint (http(s)://...)
-    warehouse: str
+    root: str  # the lake root (file:/..., s3a://...)
+    name: str | None = None  # a REST catalog's warehouse (Polaris: the catalog's name); else the root
+    credential: str | None = field(default=None, repr=False)  # `<client id>:<secret>`
+    scope: str | None = None
+
+    @property
+    def warehouse(self) -> str:
+        """The catalog's `warehouse` property: a REST catalog's named warehouse, else the lake root."""
+        return self.name or self.root
+
+    def oauth2(self) -> dict[str, str]:
+        """The OAuth2 client-credentials properties (Spark's and pyiceberg's names; none without one)."""
+        if not self.credential:
+            return {}
+        return {"credential": self.credential, "scope": self.scope or DEFAULT_SCOPE}
 
     @property
     def is_rest(self) -> bool:
@@ -64,6 +87,7 @@ class IcebergCatalog:
         settings = {prefix: "org.apache.iceberg.spark.SparkCatalog", f"{prefix}.warehouse": self.warehouse}
         if self.is_rest:
             settings.update({f"{prefix}.type": "rest", f"{prefix}.uri": self.uri})
+            settings.update({f"{prefix}.{key}": value for key, value in self.oauth2().items()})
         else:
             # V1: the schema pyiceberg's SqlCatalog reads and writes (views need it too).
             settings.update(
@@ -75,10 +99,10 @@ class IcebergCatalog:
         """pyiceberg's properties for the same catalog; S3 endpoint and keys from lakehouse.s3."""
         properties = {"warehouse": self.warehouse}
         if self.is_rest:
-            properties.update({"type": "rest", "uri": self.uri})
+            properties.update({"type": "rest", "uri": self.uri, **self.oauth2()})
         else:
             properties.update({"type": "sql", "uri": sqlalchemy_url(self.uri)})
-        if not self.warehouse.startswith(("s3a://", "s3://")):
+        if not self.root.startswith(("s3a://", "s3://")):
             return properties
         access = s3_access(env)
         s3 = {
@@ -107,13 +131,20 @@ def sqlalchemy_url(jdbc_url: str) -> str:
 
 
 def catalog_for(lake_url: str, env: Mapping[str, str] | None = None) -> IcebergCatalog:
-    """The catalog of a lake: `MOVIES_ICEBERG_CATALOG_URI` when set, else the SQLite file inside a
-    local lake. An s3:// lake without a configured catalog is an error that says what to set."""
+    """The catalog of a lake: `MOVIES_ICEBERG_CATALOG_URI` (with a REST catalog's warehouse and
+    credentials, see the module docstring) when set, else the SQLite file inside a local lake. An s3://
+    lake without a configured catalog is an error that says what to set."""
     env = os.environ if env is None else env
     warehouse = lake_root_url(lake_url)
     configured = env.get(CATALOG_URI_VARIABLE)
     if configured:
-        return IcebergCatalog(configured, warehouse)
+        return IcebergCatalog(
+            configured,
+            warehouse,
+            name=env.get(WAREHOUSE_VARIABLE) or None,
+            credential=env.get(CREDENTIAL_VARIABLE) or None,
+            scope=env.get(SCOPE_VARIABLE) or None,
+        )
     if not warehouse.startswith("file:"):
         raise ValueError(
             f"the lake {lake_url} is not a local folder, so its Iceberg catalog cannot be the SQLite file "

@@ -98,7 +98,7 @@ def create_silver_views(
     snapshot (the views persist in the warehouse file). `lake_state.silver_snapshots` records which
     snapshot each view reads: what the warehouse was last built from, where a user can query it.
     """
-    open_lake(con, catalog.warehouse)
+    open_lake(con, catalog.root)
     tables = current_tables(catalog)
     con.execute(f"create schema if not exists {sql_identifier(schema)}")
     existing = con.execute(

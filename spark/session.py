@@ -41,6 +41,9 @@ _DEFAULTS = {
     # per key, which saves nothing when keys are mostly unique (26M ratings, 0.1% repeated pairs).
     # Without it the latest-rating-per-pair window at Kaggle scale takes 17.9 s instead of 23.0 s.
     "spark.sql.optimizer.windowGroupLimitThreshold": "-1",
+    # Spark's own list, plus a REST catalog's OAuth2 `credential` (lakehouse.catalog): hidden in the
+    # UI, the event log and the session's printed settings like the keys Spark already hides.
+    "spark.redaction.regex": "(?i)secret|password|token|access[.]?key|credential",
 }
 # Spark setting -> (environment variable, default for a 2-core / 24 GiB box).
 _TUNABLE = {
@@ -85,6 +88,8 @@ def s3a_settings(lake_url: str | None, env: Mapping[str, str]) -> dict[str, str]
     settings = {
         "spark.jars.packages": f"{HADOOP_AWS},{AWS_SDK_BUNDLE}",
         "spark.hadoop.fs.s3a.impl": "org.apache.hadoop.fs.s3a.S3AFileSystem",
+        # A REST catalog (Polaris) hands out `s3://` table locations: the same client serves them.
+        "spark.hadoop.fs.s3.impl": "org.apache.hadoop.fs.s3a.S3AFileSystem",
     }
     if access.endpoint:
         settings["spark.hadoop.fs.s3a.endpoint"] = access.endpoint

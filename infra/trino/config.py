@@ -122,11 +122,19 @@ def catalog_access(catalog: IcebergCatalog) -> dict[str, str]:
     """How the Iceberg connector reaches silver's catalog: a REST service, or the JDBC database Spark
     commits to (schema V1, rows under Spark's catalog name)."""
     if catalog.is_rest:
-        return {
+        access = {
             "iceberg.catalog.type": "rest",
             "iceberg.rest-catalog.uri": catalog.uri,
             "iceberg.rest-catalog.warehouse": catalog.warehouse,
         }
+        oauth2 = catalog.oauth2()  # the credential here is Trino's ${ENV:...} reference (settings.py)
+        if oauth2:
+            access |= {
+                "iceberg.rest-catalog.security": "OAUTH2",
+                "iceberg.rest-catalog.oauth2.credential": oauth2["credential"],
+                "iceberg.rest-catalog.oauth2.scope": oauth2["scope"],
+            }
+        return access
     subprotocol = catalog.uri.split(":")[1]
     if subprotocol not in JDBC_DRIVERS:
         raise ValueError(f"no JDBC driver known for the Iceberg catalog URL {catalog.uri!r}")

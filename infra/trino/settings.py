@@ -9,7 +9,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from infra.trino.distribution import default_cache_dir
-from lakehouse.catalog import CATALOG_URI_VARIABLE, IcebergCatalog, catalog_for
+from lakehouse.catalog import (
+    CATALOG_URI_VARIABLE,
+    CREDENTIAL_VARIABLE,
+    SCOPE_VARIABLE,
+    WAREHOUSE_VARIABLE,
+    IcebergCatalog,
+    catalog_for,
+)
 from lakehouse.s3 import S3Access, s3_access
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -27,8 +34,13 @@ class TrinoSettings:
     cache_dir: Path
     host: str = "127.0.0.1"
     lake: str = DEFAULT_LAKE  # a folder or an s3:// prefix (MOVIES_LAKE)
-    # Silver's Iceberg catalog when it is not the SQLite file inside a local lake (lakehouse.catalog).
+    # Silver's Iceberg catalog when it is not the SQLite file inside a local lake (lakehouse.catalog):
+    # its URI, a REST catalog's warehouse, and whether Trino signs in with the OAuth2 credential (read
+    # by Trino from MOVIES_ICEBERG_CREDENTIAL in its environment, never written to a file) and scope.
     catalog_uri: str | None = None
+    catalog_warehouse: str | None = None
+    catalog_signs_in: bool = False
+    catalog_scope: str | None = None
     # An s3:// lake: S3 endpoint (MinIO when given) and region. Credentials reach Trino as
     # AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY in its environment, never in a file.
     s3_endpoint: str | None = None
@@ -42,7 +54,15 @@ class TrinoSettings:
     @property
     def silver_catalog(self) -> IcebergCatalog:
         """The Iceberg catalog Spark writes silver into (raises for an s3:// lake without one)."""
-        return catalog_for(self.lake, {CATALOG_URI_VARIABLE: self.catalog_uri} if self.catalog_uri else {})
+        if not self.catalog_uri:
+            return catalog_for(self.lake, {})
+        env = {
+            CATALOG_URI_VARIABLE: self.catalog_uri,
+            WAREHOUSE_VARIABLE: self.catalog_warehouse or "",
+            CREDENTIAL_VARIABLE: f"${{ENV:{CREDENTIAL_VARIABLE}}}" if self.catalog_signs_in else "",
+            SCOPE_VARIABLE: self.catalog_scope or "",
+        }
+        return catalog_for(self.lake, env)
 
     @property
     def etc_dir(self) -> Path:
@@ -69,7 +89,7 @@ class TrinoSettings:
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> TrinoSettings:
         """MOVIES_TRINO_HOME, MOVIES_TRINO_PORT, MOVIES_TRINO_HEAP, MOVIES_TRINO_CACHE; the lake from
-        MOVIES_LAKE (and MOVIES_ICEBERG_CATALOG_URI), with the S3 endpoint and region of lakehouse.s3."""
+        MOVIES_LAKE (and MOVIES_ICEBERG_*), with the S3 endpoint and region of lakehouse.s3."""
         env = os.environ if env is None else env
         lake = env.get("MOVIES_LAKE") or DEFAULT_LAKE
         access = s3_access(env) if lake.startswith("s3") else S3Access()  # endpoint, region (lakehouse.s3)
@@ -82,6 +102,9 @@ class TrinoSettings:
             cache_dir=Path(cache).expanduser() if cache else default_cache_dir(),
             lake=lake,
             catalog_uri=env.get(CATALOG_URI_VARIABLE) or None,
+            catalog_warehouse=env.get(WAREHOUSE_VARIABLE) or None,
+            catalog_signs_in=bool(env.get(CREDENTIAL_VARIABLE)),
+            catalog_scope=env.get(SCOPE_VARIABLE) or None,
             s3_endpoint=access.endpoint,
             s3_region=access.region or "us-east-1",
         )

@@ -53,7 +53,7 @@ SCHEMAS: dict[str, str] = {
     """,
     "quarantine": """
         layer varchar, source varchar, entity varchar, record_key varchar, raw_value varchar,
-        reason varchar, _loaded_at timestamp
+        reason varchar, movie_id bigint, _loaded_at timestamp
     """,
     "movie_cast": """
         movie_id bigint, person_key varchar, person_id bigint, person_name varchar,
@@ -225,10 +225,12 @@ FINANCIALS: list[Row] = [
 ]
 
 QUARANTINE: list[Row] = [
-    ("raw", "kaggle", "movies", "1997-08-20", "1997-08-20", "movie_id is not an integer", L1),
-    ("silver", "kaggle", "ratings", "3|99", "rating=7.0", "rating out of range", L1),
+    ("raw", "kaggle", "movies", "1997-08-20", "1997-08-20", "movie_id is not an integer", None, L1),
+    ("silver", "kaggle", "ratings", "3|99", "rating=7.0", "rating out of range", None, L1),
     # The same rejection delivered by an older load: staging keeps one.
-    ("silver", "kaggle", "ratings", "3|99", "rating=7.0", "rating out of range", L0),
+    ("silver", "kaggle", "ratings", "3|99", "rating=7.0", "rating out of range", None, L0),
+    # A value of a movie silver holds: the row names the movie.
+    ("silver", "kaggle", "movie_genres", "862", "[{'id': 16,", "genres: not a literal", 862, L1),
 ]
 
 

@@ -176,7 +176,7 @@ def test_first_build_row_counts(builds: dict[str, Path]) -> None:
         "bridge_movie_crew": 7,
         "bridge_movie_companies": 4,
         "fct_critic_scores": 5,  # tt9999999's score has no movie
-        "fct_quarantined_records": 2,
+        "fct_quarantined_records": 3,
         "rpt_top_directors": 1,
         "rpt_films_by_director_with_actor": 2,
     }
@@ -191,9 +191,10 @@ def test_external_ids_one_row_per_movie_and_source(builds: dict[str, Path]) -> N
 def test_staging_keeps_the_latest_load_per_key(builds: dict[str, Path]) -> None:
     wh = builds["first"]
     assert scalar(wh, "select title from marts.dim_movies where movie_id = 8844") == "Jumanji"
-    # Three quarantine rows, two of them the same rejection from two loads.
-    assert query(wh, "select layer, _loaded_at from staging.stg_silver__quarantine order by 1") == [
+    # Four quarantine rows, two of them the same rejection from two loads.
+    assert query(wh, "select layer, _loaded_at from staging.stg_silver__quarantine order by 1, 2") == [
         ("raw", L1),
+        ("silver", L1),
         ("silver", L1),
     ]
 
@@ -642,9 +643,11 @@ def test_films_by_director_with_actor_shortest_first(builds: dict[str, Path]) ->
 def test_quarantined_records_are_queryable_with_their_reason(builds: dict[str, Path]) -> None:
     rows = query(
         builds["first"],
-        "select layer, source_name, entity, record_key, reason from marts.fct_quarantined_records order by 1",
+        "select layer, source_name, entity, record_key, reason, movie_id"
+        " from marts.fct_quarantined_records order by 1, 3",
     )
     assert rows == [
-        ("raw", "kaggle", "movies", "1997-08-20", "movie_id is not an integer"),
-        ("silver", "kaggle", "ratings", "3|99", "rating out of range"),
+        ("raw", "kaggle", "movies", "1997-08-20", "movie_id is not an integer", None),
+        ("silver", "kaggle", "movie_genres", "862", "genres: not a literal", 862),
+        ("silver", "kaggle", "ratings", "3|99", "rating out of range", None),
     ]

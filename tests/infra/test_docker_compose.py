@@ -43,7 +43,8 @@ def _locked(package: str) -> str:
 
 def test_the_stack_has_every_scale_out_service(compose):
     assert set(_services(compose)) == {
-        "minio", "minio-init", "postgres", "trino", "prefect-server", "spark-master", "spark-worker",
+        "minio", "minio-init", "postgres", "polaris-bootstrap", "polaris", "polaris-setup", "trino",
+        "prefect-server", "spark-master", "spark-worker",
     }  # fmt: skip
 
 
@@ -57,7 +58,11 @@ def test_dependencies_name_real_services_and_health_waits_have_a_healthcheck(com
             condition = (rule or {}).get("condition")
             if condition == "service_healthy":
                 assert "healthcheck" in services[dependency], f"{name} waits on {dependency}'s health"
-    assert services["trino"]["depends_on"]["minio-init"]["condition"] == "service_completed_successfully"
+    # Trino starts once Polaris holds both catalogs, Polaris once its realm is bootstrapped.
+    assert services["trino"]["depends_on"]["polaris-setup"]["condition"] == "service_completed_successfully"
+    assert services["polaris"]["depends_on"]["polaris-bootstrap"]["condition"] == (
+        "service_completed_successfully"
+    )
 
 
 def test_every_published_port_is_on_loopback(compose):
@@ -107,7 +112,8 @@ def _required_variables(text: str) -> set[str]:
 def test_secrets_have_no_defaults_and_are_listed_for_the_user():
     text = COMPOSE.read_text()
     required = _required_variables(text)
-    assert {"MINIO_ROOT_USER", "MINIO_ROOT_PASSWORD", "POSTGRES_USER", "POSTGRES_PASSWORD"} <= required
+    assert {"MINIO_ROOT_USER", "MINIO_ROOT_PASSWORD", "POSTGRES_USER", "POSTGRES_PASSWORD",
+            "POLARIS_CLIENT_ID", "POLARIS_CLIENT_SECRET"} <= required  # fmt: skip
     for secret in ("PASSWORD", "SECRET"):
         assert not re.search(rf"\$\{{[A-Z_]*{secret}[A-Z_]*:-", text), f"a default {secret} in compose"
     example = dict(
@@ -135,19 +141,27 @@ def test_trino_catalogs_use_the_compose_services_and_take_secrets_from_the_envir
         "silver_lake.properties",
     ]
     iceberg, silver = (_properties(catalogs / f"{name}.properties") for name in ("iceberg", "silver_lake"))
-    for catalog in (iceberg, silver):
-        assert catalog["iceberg.catalog.type"] == "jdbc"
-        assert catalog["iceberg.jdbc-catalog.connection-url"] == "jdbc:postgresql://postgres:5432/iceberg"
-    # Silver is read where Spark commits it (its catalog name), read-only; dbt's tables stay apart.
-    assert silver["iceberg.jdbc-catalog.catalog-name"] == CATALOG_NAME
+    for catalog in (iceberg, silver):  # Polaris's REST catalog, signed in as the compose client
+        assert catalog["iceberg.catalog.type"] == "rest"
+        assert catalog["iceberg.rest-catalog.uri"] == "http://polaris:8181/api/catalog"
+        assert catalog["iceberg.rest-catalog.security"] == "OAUTH2"
+        assert catalog["iceberg.rest-catalog.oauth2.credential"] == (
+            "${ENV:POLARIS_CLIENT_ID}:${ENV:POLARIS_CLIENT_SECRET}"
+        )
+    # Silver is read where Spark commits it, read-only; dbt's tables stay in a catalog of their own.
     assert silver["iceberg.security"] == "read_only"
-    assert silver["iceberg.jdbc-catalog.default-warehouse-dir"] == "s3a://${ENV:MOVIES_BUCKET}/lake"
-    assert iceberg["iceberg.jdbc-catalog.catalog-name"] != CATALOG_NAME
+    assert silver["iceberg.rest-catalog.warehouse"] == CATALOG_NAME
+    assert iceberg["iceberg.rest-catalog.warehouse"] != CATALOG_NAME
+    setup = (INFRA / "compose" / "polaris" / "create-catalogs.sh").read_text()
+    for name in (silver["iceberg.rest-catalog.warehouse"], iceberg["iceberg.rest-catalog.warehouse"]):
+        assert f"create_catalog {name} " in setup, f"polaris-setup does not create the catalog {name}"
+    assert 'create_catalog movies "s3://$MOVIES_BUCKET/lake"' in setup  # silver under the lake root
     init = (INFRA / "compose" / "postgres" / "init-databases.sql").read_text()
-    assert "create database iceberg;" in init and "create database prefect;" in init
-    # Trino's JDBC catalog needs Iceberg's two tables to exist before its first query.
-    assert "create table if not exists iceberg_tables" in init
-    assert "create table if not exists iceberg_namespace_properties" in init
+    assert "create database polaris;" in init and "create database prefect;" in init
+    persistence = _services(compose)["polaris"]["environment"]
+    assert persistence["QUARKUS_DATASOURCE_JDBC_URL"] == "jdbc:postgresql://postgres:5432/polaris"
+    bootstrap = _services(compose)["polaris-bootstrap"]["environment"]
+    assert all(persistence[key] == value for key, value in bootstrap.items())  # the same metastore
 
 
 def test_prefect_and_spark_point_at_their_own_services(compose):

@@ -98,6 +98,7 @@ def test_silver_lake_follows_a_configured_catalog(tmp_path: Path) -> None:
     assert catalog["iceberg.rest-catalog.uri"] == "http://127.0.0.1:8181/api/catalog"
     assert catalog["iceberg.rest-catalog.warehouse"] == "s3a://movies/lake"
     assert not any(key.startswith("iceberg.jdbc-catalog.") for key in catalog)
+    assert "iceberg.rest-catalog.security" not in catalog  # no credential: no sign-in
     postgres = TrinoSettings.from_env(
         {"MOVIES_TRINO_HOME": home, "MOVIES_ICEBERG_CATALOG_URI": "jdbc:postgresql://db:5432/iceberg"}
     )
@@ -218,3 +219,21 @@ def test_a_local_lake_leaves_s3_out(settings: TrinoSettings, tmp_path: Path) -> 
     write_config(settings, tmp_path / "install")
     for catalog in (settings.etc_dir / "catalog").iterdir():
         assert not any(key.startswith(("s3.", "fs.native-s3")) for key in _properties(catalog))
+
+
+def test_silver_lake_signs_in_to_polaris_with_the_credential_trino_reads_from_its_environment(
+    tmp_path: Path,
+) -> None:
+    secret = "made-up-client-secret"
+    polaris = TrinoSettings.from_env(
+        {"MOVIES_TRINO_HOME": (tmp_path / "trino").as_posix(), "MOVIES_LAKE": "s3://movies/lake",
+         "MOVIES_ICEBERG_CATALOG_URI": "http://127.0.0.1:8181/api/catalog",
+         "MOVIES_ICEBERG_WAREHOUSE": "movies", "MOVIES_ICEBERG_CREDENTIAL": f"client:{secret}"}
+    )  # fmt: skip
+    catalog = _silver_lake(polaris, tmp_path)
+    assert catalog["iceberg.rest-catalog.warehouse"] == "movies"  # Polaris's catalog, not a path
+    assert catalog["iceberg.rest-catalog.security"] == "OAUTH2"
+    assert catalog["iceberg.rest-catalog.oauth2.credential"] == "${ENV:MOVIES_ICEBERG_CREDENTIAL}"
+    assert catalog["iceberg.rest-catalog.oauth2.scope"] == "PRINCIPAL_ROLE:ALL"
+    written = "".join(path.read_text() for path in polaris.etc_dir.rglob("*") if path.is_file())
+    assert secret not in written and secret not in repr(polaris)
