@@ -75,6 +75,21 @@ class Changes:
         return f"({self.movies_in_scope(alias)} or {from_loads} or {whole_sources})"
 
 
+def widest(found: Iterable[Changes]) -> dict[tuple[int, ...], Changes]:
+    """One Changes per set of changed movies, naming every new load any of `found` names: the raw
+    rows read once for it serve every table that rebuilds those movies (each filters them by its
+    own scope)."""
+    wide: dict[tuple[int, ...], dict[str, set[str]]] = {}
+    for changes in found:
+        loads = wide.setdefault(changes.movie_ids, {})
+        for table, added in changes.new_loads.items():
+            loads.setdefault(table, set()).update(added)
+    return {
+        movies: Changes(movies, {table: sorted(added, key=float) for table, added in sorted(loads.items())})
+        for movies, loads in wide.items()
+    }
+
+
 class ChangeFinder:
     """`since`: what an entity must redo by a merge. The changed movies are found once per set of
     new loads (a Spark job each), however many entities ask."""

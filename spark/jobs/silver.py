@@ -37,7 +37,7 @@ from pyspark.sql import functions as F
 from pyspark.sql.types import StringType, StructField, StructType
 
 from spark.jobs import ratings as ratings_job
-from spark.jobs.changes import QUARANTINE, ChangeFinder, RawReader
+from spark.jobs.changes import QUARANTINE, ChangeFinder, Changes, RawReader, widest
 from spark.jobs.ratings import PublishMode
 from spark.jobs.silver_current import (
     INPUTS,
@@ -161,28 +161,31 @@ def _publish_entities(
     if (*planned, ratings_job.ENTITY) != ENTITIES:  # what decides "nothing to build" must see them all
         raise RuntimeError(f"spark.jobs.silver.ENTITIES is not the tables built: {[*planned]}")
     summary = SilverSummary(base_month=base.isoformat())
-    restricted: dict[str, dict[str, DataFrame]] = {}
-    for entity, plan in planned.items():
+    decisions = {
+        entity: _decide(lake, entity, plan, entity_inputs(inputs, lake.raw_tables_read(plan)), changes_of)
+        if not full_refresh
+        else _Decision(entity_inputs(inputs, lake.raw_tables_read(plan)), None, False, None)
+        for entity, plan in planned.items()
+    }
+    wide = widest(decision.changes for decision in decisions.values() if decision.changes is not None)
+    restricted: dict[tuple[int, ...], dict[str, DataFrame]] = {}  # the frames of the changed movies' rows
+    for entity, decision in decisions.items():
         started = time.perf_counter()
-        record = {INPUTS: entity_inputs(inputs, lake.raw_tables_read(plan))}
-        recorded = None if full_refresh else lake.recorded(entity, INPUTS)
-        if recorded == record[INPUTS]:
+        record, changes = {INPUTS: decision.inputs}, decision.changes
+        if decision.recorded == decision.inputs:
             summary.published[entity] = str(PublishMode.UNCHANGED)
-            summary.rows[entity] = lake.silver_rows(entity)
-            summary.seconds[entity] = round(time.perf_counter() - started, 1)
-            continue
-        same_columns = lake.has_table(entity) and lake.read_silver(entity).columns == plan.columns
-        changes = changes_of.since(entity, recorded, record[INPUTS]) if same_columns else None
-        if changes is not None:
-            if repr(changes) not in restricted:  # the frames of the rows these changes rebuild
-                restricted[repr(changes)] = _entity_frames(RawReader(lake, changes), base)[0]
+        elif changes is not None:
+            if changes.movie_ids not in restricted:
+                restricted[changes.movie_ids] = _entity_frames(
+                    RawReader(lake, wide[changes.movie_ids]), base
+                )[0]
             scope = changes.quarantine_scope if entity == QUARANTINE else changes.movies_in_scope
-            increment = restricted[repr(changes)][entity].alias("s").where(F.expr(scope("s")))
+            increment = restricted[changes.movie_ids][entity].alias("s").where(F.expr(scope("s")))
             lake.merge_scope(increment, entity, scope("t"), record)
             summary.published[entity] = str(PublishMode.MERGED)
         else:
-            frame = gathered[entity](lake) if entity in gathered else plan
-            recreate = full_refresh or (lake.has_table(entity) and not same_columns)
+            frame = gathered[entity](lake) if entity in gathered else planned[entity]
+            recreate = full_refresh or (lake.has_table(entity) and not decision.same_columns)
             lake.replace(frame.coalesce(WHOLE_FILES), entity, record, recreate=recreate)
             summary.published[entity] = str(PublishMode.FULL)
         summary.rows[entity] = lake.silver_rows(entity)
@@ -198,6 +201,28 @@ def _publish_entities(
     summary.rows[ratings_job.ENTITY] = lake.silver_rows(ratings_job.ENTITY)
     summary.seconds[ratings_job.ENTITY] = round(time.perf_counter() - started, 1)
     return summary
+
+
+@dataclass(frozen=True)
+class _Decision:
+    """How one entity is brought up to raw/: its inputs now, those its snapshot records, whether its
+    table has the frame's columns, and what a merge would redo (None: no merge serves)."""
+
+    inputs: dict[str, Any]
+    recorded: Any
+    same_columns: bool
+    changes: Changes | None
+
+
+def _decide(
+    lake: Lake, entity: str, plan: DataFrame, inputs: dict[str, Any], changes_of: ChangeFinder
+) -> _Decision:
+    recorded = lake.recorded(entity, INPUTS)
+    same_columns = lake.has_table(entity) and lake.read_silver(entity).columns == plan.columns
+    mergeable = recorded != inputs and same_columns
+    return _Decision(
+        inputs, recorded, same_columns, changes_of.since(entity, recorded, inputs) if mergeable else None
+    )
 
 
 def _cpi(reader: RawReader) -> DataFrame:
