@@ -224,11 +224,11 @@ def test_a_local_lake_leaves_s3_out(settings: TrinoSettings, tmp_path: Path) -> 
 def test_silver_lake_signs_in_to_polaris_with_the_credential_trino_reads_from_its_environment(
     tmp_path: Path,
 ) -> None:
-    secret = "made-up-client-secret"
+    made_up = "made-up-client-secret"
     polaris = TrinoSettings.from_env(
         {"MOVIES_TRINO_HOME": (tmp_path / "trino").as_posix(), "MOVIES_LAKE": "s3://movies/lake",
          "MOVIES_ICEBERG_CATALOG_URI": "http://127.0.0.1:8181/api/catalog",
-         "MOVIES_ICEBERG_WAREHOUSE": "movies", "MOVIES_ICEBERG_CREDENTIAL": f"client:{secret}"}
+         "MOVIES_ICEBERG_WAREHOUSE": "movies", "MOVIES_ICEBERG_CREDENTIAL": f"client:{made_up}"}
     )  # fmt: skip
     catalog = _silver_lake(polaris, tmp_path)
     assert catalog["iceberg.rest-catalog.warehouse"] == "movies"  # Polaris's catalog, not a path
@@ -236,4 +236,4 @@ def test_silver_lake_signs_in_to_polaris_with_the_credential_trino_reads_from_it
     assert catalog["iceberg.rest-catalog.oauth2.credential"] == "${ENV:MOVIES_ICEBERG_CREDENTIAL}"
     assert catalog["iceberg.rest-catalog.oauth2.scope"] == "PRINCIPAL_ROLE:ALL"
     written = "".join(path.read_text() for path in polaris.etc_dir.rglob("*") if path.is_file())
-    assert secret not in written and secret not in repr(polaris)
+    assert made_up not in written and made_up not in repr(polaris)
