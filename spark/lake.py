@@ -229,18 +229,14 @@ class Lake:
     ) -> int:
         """Upsert `frame` into the entity in one commit: a row whose key is new is inserted, one whose
         key exists replaces it when its `newer` column is later. Returns the entity's rows after."""
-        view = f"merge_source_{entity}"
-        frame.createOrReplaceTempView(view)
         on = " and ".join(f"t.`{key}` = s.`{key}`" for key in keys)
-        try:
-            with self.committing(properties):
-                self.spark.sql(
-                    f"merge into {self.table(entity)} as t using {view} as s on {on} "
-                    f"when matched and s.`{newer}` > t.`{newer}` then update set * "
-                    "when not matched then insert *"
-                )
-        finally:
-            self.spark.catalog.dropTempView(view)
+        self._merge(
+            frame,
+            entity,
+            f"on {on} when matched and s.`{newer}` > t.`{newer}` then update set * "
+            "when not matched then insert *",
+            properties,
+        )
         return self.silver_rows(entity)
 
     def merge_scope(self, frame: DataFrame, entity: str, scope: str, properties: Mapping[str, Any]) -> int:
@@ -248,24 +244,29 @@ class Lake:
         one commit (merge-on-read: the replaced rows are deleted by delete files, nothing else is
         rewritten). Returns the entity's rows after. A merge that changes nothing still records
         `properties`, by a commit of no files."""
-        view = f"merge_source_{entity}"
-        frame.createOrReplaceTempView(view)
         before = self.snapshot_id(entity)
-        try:
-            with self.committing(properties):
-                # The join on movie_id with a condition no row meets keeps the planner on a hash join
-                # (a literal `false` plans a nested loop): every source row is inserted.
-                self.spark.sql(
-                    f"merge into {self.table(entity)} as t using {view} as s "
-                    "on t.movie_id = s.movie_id and s.movie_id is null "
-                    "when not matched then insert * "
-                    f"when not matched by source and {scope} then delete"
-                )
-        finally:
-            self.spark.catalog.dropTempView(view)
+        # The join on movie_id with a condition no row meets keeps the planner on a hash join (a
+        # literal `false` plans a nested loop): every source row is inserted.
+        self._merge(
+            frame,
+            entity,
+            "on t.movie_id = s.movie_id and s.movie_id is null when not matched then insert * "
+            f"when not matched by source and {scope} then delete",
+            properties,
+        )
         if self.snapshot_id(entity) == before:
             self.record(entity, properties)
         return self.silver_rows(entity)
+
+    def _merge(self, frame: DataFrame, entity: str, clauses: str, properties: Mapping[str, Any]) -> None:
+        """`merge into <entity> as t using <frame> as s <clauses>`, its commit carrying `properties`."""
+        view = f"merge_source_{entity}"
+        frame.createOrReplaceTempView(view)
+        try:
+            with self.committing(properties):
+                self.spark.sql(f"merge into {self.table(entity)} as t using {view} as s {clauses}")
+        finally:
+            self.spark.catalog.dropTempView(view)
 
     def record(self, entity: str, properties: Mapping[str, Any]) -> None:
         """Commit `properties` to the entity's snapshot summary with no change to its rows."""

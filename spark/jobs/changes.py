@@ -2,7 +2,7 @@
 
 Every commit records the watermarks of the raw tables the table was built from
 (spark.jobs.silver_current). A later build compares them with raw/ and, where it can, changes the
-table in place instead of replacing it (`changes_since`):
+table in place instead of replacing it (`ChangeFinder.since`):
 
 - PER_MOVIE_RAW tables are read per movie. The *changed movies* are those with a change point
   (spark.transforms.versions) in a load not consumed yet. A per-movie table (MOVIE_KEYED) rebuilds
@@ -12,7 +12,7 @@ table in place instead of replacing it (`changes_since`):
 - WHOLE_SOURCES (OMDb and YTS answers, a few thousand rows) have their rejects rebuilt whole.
 
 Quarantine takes all three: its rows of the changed movies, its rows without a movie from the new
-loads, and its OMDb and YTS rows are replaced (QuarantineScope). Anything else (a new raw table, a
+loads, and its OMDb and YTS rows are replaced (`Changes.quarantine_scope`). Anything else (a new raw table, a
 late older load, another base month, CPI or links for a per-movie table) rebuilds the table whole,
 and so does a change of more than MAX_MERGED_MOVIES movies, where a replace costs less than a merge.
 """
@@ -91,17 +91,18 @@ def widest(found: Iterable[Changes]) -> dict[tuple[int, ...], Changes]:
 
 
 class ChangeFinder:
-    """`since`: what an entity must redo by a merge. The changed movies are found once per set of
-    new loads (a Spark job each), however many entities ask."""
+    """`since`: what an entity must redo by a merge (nothing merges on a `full_refresh`). The changed
+    movies are found once per set of new loads (a Spark job each), however many entities ask."""
 
-    def __init__(self, lake: Lake) -> None:
+    def __init__(self, lake: Lake, full_refresh: bool = False) -> None:
         self.lake = lake
+        self.full_refresh = full_refresh
         self._movies: dict[str, tuple[int, ...] | None] = {}
 
     def since(self, entity: str, recorded: Any, current: dict[str, Any]) -> Changes | None:
         """What `entity` must redo to go from its `recorded` inputs to `current` ones by a merge; None
         when only a rebuild is right (or the entity is not one that merges)."""
-        if entity not in MOVIE_KEYED and entity != QUARANTINE:
+        if self.full_refresh or (entity not in MOVIE_KEYED and entity != QUARANTINE):
             return None
         if not isinstance(recorded, dict) or not isinstance(recorded.get("raw"), dict):
             return None

@@ -138,14 +138,12 @@ def _publish_entities(
     reader = RawReader(lake)
     base = inflation.base_month(cpi_frame(reader), requested_base)
     planned, gathered = entity_frames(reader, base)
-    changes_of = ChangeFinder(lake)
+    changes_of = ChangeFinder(lake, full_refresh)
     if (*planned, ratings_job.ENTITY) != ENTITIES:  # what decides "nothing to build" must see them all
         raise RuntimeError(f"spark.jobs.silver.ENTITIES is not the tables built: {[*planned]}")
     summary = SilverSummary(base_month=base.isoformat())
     decisions = {
         entity: _decide(lake, entity, plan, entity_inputs(inputs, lake.raw_tables_read(plan)), changes_of)
-        if not full_refresh
-        else _Decision(entity_inputs(inputs, lake.raw_tables_read(plan)), None, False, None)
         for entity, plan in planned.items()
     }
     wide = widest(decision.changes for decision in decisions.values() if decision.changes is not None)
@@ -198,6 +196,8 @@ class _Decision:
 def _decide(
     lake: Lake, entity: str, plan: DataFrame, inputs: dict[str, Any], changes_of: ChangeFinder
 ) -> _Decision:
+    if changes_of.full_refresh:
+        return _Decision(inputs, None, False, None)
     recorded = lake.recorded(entity, INPUTS)
     same_columns = lake.has_table(entity) and lake.read_silver(entity).columns == plan.columns
     mergeable = recorded != inputs and same_columns
