@@ -31,6 +31,14 @@ _DEFAULTS = {
     "spark.sql.sources.partitionOverwriteMode": "dynamic",
     "spark.ui.enabled": "false",
     "spark.ui.showConsoleProgress": "false",
+    # With no UI, nothing reads the status store's history, but Spark keeps it on the driver's heap
+    # regardless: by default the last 1,000 SQL executions (each with its whole plan graph and metrics),
+    # jobs and stages, and 100,000 tasks. A long-lived session (the test suite's, a flow's silver step)
+    # would fill its heap with plans it never shows. Keep a few for error messages only.
+    "spark.sql.ui.retainedExecutions": "20",
+    "spark.ui.retainedJobs": "50",
+    "spark.ui.retainedStages": "50",
+    "spark.ui.retainedTasks": "1000",
     "spark.driver.bindAddress": "127.0.0.1",
     "spark.driver.host": "127.0.0.1",
     "spark.sql.execution.arrow.pyspark.enabled": "true",

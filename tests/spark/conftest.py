@@ -17,7 +17,6 @@ def spark() -> Iterator[SparkSession]:
         {
             "spark.sql.shuffle.partitions": "1",
             "spark.default.parallelism": "1",
-            "spark.driver.memory": "2g",
         },
     )
     try:
