@@ -2,8 +2,9 @@
 
 Every figure is drawn from one query on the warehouse's `marts` schema; the PNG is embedded as base64
 and the numbers it plots follow it in a table (each cell carries the exact value in `data-value`), so
-the file needs no network, no server and no other file. Aggregates the marts do not hold yet (ROI by
-genre, money per release year, the rating histogram) are plain group-bys over the marts' facts.
+the file needs no network, no server and no other file. Every number is one the warehouse holds: the
+figures read `rpt_` models (whose measures the semantic layer's metrics share) or plot a fact's rows;
+the report computes no aggregate of its own.
 
 The queries run on the warehouse's own engine (flows.warehouse: the DuckDB file or Trino), in SQL
 both accept.
@@ -46,14 +47,13 @@ MONEY = FuncFormatter(money)
 
 @dataclass(frozen=True)
 class Chart:
-    """One figure: the query that feeds it, how it is drawn and what its numbers table shows."""
+    """One figure: the query that feeds it (its rows are also the numbers table) and how it is drawn."""
 
     key: str
     title: str
     caption: str
     sql: str
     draw: Callable[[pd.DataFrame, MplFigure, str], None]
-    table_sql: str | None = None  # numbers shown under the figure; default: the plotted rows
     panels: int = 1
 
 
@@ -184,51 +184,31 @@ CHARTS: tuple[Chart, ...] = (
            from marts.fct_movie_financials as f join marts.dim_movies as m on f.movie_id = m.movie_id
            where f.budget_adjusted > 0 and f.revenue_adjusted > 0 order by f.movie_id""",
         draw_revenue_vs_budget,
-        table_sql="""select count(*) as films,
-                       count(*) filter (where revenue_adjusted > budget_adjusted) as films_earning_more,
-                       median(budget_adjusted) as median_budget_adjusted,
-                       median(revenue_adjusted) as median_revenue_adjusted
-                     from marts.fct_movie_financials
-                     where budget_adjusted > 0 and revenue_adjusted > 0""",
     ),
     Chart(
         "roi_by_genre", "Return on investment by genre",
-        "Median ROI of films with a budget of at least $1M (adjusted) and a known revenue; genres "
-        "with at least 10 such films. A film counts in each of its genres.",
-        """select g.genre_name, count(*) as film_count, median(f.roi) as median_roi
-           from marts.fct_movie_financials as f
-           join marts.bridge_movie_genres as b on f.movie_id = b.movie_id
-           join marts.dim_genres as g on b.genre_key = g.genre_key
-           where f.roi is not null and f.budget_adjusted >= 1000000
-           group by g.genre_name having count(*) >= 10
-           order by median_roi desc, g.genre_name""",
+        "Median ROI of the films in the ROI ranking (a budget above roi_min_budget, $1M adjusted by "
+        "default, and a known revenue); genres with at least 10 such films. A film counts in each of "
+        "its genres (rpt_genre_roi).",
+        """select genre_name, ranked_film_count, median_roi from marts.rpt_genre_roi
+           where ranked_film_count >= 10 order by roi_rank""",
         draw_roi_by_genre,
     ),
     Chart(
         "popularity_vs_rating", "Popularity against rating",
         "Each dot is a movie with at least 5 MovieLens ratings: how many people rated it and how well.",
-        """select m.title, count(*) as rating_count, avg(r.rating) as average_rating
-           from marts.fct_ratings as r join marts.dim_movies as m on r.movie_id = m.movie_id
-           group by m.movie_id, m.title having count(*) >= 5 order by m.movie_id""",
+        """select m.title, p.rating_count, p.average_rating
+           from marts.fct_movie_performance as p join marts.dim_movies as m on p.movie_id = m.movie_id
+           where p.rating_count >= 5 order by p.movie_id""",
         draw_popularity_vs_rating,
-        table_sql="""select count(*) as movies,
-                       corr(ln(rating_count), average_rating) as corr_log_count_rating
-                     from (select movie_id, count(*) as rating_count, avg(rating) as average_rating
-                           from marts.fct_ratings where movie_id is not null
-                           group by movie_id having count(*) >= 5)""",
     ),
     Chart(
         "yearly_money", "Budget, revenue and profit per release year",
         "Sums over films with both a known budget and a known revenue, so the three lines compare; "
         "left in the dollars of the release year, right adjusted to the base month's prices.",
-        """select m.release_year,
-                  sum(f.budget_nominal) as budget_nominal, sum(f.revenue_nominal) as revenue_nominal,
-                  sum(f.profit_nominal) as profit_nominal, sum(f.budget_adjusted) as budget_adjusted,
-                  sum(f.revenue_adjusted) as revenue_adjusted, sum(f.profit_adjusted) as profit_adjusted
-           from marts.fct_movie_financials as f join marts.dim_movies as m on f.movie_id = m.movie_id
-           where m.release_year is not null and f.inflation_factor is not null
-             and f.budget_nominal is not null and f.revenue_nominal is not null
-           group by m.release_year order by m.release_year""",
+        """select release_year, budget_nominal, revenue_nominal, profit_nominal, budget_adjusted,
+                  revenue_adjusted, profit_adjusted
+           from marts.rpt_release_year_money order by release_year""",
         draw_yearly_money,
         panels=2,
     ),
@@ -243,7 +223,7 @@ CHARTS: tuple[Chart, ...] = (
     Chart(
         "rating_distribution", "How people rate",
         "Every MovieLens rating in the warehouse, by star value.",
-        "select rating, count(*) as rating_count from marts.fct_ratings group by rating order by rating",
+        "select rating, rating_count from marts.rpt_rating_distribution order by rating",
         draw_rating_distribution,
     ),
     Chart(
@@ -340,8 +320,7 @@ def read_sections(query: Query) -> tuple[list[Section], str]:
     sections = []
     for chart in CHARTS:
         frame = query(chart.sql)
-        numbers = query(chart.table_sql) if chart.table_sql else frame
-        sections.append(Section(chart, png_base64(chart, frame, label), numbers))
+        sections.append(Section(chart, png_base64(chart, frame, label), frame))
     return sections, label
 
 

@@ -78,7 +78,13 @@ MART_TABLES = (
     "fct_critic_scores",
     "fct_quarantined_records",
     "rpt_top_directors",
-    "rpt_films_by_director_with_actor",
+    "fct_movie_performance",
+    "fct_genre_movies",
+    "fct_director_movies",
+    "fct_genre_ratings",
+    "rpt_genre_roi",
+    "rpt_release_year_money",
+    "rpt_rating_distribution",
 )
 INCREMENTAL_KEYS = {
     "dim_movies": "movie_id",
@@ -178,7 +184,13 @@ def test_first_build_row_counts(builds: dict[str, Path]) -> None:
         "fct_critic_scores": 5,  # tt9999999's score has no movie
         "fct_quarantined_records": 3,
         "rpt_top_directors": 1,
-        "rpt_films_by_director_with_actor": 2,
+        "fct_movie_performance": 7,
+        "fct_genre_movies": 12,
+        "fct_director_movies": 6,
+        "fct_genre_ratings": 47,
+        "rpt_genre_roi": 5,
+        "rpt_release_year_money": 3,
+        "rpt_rating_distribution": 5,
     }
 
 
@@ -628,16 +640,34 @@ def test_top_directors_need_two_rated_films(builds: dict[str, Path]) -> None:
     ]
 
 
-def test_films_by_director_with_actor_shortest_first(builds: dict[str, Path]) -> None:
-    rows = query(
-        builds["first"],
-        "select runtime_rank, director_name, actor_name, title, runtime_minutes, character_name"
-        " from marts.rpt_films_by_director_with_actor order by runtime_rank",
-    )
+def test_films_by_director_with_actor_shortest_first(builds: dict[str, Path], run_dbt: RunDbt) -> None:
+    """The ad-hoc question is an analysis: compiled with the asker's vars, run on the marts."""
+    result = run_dbt(["compile", "--select", "films_by_director_with_actor", "--vars", DBT_VARS])
+    assert result.success, result.exception
+    (compiled,) = [r.node.compiled_code for r in result.result.results]
+    rows = query(builds["first"], f"select * exclude (movie_id) from ({compiled}) order by runtime_rank")
     assert rows == [
-        (1, "John Lasseter", "tom hanks", "Toy Story", 81, "Woody (voice)"),
-        (2, "John Lasseter", "tom hanks", "Toy Story 2", 92, "Woody (voice)"),
+        (1, "John Lasseter", "tom hanks", "Toy Story", 1995, 81, "Woody (voice)"),
+        (2, "John Lasseter", "tom hanks", "Toy Story 2", 1999, 92, "Woody (voice)"),
     ]
+
+
+def test_genre_roi_is_the_median_roi_of_films_above_the_budget_floor(builds: dict[str, Path]) -> None:
+    """rpt_genre_roi against the same median computed here from the facts (roi_min_budget 40M)."""
+    expected = query(
+        builds["first"],
+        "select g.genre_name, count(*), round(median(f.roi), 6) from marts.fct_movie_financials f"
+        " join marts.bridge_movie_genres b using (movie_id) join marts.dim_genres g using (genre_key)"
+        " where f.roi is not null and f.budget_adjusted > 40000000 group by 1 order by 3 desc, 1",
+    )
+    assert len(expected) == 5
+    assert (
+        query(
+            builds["first"],
+            "select genre_name, ranked_film_count, median_roi from marts.rpt_genre_roi order by roi_rank",
+        )
+        == expected
+    )
 
 
 def test_quarantined_records_are_queryable_with_their_reason(builds: dict[str, Path]) -> None:

@@ -7,6 +7,10 @@ IMDb formula, independently of Spark and dbt.
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import duckdb
@@ -90,17 +94,50 @@ def test_pinned_top_director(pipeline_runs):
     assert rated == [("The Green Mile",), ("The Shawshank Redemption",)]
 
 
+def _analysis(data_dir: Path, name: str, dbt_vars: str) -> list[dict]:
+    """The rows of a dbt analysis as a user runs it: `movies dbt show --select <name> --vars ...`."""
+    result = subprocess.run(
+        [str(Path(sys.executable).parent / "movies"), "dbt", "show", "--select", name, "--vars", dbt_vars,
+         "--limit", "100", "--output", "json", "--log-format", "json"],
+        env={**os.environ, "MOVIES_DATA_DIR": str(data_dir)}, capture_output=True, text=True, timeout=600,
+        check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    previews = [
+        json.loads(event["data"]["preview"])
+        for event in map(json.loads, filter(None, result.stdout.splitlines()))
+        if event.get("info", {}).get("name") == "ShowNode"
+    ]
+    assert len(previews) == 1, result.stdout[-3000:]
+    return previews[0]
+
+
 def test_pinned_ad_hoc_answers(pipeline_runs):
     data_dir = pipeline_runs["dir"]
-    nolan_caine = _query(
+    nolan_caine = _analysis(
         data_dir,
-        "select title, runtime_minutes from marts.rpt_films_by_director_with_actor order by runtime_rank",
+        "films_by_director_with_actor",
+        '{director_name: "Christopher Nolan", actor_name: "michael caine"}',
     )
-    assert nolan_caine == [
+    assert [(row["title"], row["runtime_minutes"]) for row in nolan_caine] == [
         ("The Prestige", 125), ("Batman Begins", 140), ("Inception", 148), ("The Dark Knight", 153),
         ("The Dark Knight Rises", 164), ("Interstellar", 169),
     ]  # fmt: skip
-    keanu = _query(
-        data_dir, "select title from marts.rpt_scifi_action_films_by_actor order by best_rated_rank limit 3"
+    keanu = _analysis(
+        data_dir,
+        "actor_films_in_two_genres",
+        '{actor_name: "Keanu Reeves", first_genre: "Science Fiction", second_genre: "action"}',
     )
-    assert keanu == [("The Matrix",), ("The Matrix Reloaded",), ("The Matrix Revolutions",)]
+    tomatometer = _query(
+        data_dir,
+        "select m.title, s.score from marts.fct_critic_scores s join marts.dim_movies m using (movie_id)"
+        " where s.critic_source = 'rotten_tomatoes' and m.title like 'The Matrix%'",
+    )
+    assert {row["title"] for row in keanu} >= {"The Matrix", "The Matrix Reloaded", "The Matrix Revolutions"}
+    scores = [row["rotten_tomatoes_score"] for row in keanu]
+    known = [score for score in scores if score is not None]
+    # Best reviewed first, then the films without a Tomatometer.
+    assert known == sorted(known, reverse=True) and scores[: len(known)] == known
+    by_title = {row["title"]: row["rotten_tomatoes_score"] for row in keanu}
+    for title, score in tomatometer:
+        assert by_title[title] == pytest.approx(score)

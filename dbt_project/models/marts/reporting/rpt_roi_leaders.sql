@@ -2,9 +2,9 @@
 
 with
 
-movie_financials as (
+performance as (
 
-    select * from {{ ref('fct_movie_financials') }}
+    select * from {{ ref('fct_movie_performance') }}
 
 ),
 
@@ -14,19 +14,10 @@ movies as (
 
 ),
 
-qualifying as (
+ranked as (
 
-    select
-        movie_id,
-        budget_adjusted,
-        revenue_adjusted,
-        profit_adjusted,
-        roi
-
-    from movie_financials
-    where
-        budget_adjusted > {{ min_budget_adjusted }}
-        and roi is not null
+    select * from performance
+    where is_roi_ranked
 
 ),
 
@@ -35,22 +26,22 @@ final as (
     select
         row_number() over (
             order by
-                qualifying.roi desc,
-                qualifying.revenue_adjusted desc,
-                qualifying.movie_id asc
+                ranked.roi desc,
+                ranked.revenue_adjusted desc,
+                ranked.movie_id asc
         ) as roi_rank,
-        qualifying.movie_id,
+        ranked.movie_id,
         movies.title,
         movies.release_year,
-        round(qualifying.budget_adjusted, 2) as budget_adjusted,
-        round(qualifying.revenue_adjusted, 2) as revenue_adjusted,
-        round(qualifying.profit_adjusted, 2) as profit_adjusted,
-        round(qualifying.roi, 6) as roi,
+        round(ranked.budget_adjusted, 2) as budget_adjusted,
+        round(ranked.revenue_adjusted, 2) as revenue_adjusted,
+        round(ranked.profit_adjusted, 2) as profit_adjusted,
+        round(ranked.roi, 6) as roi,
         cast({{ min_budget_adjusted }} as {{ movie_warehouse.type_double() }}) as min_budget_adjusted
 
-    from qualifying
+    from ranked
     inner join movies
-        on qualifying.movie_id = movies.movie_id
+        on ranked.movie_id = movies.movie_id
 
 )
 

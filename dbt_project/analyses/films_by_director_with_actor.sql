@@ -1,10 +1,10 @@
 {#-
-    Question: which films did a given director make with a given actor, shortest first? Vars
-    `director_name` (default Christopher Nolan) and `actor_name` (default Michael Caine), e.g.
-        dbt build --select rpt_films_by_director_with_actor \
-            --vars '{director_name: "Steven Spielberg", actor_name: "Tom Hanks"}'
-    Names reach SQL only as quoted literals and compare case-insensitively; films without a known
-    runtime come last.
+    Question: which films did a given director make with a given actor, shortest first? An analysis,
+    not a table: it answers one question at a time and a scheduled build never resets it. Run:
+        dbt show --select films_by_director_with_actor --limit 50 \
+            --vars '{director_name: "Christopher Nolan", actor_name: "Michael Caine"}'
+    Without vars it answers the example above. Names reach SQL only as quoted literals and compare
+    case-insensitively; films without a known runtime come last.
 -#}
 {%- set director_name = var('director_name', 'Christopher Nolan') -%}
 {%- set actor_name = var('actor_name', 'Michael Caine') -%}
