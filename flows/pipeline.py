@@ -33,7 +33,7 @@ from flows.html_report import REPORT_FILE, write_html_report
 from flows.lock import run_lock
 from flows.report import RunReport
 from flows.settings import Settings
-from flows.warehouse import require_flow_target
+from flows.warehouse import require_flow_target, resolution_rates
 
 T = TypeVar("T")
 ALL_SOURCES = (*FILE_SOURCES, *API_SOURCES)
@@ -142,6 +142,12 @@ def html_report_task(settings: Settings, summary: dict[str, str], rerun: bool = 
 def quarantine_task(settings: Settings) -> list[dict[str, Any]]:
     """Quarantined rows by layer, source, entity and reason, from the warehouse's fct_quarantined_records."""
     return quality.quarantine_by_reason(settings)
+
+
+@task(name="resolution-rates")
+def resolution_task(settings: Settings) -> list[dict[str, Any]]:
+    """Per pair of sources, the share of ids that resolve (the warehouse's rpt_entity_resolution)."""
+    return resolution_rates(settings.dbt_target, settings.warehouse_path)
 
 
 @contextmanager
@@ -335,6 +341,7 @@ def run_stages(
         "validate gold", lambda: validate_task("gold", settings, rerun=full_refresh), check_counts
     )
     report.quarantine = progress.stage("quarantine summary", lambda: quarantine_task(settings))
+    report.resolution = progress.stage("resolution rates", lambda: resolution_task(settings))
     docs = progress.stage("dbt docs", lambda: dbt_docs_task(settings, full_refresh), made_counts)
     report.skipped_stage("dbt docs", docs)
     summary = {"run started": report.started_at, **{k: str(v) for k, v in report.parameters.items()}}

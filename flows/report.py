@@ -14,6 +14,11 @@ def _link(path: str) -> str:
     return f"[`{path}`]({target})"
 
 
+def _percent(share: float | None) -> str:
+    """0.873 as `87.3%`; `-` when there is no share (nothing to resolve)."""
+    return "-" if share is None or share != share else f"{share:.1%}"  # NaN != NaN
+
+
 @dataclass
 class RunReport:
     """Everything a person asks after a run: rows, quarantine, checks, timings and where to look."""
@@ -26,6 +31,7 @@ class RunReport:
     quality: dict[str, dict[str, Any]] = field(default_factory=dict)
     dbt: dict[str, Any] = field(default_factory=dict)
     quarantine: list[dict[str, Any]] = field(default_factory=list)
+    resolution: list[dict[str, Any]] = field(default_factory=list)  # rpt_entity_resolution's rows
     durations_s: dict[str, float] = field(default_factory=dict)
     skipped: dict[str, str] = field(default_factory=dict)  # stage -> why it did not run
     paths: dict[str, str] = field(default_factory=dict)
@@ -75,6 +81,7 @@ class RunReport:
             for reason, rows in sorted(self.silver.get("quarantined_by_reason", {}).items())
         ]
         lines += self._quarantine_lines()
+        lines += self._resolution_lines()
         lines += [
             "",
             "## Checks",
@@ -126,6 +133,18 @@ class RunReport:
         return lines + [
             f"| {q['layer']} | {q['source_name']} | {q['entity']} | {q['reason']} | {q['row_count']} |"
             for q in self.quarantine
+        ]
+
+    def _resolution_lines(self) -> list[str]:
+        """The share of each source's ids the next one resolves (`marts.rpt_entity_resolution`)."""
+        if not self.resolution:
+            return []
+        lines = ["", "## Entity resolution (`marts.rpt_entity_resolution`)", ""]
+        lines += ["| from | to | ids | resolved | rate |", "|---|---|---|---|---|"]
+        return lines + [
+            f"| {r['from_source']} | {r['to_source']} | {r['from_count']} | {r['resolved_count']} "
+            f"| {_percent(r['resolution_rate'])} |"
+            for r in self.resolution
         ]
 
     def _check_lines(self) -> list[str]:

@@ -89,3 +89,13 @@ def warehouse_query(target: str, warehouse: Path) -> Iterator[Query]:
     if target != "trino":
         raise ValueError(f"the run reads a DuckDB or Trino warehouse, not target {target!r}")
     yield lambda sql: trino_frame(trino_sql(sql))
+
+
+def resolution_rates(target: str, warehouse: Path) -> list[dict[str, object]]:
+    """How well the sources find each other (marts.rpt_entity_resolution), one row per source pair."""
+    sql = (
+        "select source_pair, from_source, to_source, from_count, resolved_count, resolution_rate"
+        " from marts.rpt_entity_resolution order by source_pair"
+    )
+    with warehouse_query(target, warehouse) as query:
+        return query(sql).to_dict(orient="records")

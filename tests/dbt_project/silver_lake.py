@@ -83,8 +83,27 @@ SCHEMAS: dict[str, str] = {
         imdb_id varchar, source varchar, value varchar, score double, _loaded_at timestamp
     """,
     "omdb_movies": """
-        imdb_id varchar, title varchar, year integer, metascore integer, imdb_rating double,
-        imdb_votes bigint, box_office_usd bigint, _loaded_at timestamp
+        imdb_id varchar, title varchar, year integer, rated varchar, metascore integer,
+        imdb_rating double, imdb_votes bigint, awards varchar, box_office_usd bigint,
+        _loaded_at timestamp
+    """,
+    "movie_countries": """
+        movie_id bigint, country_code varchar, country_name varchar, source varchar,
+        _loaded_at timestamp
+    """,
+    "movie_keywords": "movie_id bigint, keyword_id bigint, keyword_name varchar, _loaded_at timestamp",
+    "movie_release_dates": """
+        movie_id bigint, country varchar, certification varchar, release_date date, type integer,
+        note varchar, _loaded_at timestamp
+    """,
+    "yts_movies": """
+        yts_id bigint, imdb_id varchar, title varchar, year integer, rating double,
+        runtime_minutes integer, genres varchar[], uploaded_at timestamp, _loaded_at timestamp
+    """,
+    "yts_torrents": """
+        yts_id bigint, torrent_hash varchar, quality varchar, type varchar, video_codec varchar,
+        seeds integer, peers integer, size_bytes bigint, uploaded_at timestamp, url varchar,
+        _loaded_at timestamp
     """,
     "movie_ids": """
         movie_id bigint, imdb_id varchar, movielens_movie_id bigint, yts_id bigint,
@@ -299,8 +318,33 @@ OMDB_RATINGS: list[Row] = [
     ("tt9999999", "Rotten Tomatoes", "10%", 10.0, L1),  # no movie has this IMDb id
 ]
 OMDB_MOVIES: list[Row] = [
-    ("tt0114709", "Toy Story", 1995, 95, 8.3, 1_071_000, 223_225_679, L1),
-    ("tt0113497", "Jumanji", 1995, 39, 7.0, 375_000, 100_499_940, L1),
+    ("tt0114709", "Toy Story", 1995, "G", 95, 8.3, 1_071_000, "Nominated for 3 Oscars.", 223_225_679, L1),
+    ("tt0113497", "Jumanji", 1995, "PG", 39, 7.0, 375_000, None, 100_499_940, L1),
+    ("tt9999999", "Not Catalogued", 2001, None, None, 5.0, 10, None, None, L1),  # no movie has it
+]
+MOVIE_COUNTRIES: list[Row] = [
+    (862, "US", "United States of America", "tmdb", L1), (8844, "US", "United States of America", "tmdb", L1),
+    (8844, "CA", "Canada", "tmdb", L1), (15602, "US", "United States of America", "kaggle", L1),
+    (5555, "FR", "France", "tmdb", L1),  # not a catalog movie: in dim_countries, not in the bridge
+]  # fmt: skip
+MOVIE_KEYWORDS: list[Row] = [
+    (862, 931, "jealousy", L1), (862, 4290, "toy", L1), (863, 4290, "toy", L1),
+    (8844, 10090, "board game", L1),
+]  # fmt: skip
+MOVIE_RELEASE_DATES: list[Row] = [
+    (862, "US", None, date(1995, 11, 19), 1, "Premiere", L1),
+    (862, "US", "G", date(1995, 11, 22), 3, None, L1),
+    (862, "DE", "0", date(1996, 3, 14), 3, None, L1),
+    (8844, "US", "PG", date(1995, 12, 15), 3, None, L1),
+]
+YTS_MOVIES: list[Row] = [
+    (100, "tt0114709", "Toy Story", 1995, 8.3, 81, ["Animation", "Comedy"], datetime(2015, 1, 1), L1),
+    (200, "tt7777777", "Not Catalogued", 2001, 6.0, None, [], datetime(2016, 1, 1), L1),
+]
+YTS_TORRENTS: list[Row] = [
+    (100, "ABC123", "720p", "bluray", "x264", 10, 2, 800_000_000, datetime(2015, 1, 1), "u/ABC123", L1),
+    (100, "DEF456", "1080p", "bluray", "x264", 25, 3, 1_600_000_000, datetime(2015, 1, 1), "u/DEF456", L1),
+    (200, "AAA111", "720p", "web", "x264", 1, 0, 700_000_000, datetime(2016, 1, 1), "u/AAA111", L1),
 ]
 MOVIE_IDS: list[Row] = [
     (862, "tt0114709", 1, 100, True, L1), (8844, "tt0113497", 2, None, True, L1),
@@ -344,6 +388,11 @@ BATCH_1 = SilverBatch(
         "omdb_movies": OMDB_MOVIES,
         "movie_ids": MOVIE_IDS,
         "movie_external_ids": MOVIE_EXTERNAL_IDS,
+        "movie_countries": MOVIE_COUNTRIES,
+        "movie_keywords": MOVIE_KEYWORDS,
+        "movie_release_dates": MOVIE_RELEASE_DATES,
+        "yts_movies": YTS_MOVIES,
+        "yts_torrents": YTS_TORRENTS,
     }
 )
 

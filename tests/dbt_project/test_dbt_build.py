@@ -85,6 +85,16 @@ MART_TABLES = (
     "rpt_genre_roi",
     "rpt_release_year_money",
     "rpt_rating_distribution",
+    "bridge_movie_languages",
+    "dim_countries",
+    "bridge_movie_countries",
+    "dim_keywords",
+    "bridge_movie_keywords",
+    "fct_movie_release_dates",
+    "dim_omdb_movies",
+    "dim_yts_movies",
+    "fct_yts_torrents",
+    "rpt_entity_resolution",
 )
 INCREMENTAL_KEYS = {
     "dim_movies": "movie_id",
@@ -191,6 +201,16 @@ def test_first_build_row_counts(builds: dict[str, Path]) -> None:
         "rpt_genre_roi": 5,
         "rpt_release_year_money": 3,
         "rpt_rating_distribution": 5,
+        "bridge_movie_languages": 4,
+        "dim_countries": 3,  # FR comes from a movie outside the catalog
+        "bridge_movie_countries": 4,
+        "dim_keywords": 3,
+        "bridge_movie_keywords": 4,
+        "fct_movie_release_dates": 4,
+        "dim_omdb_movies": 2,  # tt9999999 has no movie in this batch
+        "dim_yts_movies": 2,  # YTS 200 stays, unresolved
+        "fct_yts_torrents": 3,
+        "rpt_entity_resolution": 4,
     }
 
 
@@ -668,6 +688,49 @@ def test_genre_roi_is_the_median_roi_of_films_above_the_budget_floor(builds: dic
         )
         == expected
     )
+
+
+def test_entity_resolution_rates_per_source_pair(builds: dict[str, Path]) -> None:
+    """MovieLens 1-5 of 7 reach a catalog movie (6 has no TMDB id, 7's is not catalogued); every
+    catalog movie has an IMDb id; OMDb answered for Toy Story and Jumanji; YTS lists Toy Story."""
+    assert query(builds["first"], "select * from marts.rpt_entity_resolution order by source_pair") == [
+        ("imdb_to_omdb", "IMDb", "OMDb", 7, 2, round(2 / 7, 6)),
+        ("imdb_to_yts", "IMDb", "YTS", 7, 1, round(1 / 7, 6)),
+        ("movielens_to_tmdb", "MovieLens", "TMDB", 7, 5, round(5 / 7, 6)),
+        ("tmdb_to_imdb", "TMDB", "IMDb", 7, 7, 1.0),
+    ]
+
+
+def test_silver_entities_reach_the_marts(builds: dict[str, Path]) -> None:
+    wh = builds["first"]
+    assert query(wh, "select yts_id, movie_id, genre_names from marts.dim_yts_movies order by 1") == [
+        (100, 862, "Animation, Comedy"), (200, None, "")
+    ]  # fmt: skip
+    assert query(wh, "select torrent_hash, movie_id, quality from marts.fct_yts_torrents order by 1") == [
+        ("AAA111", None, "720p"), ("ABC123", 862, "720p"), ("DEF456", 862, "1080p")
+    ]  # fmt: skip
+    assert query(
+        wh, "select movie_id, mpaa_rating, awards, imdb_votes from marts.dim_omdb_movies order by 1"
+    ) == [(862, "G", "Nominated for 3 Oscars.", 1_071_000), (8844, "PG", None, 375_000)]
+    assert query(
+        wh,
+        "select country_code, release_type, release_date, certification from marts.fct_movie_release_dates"
+        " where movie_id = 862 order by release_date",
+    ) == [
+        ("US", 1, date(1995, 11, 19), None),
+        ("US", 3, date(1995, 11, 22), "G"),
+        ("DE", 3, date(1996, 3, 14), "0"),
+    ]
+    assert query(
+        wh,
+        "select k.keyword_name, count(*) from marts.bridge_movie_keywords b join marts.dim_keywords k"
+        " using (keyword_id) group by 1 order by 1",
+    ) == [("board game", 1), ("jealousy", 1), ("toy", 2)]
+    assert query(
+        wh, "select country_code, count(*) from marts.bridge_movie_countries group by 1 order by 1"
+    ) == [("CA", 1), ("US", 3)]
+    languages = "select language_code, count(*) from marts.bridge_movie_languages group by 1 order by 1"
+    assert query(wh, languages) == [("en", 3), ("fr", 1)]
 
 
 def test_quarantined_records_are_queryable_with_their_reason(builds: dict[str, Path]) -> None:

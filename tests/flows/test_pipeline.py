@@ -153,3 +153,17 @@ def test_a_second_run_with_nothing_new_checks_only_the_clock_and_builds_nothing(
     with duckdb.connect(str(pipeline_runs["dir"] / "warehouse.duckdb"), read_only=True) as con:
         read = dict(con.sql("select entity, snapshot_id from lake_state.silver_snapshots").fetchall())
     assert read == snapshot_ids(str(pipeline_runs["dir"] / "lake")) and len(read) == 24
+
+
+def test_the_run_report_gives_the_resolution_rate_of_every_source_pair(pipeline_runs):
+    with duckdb.connect(str(pipeline_runs["dir"] / "warehouse.duckdb"), read_only=True) as con:
+        rates = con.sql(
+            "select from_source, to_source, from_count, resolved_count, resolution_rate"
+            " from marts.rpt_entity_resolution order by source_pair"
+        ).fetchall()
+    assert [(source, target) for source, target, *_ in rates] == [
+        ("IMDb", "OMDb"), ("IMDb", "YTS"), ("MovieLens", "TMDB"), ("TMDB", "IMDb")
+    ]  # fmt: skip
+    assert all(0 < rate <= 1 for *_, rate in rates)
+    for source, target, ids, resolved, rate in rates:
+        assert f"| {source} | {target} | {ids} | {resolved} | {rate:.1%} |" in pipeline_runs["first_report"]

@@ -53,6 +53,24 @@ def _report() -> RunReport:
                 "row_count": 7,
             }
         ],
+        resolution=[
+            {
+                "source_pair": "imdb_to_omdb",
+                "from_source": "IMDb",
+                "to_source": "OMDb",
+                "from_count": 17_400,
+                "resolved_count": 15_225,
+                "resolution_rate": 0.875,
+            },
+            {
+                "source_pair": "imdb_to_yts",
+                "from_source": "IMDb",
+                "to_source": "YTS",
+                "from_count": 0,
+                "resolved_count": 0,
+                "resolution_rate": None,
+            },
+        ],
         dbt={"command": "build", "statuses": {"success": 15, "pass": 62}, "warned": []},
         durations_s={"extract": 1.26},
         paths={"warehouse": "/x/warehouse.duckdb"},
@@ -121,3 +139,10 @@ def test_a_stage_that_did_not_run_is_listed_with_why_and_counted_nowhere():
     assert "| validate silver | skipped: nothing new since its last run |" in markdown
     assert "validate raw" not in markdown
     assert "dbt: built nothing" in markdown
+
+
+def test_resolution_rates_are_a_table_of_source_pairs():
+    markdown = _report().to_markdown()
+    assert "## Entity resolution (`marts.rpt_entity_resolution`)" in markdown
+    assert "| IMDb | OMDb | 17400 | 15225 | 87.5% |" in markdown
+    assert "| IMDb | YTS | 0 | 0 | - |" in markdown  # nothing to resolve: no rate

@@ -16,6 +16,8 @@ renamed as (
         cast(imdb_rating as {{ movie_warehouse.type_double() }}) as imdb_rating,
         cast(imdb_votes as bigint) as imdb_votes,
         cast(box_office_usd as bigint) as box_office_usd,
+        cast(rated as {{ movie_warehouse.type_text() }}) as mpaa_rating,
+        cast(awards as {{ movie_warehouse.type_text() }}) as awards,
         {{ movie_warehouse.utc_timestamp('_loaded_at') }} as _loaded_at
 
     from source
@@ -38,6 +40,8 @@ final as (
         imdb_rating,
         imdb_votes,
         box_office_usd,
+        mpaa_rating,
+        awards,
         _loaded_at
 
     from deduplicated
