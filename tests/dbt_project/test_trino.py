@@ -337,10 +337,9 @@ def test_the_html_report_reads_the_same_numbers_from_trino(
 
     with duckdb.connect(dbt_workspace.warehouse.as_posix()) as con:
         for chart in CHARTS:
-            for sql in filter(None, (chart.sql, chart.table_sql)):
-                duck, tri = con.execute(sql).df(), trino_frame(trino_sql(sql))
-                assert list(tri.columns) == list(duck.columns), chart.key
-                assert _frame_rows(tri) == _frame_rows(duck), chart.key
+            duck, tri = con.execute(chart.sql).df(), trino_frame(trino_sql(chart.sql))
+            assert list(tri.columns) == list(duck.columns), chart.key
+            assert _frame_rows(tri) == _frame_rows(duck), chart.key
         medians = con.execute("select median(budget_adjusted) from marts.fct_movie_financials").fetchone()
     exact = trino_frame(trino_sql("select median(budget_adjusted) as m from marts.fct_movie_financials"))
     assert float(exact["m"].iloc[0]) == pytest.approx(medians[0])

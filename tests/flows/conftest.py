@@ -1,4 +1,5 @@
-"""One pair of whole-flow runs on the real sample, shared by every test that needs a built warehouse."""
+"""One pair of whole-flow runs on the real sample (keyed, against the fake APIs), shared by every test
+that needs a built warehouse."""
 
 from __future__ import annotations
 
@@ -12,9 +13,15 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from extract.replay.catalog import Catalog
+from extract.replay.server import ReplayServer
+from extract.sample.build import build_sample
 from lakehouse.catalog import catalog_for
 from lakehouse.duckdb import metadata_locations
 
+# Dummy API keys: the fake APIs accept only these, and no file or log line a run writes may hold them.
+OMDB_KEY = "dummy-omdb-key-for-the-leak-test"
+TMDB_TOKEN = "dummy-tmdb-token-for-the-leak-test"
 MARTS = ("dim_movies", "dim_genres", "bridge_movie_genres", "fct_ratings", "fct_movie_financials",
          "rpt_top_rated_movies", "rpt_genre_popularity")  # fmt: skip
 
@@ -54,23 +61,45 @@ def silver_commits(data_dir: Path) -> dict[str, str]:
     return metadata_locations(catalog_for(str(data_dir / "lake")))
 
 
+def keyed_api_env(api: ReplayServer) -> dict[str, str]:
+    """The environment of a run that reaches the APIs with keys, as against the real services: the
+    fake APIs' addresses and the dummy keys they accept (tests/flows/test_secrets.py looks for them)."""
+    return {
+        "SOURCES__OMDB__API_KEY": OMDB_KEY,
+        "SOURCES__TMDB__ACCESS_TOKEN": TMDB_TOKEN,
+        "SOURCES__OMDB__BASE_URL": f"{api.url}/",
+        "SOURCES__TMDB__BASE_URL": f"{api.url}/3",
+        "SOURCES__YTS__BASE_URL": f"{api.url}/api/v2",
+        **{f"SOURCES__{name}__REQUESTS_PER_SECOND": "0" for name in ("OMDB", "TMDB", "YTS")},
+    }
+
+
 @pytest.fixture(scope="session")
 def pipeline_runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
-    """`movies run` twice on one data dir (~5 minutes): what the first built and what the second changed."""
+    """`movies run` twice on one data dir (~5 minutes): what the first built and what the second changed.
+
+    The runs take the keyed path, as against the real services: the fake APIs (the replay server of
+    the same sample) accept only the dummy keys the runs are given."""
     data_dir = tmp_path_factory.mktemp("data")
-    first = movies_run(data_dir)
-    after_first = (fingerprints(data_dir / "warehouse.duckdb"), raw_files(data_dir))
-    first_report = (data_dir / "reports" / "run_report.md").read_text()
-    second = movies_run(data_dir)
-    after_second = (fingerprints(data_dir / "warehouse.duckdb"), raw_files(data_dir))
-    second_report = (data_dir / "reports" / "run_report.md").read_text()
-    broken = broken_ratings_run(data_dir, tmp_path_factory.mktemp("broken_delivery"))
+    build_sample(data_dir / "sample")
+    with ReplayServer(
+        Catalog.from_sample(data_dir / "sample"), omdb_api_key=OMDB_KEY, tmdb_token=TMDB_TOKEN
+    ) as api:
+        keyed = keyed_api_env(api)
+        first = movies_run(data_dir, env=keyed)
+        after_first = (fingerprints(data_dir / "warehouse.duckdb"), raw_files(data_dir))
+        first_report = (data_dir / "reports" / "run_report.md").read_text()
+        second = movies_run(data_dir, env=keyed)
+        after_second = (fingerprints(data_dir / "warehouse.duckdb"), raw_files(data_dir))
+        second_report = (data_dir / "reports" / "run_report.md").read_text()
+        broken = broken_ratings_run(data_dir, tmp_path_factory.mktemp("broken_delivery"), keyed)
+        api_hits = dict(api.hits)
     return {"dir": data_dir, "first": first, "second": second, "after_first": after_first,
             "after_second": after_second, "first_report": first_report, "second_report": second_report,
-            "broken": broken}  # fmt: skip
+            "broken": broken, "api_hits": api_hits}  # fmt: skip
 
 
-def broken_ratings_run(data_dir: Path, delivery: Path) -> dict[str, object]:
+def broken_ratings_run(data_dir: Path, delivery: Path, env: dict[str, str]) -> dict[str, object]:
     """A third run whose Kaggle delivery rates three films 7 stars: it must stop at the raw checks."""
     shutil.copytree(data_dir / "sample", delivery, dirs_exist_ok=True)
     ratings = delivery / "kaggle" / "ratings.csv"
@@ -80,7 +109,9 @@ def broken_ratings_run(data_dir: Path, delivery: Path) -> dict[str, object]:
         lines[index] = f"{user},{movie},7.0,{stamp}"
     ratings.write_text("\n".join(lines) + "\n")
     silver_before = silver_commits(data_dir)
-    result = movies_run(data_dir, "--skip-sample", check=False, env={"MOVIES_FILES_DIR": str(delivery)})
+    result = movies_run(
+        data_dir, "--skip-sample", check=False, env={**env, "MOVIES_FILES_DIR": str(delivery)}
+    )
     marts = fingerprints(data_dir / "warehouse.duckdb")
     return {"result": result, "marts": marts, "raw": raw_files(data_dir),
             "silver_before": silver_before, "report": (data_dir / "reports" / "run_report.md").read_text(),

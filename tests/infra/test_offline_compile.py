@@ -24,14 +24,14 @@ pytestmark = pytest.mark.slow
 DBT_VARS = json.dumps({"director_name": "John Lasseter", "actor_name": "tom hanks"})
 # sqlglot's names for the functions the compiled SQL may use: each is a Redshift function
 # (CASE/IF is CASE, TsOrDsAdd/TsOrDsDiff are DATEADD/DATEDIFF, TimestampTrunc is DATE_TRUNC,
-# BitwiseOrAgg is the BIT_OR aggregate).
+# BitwiseOrAgg is the BIT_OR aggregate; json_serialize is SUPER to text).
 REDSHIFT_FUNCTIONS = {
     "Abs", "And", "Avg", "Case", "Cast", "Coalesce", "Concat", "Count", "DPipe", "Extract", "If",
     "Least", "Greatest", "Length", "Lower", "Max", "MD5", "Median", "Min", "Nullif", "Or",
     "PercentileCont", "Rank", "DenseRank", "Replace", "Round", "RowNumber", "Sum", "TimestampTrunc",
     "Trim", "Trunc", "TsOrDsAdd", "TsOrDsDiff", "Upper", "CurrentTimestamp", "DateTrunc", "Floor",
     "Ceil", "StddevSamp", "Stddev", "Split", "SplitPart", "Lag", "Lead", "FirstValue", "LastValue",
-    "BitwiseOrAgg",
+    "BitwiseOrAgg", "json_serialize",
 }  # fmt: skip
 
 

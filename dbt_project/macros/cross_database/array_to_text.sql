@@ -15,3 +15,11 @@
     array_join({{ expression }}, ', ')
 {%- endmacro %}
 
+{#-
+    Redshift reads an Iceberg list through Spectrum as SUPER, which has no join function:
+    JSON_SERIALIZE gives its JSON text (`["Animation","Comedy"]`). Compiled offline only, never run
+    on a live cluster (infra/README.md).
+-#}
+{% macro redshift__array_to_text(expression) -%}
+    cast(json_serialize({{ expression }}) as {{ movie_warehouse.type_text() }})
+{%- endmacro %}

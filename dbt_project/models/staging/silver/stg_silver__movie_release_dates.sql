@@ -23,7 +23,9 @@ renamed as (
 
 deduplicated as (
 
-    {{ movie_warehouse.dedupe_latest('renamed', partition_by=['movie_id', 'country_code', 'release_type', 'release_date']) }}
+    {{ movie_warehouse.dedupe_latest(
+        'renamed', partition_by=['movie_id', 'country_code', 'release_type', 'release_date']
+    ) }}
 
 ),
 
