@@ -40,6 +40,9 @@ format: install ## apply ruff's formatting and fixes
 sample: install ## build only the real-data sample into data/sample
 	$(BIN)/movies sample
 
+dashboard: install ## serve the interactive dashboard on the built warehouse at http://127.0.0.1:8501 (foreground)
+	$(BIN)/python -m dashboard
+
 docs: install ## regenerate the dbt docs site (after a run)
 	$(BIN)/movies dbt docs generate --static
 

@@ -25,6 +25,7 @@ from prefect.cache_policies import INPUTS, RUN_ID, TASK_SOURCE
 from prefect.futures import wait
 from prefect.runtime import flow_run
 
+from dashboard import DEFAULT_PORT as DASHBOARD_PORT
 from extract.pipelines import API_SOURCES, FILE_SOURCES, load_api_sources, load_file_sources
 from extract.sample.build import build_sample
 from flows import quality, stages
@@ -245,6 +246,7 @@ def result_paths(settings: Settings) -> dict[str, str]:
         "GX Data Docs": str(quality.data_docs_index(settings.gx_root)),
         "run report": str(settings.reports_dir / "run_report.md"),
         "HTML report": str(settings.reports_dir / REPORT_FILE),
+        "dashboard": f"make dashboard, then http://127.0.0.1:{DASHBOARD_PORT}",
     }
 
 

@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 
 def sql_string(text: object) -> str:
     """A SQL string literal for a configured value (single quotes doubled)."""
     return "'" + str(text).replace("'", "''") + "'"
+
+
+def sql_strings(values: Iterable[object]) -> str:
+    """Comma-separated SQL string literals, for an `in (...)` list."""
+    return ", ".join(sql_string(value) for value in values)
 
 
 def sql_identifier(name: str) -> str:

@@ -22,7 +22,7 @@ def _query(data_dir: Path, sql: str) -> list[tuple]:
 def test_run_prints_the_result_paths(pipeline_runs):
     out = pipeline_runs["first"].stdout
     data_dir = pipeline_runs["dir"]
-    for name in ("warehouse", "dbt docs", "GX Data Docs", "run report", "HTML report"):
+    for name in ("warehouse", "dbt docs", "GX Data Docs", "run report", "HTML report", "dashboard"):
         assert name in out
     assert str(data_dir / "warehouse.duckdb") in out
     assert (data_dir / "reports" / "run_report.md").read_text().startswith("# Movie warehouse run")
