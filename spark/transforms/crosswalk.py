@@ -12,21 +12,27 @@ from pyspark.sql import DataFrame
 from pyspark.sql import functions as F
 
 MOVIE_IDS_COLUMNS = ("movie_id", "imdb_id", "movielens_movie_id", "yts_id", "in_omdb", "_loaded_at")
-CONFLICT_COLUMNS = ("conflict", "id_value", "candidates")
+CONFLICT_COLUMNS = ("conflict", "id_value", "candidates", "candidate_count", "_loaded_at")
 IMDB_PRIORITY = ("tmdb", "kaggle")
 
 
 def _pairs(df: DataFrame, left: str, right: str) -> DataFrame:
     return df.select(
-        F.col(left).cast("string").alias("left"), F.col(right).cast("string").alias("right")
+        F.col(left).cast("string").alias("left"), F.col(right).cast("string").alias("right"), "_loaded_at"
     ).where(F.col("left").isNotNull() & F.col("right").isNotNull())
 
 
 def _conflicts(pairs: DataFrame, name: str) -> DataFrame:
-    """Left values with more than one distinct right value."""
-    grouped = pairs.groupBy("left").agg(F.array_sort(F.collect_set("right")).alias("candidates"))
+    """Left values with more than one distinct right value, as new as the newest claim among them."""
+    grouped = pairs.groupBy("left").agg(
+        F.array_sort(F.collect_set("right")).alias("candidates"), F.max("_loaded_at").alias("_loaded_at")
+    )
     return grouped.where(F.size("candidates") > 1).select(
-        F.lit(name).alias("conflict"), F.col("left").alias("id_value"), "candidates"
+        F.lit(name).alias("conflict"),
+        F.col("left").alias("id_value"),
+        "candidates",
+        F.size("candidates").alias("candidate_count"),
+        "_loaded_at",
     )
 
 
@@ -46,9 +52,11 @@ def movie_ids(
     omdb(imdb_id), yts(yts_id, imdb_id)."""
     held = movies.select("movie_id", "_loaded_at")
     imdb_claims = (
-        tmdb_imdb.select("movie_id", "imdb_id", F.lit(0).alias("rank"))
-        .unionByName(movies.select("movie_id", "imdb_id", F.lit(1).alias("rank")))
-        .unionByName(links.select(F.col("tmdb_id").alias("movie_id"), "imdb_id", F.lit(2).alias("rank")))
+        tmdb_imdb.select("movie_id", "imdb_id", F.lit(0).alias("rank"), "_loaded_at")
+        .unionByName(movies.select("movie_id", "imdb_id", F.lit(1).alias("rank"), "_loaded_at"))
+        .unionByName(
+            links.select(F.col("tmdb_id").alias("movie_id"), "imdb_id", F.lit(2).alias("rank"), "_loaded_at")
+        )
         .where(F.col("movie_id").isNotNull() & F.col("imdb_id").isNotNull())
         .join(held.select("movie_id"), "movie_id", "semi")
     )

@@ -109,6 +109,10 @@ SCHEMAS: dict[str, str] = {
         movie_id bigint, imdb_id varchar, movielens_movie_id bigint, yts_id bigint,
         in_omdb boolean, _loaded_at timestamp
     """,
+    "movie_id_conflicts": """
+        conflict varchar, id_value varchar, candidates varchar[], candidate_count integer,
+        _loaded_at timestamp
+    """,
 }
 
 Row = tuple[object, ...]
@@ -354,6 +358,12 @@ MOVIE_IDS: list[Row] = [
 ]  # fmt: skip
 
 
+# Evidence the crosswalk settled by keeping one id (YTS 100 for Toy Story, TMDB's IMDb id for 11862).
+MOVIE_ID_CONFLICTS: list[Row] = [
+    ("imdb_id -> several yts_id", "tt0114709", ["100", "101"], 2, L1),
+    ("movie_id -> several imdb_id", "11862", ["tt0113041", "tt0999999"], 2, L1),
+]
+
 MOVIE_EXTERNAL_IDS: list[Row] = [
     (862, "imdb", "tt0114709", L1), (862, "wikidata", "Q171048", L1), (8844, "wikidata", "Q207451", L1),
     (8844, "wikidata", "Q207451", L1),  # delivered twice: one row
@@ -387,6 +397,7 @@ BATCH_1 = SilverBatch(
         "omdb_ratings": OMDB_RATINGS,
         "omdb_movies": OMDB_MOVIES,
         "movie_ids": MOVIE_IDS,
+        "movie_id_conflicts": MOVIE_ID_CONFLICTS,
         "movie_external_ids": MOVIE_EXTERNAL_IDS,
         "movie_countries": MOVIE_COUNTRIES,
         "movie_keywords": MOVIE_KEYWORDS,

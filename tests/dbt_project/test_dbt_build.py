@@ -95,6 +95,7 @@ MART_TABLES = (
     "dim_yts_movies",
     "fct_yts_torrents",
     "rpt_entity_resolution",
+    "fct_movie_id_conflicts",
 )
 INCREMENTAL_KEYS = {
     "dim_movies": "movie_id",
@@ -211,6 +212,7 @@ def test_first_build_row_counts(builds: dict[str, Path]) -> None:
         "dim_yts_movies": 2,  # YTS 200 stays, unresolved
         "fct_yts_torrents": 3,
         "rpt_entity_resolution": 4,
+        "fct_movie_id_conflicts": 2,
     }
 
 
@@ -703,6 +705,14 @@ def test_entity_resolution_rates_per_source_pair(builds: dict[str, Path]) -> Non
 
 def test_silver_entities_reach_the_marts(builds: dict[str, Path]) -> None:
     wh = builds["first"]
+    assert query(
+        wh,
+        "select id_type, id_value, candidate_id_type, candidate_ids, candidate_count, movie_id"
+        " from marts.fct_movie_id_conflicts order by id_type",
+    ) == [
+        ("imdb_id", "tt0114709", "yts_id", "100, 101", 2, None),
+        ("movie_id", "11862", "imdb_id", "tt0113041, tt0999999", 2, 11862),
+    ]
     assert query(wh, "select yts_id, movie_id, genre_names from marts.dim_yts_movies order by 1") == [
         (100, 862, "Animation, Comedy"), (200, None, "")
     ]  # fmt: skip

@@ -89,11 +89,14 @@ def test_one_row_per_movie_with_ranked_evidence(built: dict[str, Any]) -> None:
 def test_conflicts_by_kind(built: dict[str, Any]) -> None:
     rows: list[Row] = built["conflicts"]
 
-    assert sorted((row["conflict"], row["id_value"], tuple(row["candidates"])) for row in rows) == [
-        ("imdb_id -> several movie_id", "tt0114709", ("100", "862")),
-        ("imdb_id -> several yts_id", "tt0114709", ("10", "12")),
-        ("movie_id -> several imdb_id", "11860", ("tt0114319", "tt0999999")),
-        ("movie_id -> several movielens_movie_id", "949", ("6", "7")),
+    assert sorted(
+        (row["conflict"], row["id_value"], tuple(row["candidates"]), row["candidate_count"], row["_loaded_at"])
+        for row in rows
+    ) == [
+        ("imdb_id -> several movie_id", "tt0114709", ("100", "862"), 2, T0),
+        ("imdb_id -> several yts_id", "tt0114709", ("10", "12"), 2, T1),  # YTS 10 came later
+        ("movie_id -> several imdb_id", "11860", ("tt0114319", "tt0999999"), 2, T0),
+        ("movie_id -> several movielens_movie_id", "949", ("6", "7"), 2, T0),
     ]
 
 
