@@ -9,7 +9,8 @@ from __future__ import annotations
 import logging
 from collections import Counter
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +22,8 @@ from extract.fred import fred_source
 from extract.kaggle import kaggle_source
 from extract.omdb import omdb_source
 from extract.omdb.ids import imdb_ids
+from extract.omdb.priority import rating_counts
+from extract.omdb.refresh import RatingCounts
 from extract.replay import replay_sample_in_process
 from extract.tmdb import tmdb_source
 from extract.yts import yts_source
@@ -137,7 +140,8 @@ def load_file_sources(
 
 @dataclass(frozen=True)
 class ApiTarget:
-    """Where the API sources connect and how hard they push; keys None = dlt secrets/env."""
+    """Where the API sources connect, how hard they push and how often OMDb is asked again;
+    None = dlt config/secrets/env or the source's default (`omdb_refresh_days=0` never re-asks)."""
 
     omdb_url: str | None = None
     tmdb_url: str | None = None
@@ -146,35 +150,54 @@ class ApiTarget:
     tmdb_token: str | None = None
     requests_per_second: float | None = None
     max_workers: int | None = None
+    omdb_refresh_days: int | None = None
+    omdb_daily_quota: int | None = None
 
-    def options(self, url: str | None, **secrets: str | None) -> dict[str, Any]:
+    def options(self, url: str | None, **extra: str | int | None) -> dict[str, Any]:
         """Keyword arguments for a source factory, leaving unset ones to dlt config/secrets."""
         given = {"base_url": url, "requests_per_second": self.requests_per_second,
-                 "max_workers": self.max_workers, **secrets}  # fmt: skip
+                 "max_workers": self.max_workers, **extra}  # fmt: skip
         return {key: value for key, value in given.items() if value is not None}
 
 
-API_FACTORIES: dict[str, Callable[[ApiTarget, list[str], Counter[str]], DltSource]] = {
-    "omdb": lambda target, ids, counts: omdb_source(
-        imdb_ids=ids, counts=counts, **target.options(target.omdb_url, api_key=target.omdb_api_key)
-    ),
-    "tmdb": lambda target, _, counts: tmdb_source(
+def _omdb(target: ApiTarget, ids: list[str], counts: Counter[str], ranks: RatingCounts) -> DltSource:
+    """OMDb for `ids`, refreshing stale answers in the order `ranks` gives."""
+    options = target.options(
+        target.omdb_url,
+        api_key=target.omdb_api_key,
+        refresh_after_days=target.omdb_refresh_days,
+        daily_quota=target.omdb_daily_quota,
+    )
+    return omdb_source(imdb_ids=ids, counts=counts, rating_counts=ranks, **options)
+
+
+# (target, IMDb ids, the run's counts, MovieLens rating counts per IMDb id) -> the source
+API_FACTORIES: dict[str, Callable[[ApiTarget, list[str], Counter[str], RatingCounts], DltSource]] = {
+    "omdb": _omdb,
+    "tmdb": lambda target, _, counts, __: tmdb_source(
         counts=counts, **target.options(target.tmdb_url, access_token=target.tmdb_token)
     ),
-    "yts": lambda target, _, counts: yts_source(counts=counts, **target.options(target.yts_url)),
+    "yts": lambda target, _, counts, __: yts_source(counts=counts, **target.options(target.yts_url)),
 }
 SAMPLE_RATE, SAMPLE_WORKERS = 0.0, 8  # sample mode talks to 127.0.0.1: no rate limit
 
 
 def run_api_sources(
-    target: ApiTarget, ids: list[str], lake_url: str, pipelines_dir: Path, names: tuple[str, ...]
+    target: ApiTarget,
+    ids: list[str],
+    lake_url: str,
+    pipelines_dir: Path,
+    names: tuple[str, ...],
+    files_dir: Path | str | None = None,
 ) -> list[LoadSummary]:
-    """Run the named API sources against one target, each into `<lake>/raw/<name>/`."""
+    """Run the named API sources against one target, each into `<lake>/raw/<name>/`; OMDb refreshes
+    stale answers most-rated first by the lake's ratings and `files_dir`'s links (by id without)."""
+    ranks = partial(rating_counts, lake_url, None if files_dir is None else str(files_dir))
     summaries = []
     for name in names:
         counts: Counter[str] = Counter()
         summaries.append(
-            run_source(API_FACTORIES[name](target, ids, counts), lake_url, pipelines_dir, counts)
+            run_source(API_FACTORIES[name](target, ids, counts, ranks), lake_url, pipelines_dir, counts)
         )
     return summaries
 
@@ -192,17 +215,25 @@ def load_api_sources(
     sample_dir: Path,
     names: tuple[str, ...] = API_SOURCES,
     sample_ids_limit: int | None = None,
+    omdb_refresh_days: int | None = None,
+    omdb_daily_quota: int | None = None,
 ) -> list[LoadSummary]:
-    """Load OMDb, TMDB and YTS; without API keys, replay the sample from a server on 127.0.0.1."""
+    """Load OMDb, TMDB and YTS; without API keys, replay the sample from a server on 127.0.0.1.
+
+    `omdb_refresh_days` and `omdb_daily_quota` None leave OMDb's refresh age and quota to dlt config
+    or the source's defaults (30 days, no quota of its own).
+    """
     _configure_dlt()
     ids = imdb_ids(files_dir, lake_url)
+    omdb = ApiTarget(omdb_refresh_days=omdb_refresh_days, omdb_daily_quota=omdb_daily_quota)
     if api_keys_configured():
-        return run_api_sources(ApiTarget(), ids, lake_url, pipelines_dir, names)
+        return run_api_sources(omdb, ids, lake_url, pipelines_dir, names, files_dir)
     if not (sample_dir / "omdb" / "movies.jsonl").is_file():
         log.warning("no API keys and no sample in %s: API sources skipped", sample_dir)
         return []
     with replay_sample_in_process(sample_dir) as url:
         log.warning("no API keys configured: replaying the sample %s from %s", sample_dir, url)
-        target = ApiTarget(f"{url}/", f"{url}/3", f"{url}/api/v2", "sample-replay", "sample-replay",
-                           SAMPLE_RATE, SAMPLE_WORKERS)  # fmt: skip
-        return run_api_sources(target, ids[:sample_ids_limit], lake_url, pipelines_dir, names)
+        target = replace(omdb, omdb_url=f"{url}/", tmdb_url=f"{url}/3", yts_url=f"{url}/api/v2",
+                         omdb_api_key="sample-replay", tmdb_token="sample-replay",
+                         requests_per_second=SAMPLE_RATE, max_workers=SAMPLE_WORKERS)  # fmt: skip
+        return run_api_sources(target, ids[:sample_ids_limit], lake_url, pipelines_dir, names, files_dir)

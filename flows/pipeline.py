@@ -59,6 +59,7 @@ def extract_task(name: str, settings: Settings) -> list[dict[str, Any]]:
         summaries = load_api_sources(
             settings.source_files_dir, settings.lake_url, settings.pipelines_dir, settings.sample_dir,
             names=(name,), sample_ids_limit=settings.sample_api_ids,
+            omdb_refresh_days=settings.omdb_refresh_days, omdb_daily_quota=settings.omdb_daily_quota,
         )  # fmt: skip
     return [
         {**asdict(s), "read": s.read, "skipped": s.skipped, "unaccounted": s.unaccounted} for s in summaries

@@ -33,6 +33,16 @@ class Settings(BaseSettings):
     sample_api_ids: int | None = Field(
         default=None, description="sample mode: ask OMDb about only the first N ids; default all"
     )
+    omdb_refresh_days: int | None = Field(
+        default=None,
+        description="OMDb answers older than this many days are asked for again (most-rated films "
+        "first); 0 never re-asks; default the source's 30 (or dlt config sources.omdb.refresh_after_days)",
+    )
+    omdb_daily_quota: int | None = Field(
+        default=None,
+        description="at most this many OMDb requests per UTC day; default none of our own "
+        "(ask until OMDb answers that its daily limit is reached)",
+    )
     lock_wait_seconds: float = Field(
         default=0.0,
         description="a second run on the same data dir waits this long for the first, then refuses",

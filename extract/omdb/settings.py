@@ -1,4 +1,5 @@
-"""OMDb defaults: endpoint, polite limits (the free key allows 1,000 requests a day) and raw columns."""
+"""OMDb defaults: endpoint, polite limits (the free key allows 1,000 requests a day), how old an
+answer may get before it is asked for again, and raw columns."""
 
 from __future__ import annotations
 
@@ -8,6 +9,9 @@ OMDB_URL = "https://www.omdbapi.com"
 REQUESTS_PER_SECOND = 5.0
 MAX_WORKERS = 4
 QUOTA_ERROR = "Request limit reached!"
+# IMDb votes, Tomatometer and Metascore keep moving after release: a loaded answer is asked for
+# again once it is this many days old.
+REFRESH_AFTER_DAYS = 30
 MOVIE_COLUMNS: dict[str, TDataType] = {
     **dict.fromkeys(
         (
