@@ -89,10 +89,8 @@ def test_one_row_per_movie_with_ranked_evidence(built: dict[str, Any]) -> None:
 def test_conflicts_by_kind(built: dict[str, Any]) -> None:
     rows: list[Row] = built["conflicts"]
 
-    assert sorted(
-        (row["conflict"], row["id_value"], tuple(row["candidates"]), row["candidate_count"], row["_loaded_at"])
-        for row in rows
-    ) == [
+    fields = ("conflict", "id_value", "candidates", "candidate_count", "_loaded_at")
+    assert sorted(tuple(row[f] if f != "candidates" else tuple(row[f]) for f in fields) for row in rows) == [
         ("imdb_id -> several movie_id", "tt0114709", ("100", "862"), 2, T0),
         ("imdb_id -> several yts_id", "tt0114709", ("10", "12"), 2, T1),  # YTS 10 came later
         ("movie_id -> several imdb_id", "11860", ("tt0114319", "tt0999999"), 2, T0),
