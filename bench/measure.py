@@ -34,8 +34,8 @@ def tree_rss(process: psutil.Process, proportional: bool = False) -> int:
     `proportional`: each member counts its proportional share of resident pages (PSS, Linux), so
     pages processes share are counted once. Summing plain RSS counts them in every process: a
     child the JVM has just forked (Hadoop's local file system runs shell commands) shows the JVM's
-    whole RSS until it execs, and at Kaggle scale the silver job's tree "peaked" at 8.6 GiB with
-    4.8 GiB resident. PSS is dearer to read (the kernel walks the page tables), see `measure`.
+    whole RSS until it execs, so summed RSS can report far more than is resident. PSS is dearer to
+    read (the kernel walks the page tables), see `measure`.
     """
     try:
         family = [process, *process.children(recursive=True)]

@@ -46,8 +46,8 @@ _DEFAULTS = {
     # Silver is Iceberg tables (MERGE INTO, metadata tables); their catalog is set per lake by spark.lake.
     "spark.sql.extensions": ICEBERG_EXTENSIONS,
     # No partial WindowGroupLimit before the shuffle: it sorts every partition to keep the first row
-    # per key, which saves nothing when keys are mostly unique (26M ratings, 0.1% repeated pairs).
-    # Without it the latest-rating-per-pair window at Kaggle scale takes 17.9 s instead of 23.0 s.
+    # per key, which saves nothing when keys are mostly unique (ratings: few repeated pairs). The
+    # latest-rating-per-pair window is faster without it (measured in docs/benchmark.md).
     "spark.sql.optimizer.windowGroupLimitThreshold": "-1",
     # Spark's own list, plus a REST catalog's OAuth2 `credential` (lakehouse.catalog): hidden in the
     # UI, the event log and the session's printed settings like the keys Spark already hides.
@@ -57,13 +57,12 @@ _DEFAULTS = {
 _TUNABLE = {
     "spark.master": ("MOVIES_SPARK_MASTER", "local[*]"),
     "spark.sql.shuffle.partitions": ("MOVIES_SPARK_SHUFFLE_PARTITIONS", "8"),
-    # 3g: enough for the silver job at Kaggle scale (26M ratings; `make bench` peaks at 3.9-4.2 GiB of
-    # process-tree PSS). Measured under G1 before the throughput collector: 8g was only 3% faster (135 s
-    # vs 139 s) and peaked 4.3 GiB higher (summed RSS).
+    # 3g: enough for the silver job at Kaggle scale; a larger heap bought little speed for much more
+    # memory (`make bench` measures the peak; docs/benchmark.md has the comparison).
     "spark.driver.memory": ("MOVIES_SPARK_DRIVER_MEMORY", "3g"),
     "spark.sql.files.maxPartitionBytes": ("MOVIES_SPARK_MAX_PARTITION_BYTES", "64m"),
-    # The throughput collector: G1's concurrent marking competes with the job's own tasks for the
-    # box's two cores. The silver job at Kaggle scale took 109-121 s with it vs 134-138 s with G1.
+    # The throughput collector: G1's concurrent marking competes with the job's own tasks for a
+    # small box's cores, so the silver job runs faster without it (docs/benchmark.md).
     "spark.driver.extraJavaOptions": ("MOVIES_SPARK_DRIVER_JAVA_OPTIONS", "-XX:+UseParallelGC"),
 }
 HADOOP_AWS = "org.apache.hadoop:hadoop-aws:3.5.0"

@@ -48,7 +48,7 @@ class CsvSpec:
     columns: tuple[str, ...]
     types: Mapping[str, pa.DataType] = field(default_factory=dict)
     required: frozenset[str] = frozenset()
-    block_size: int = 8 << 20  # parses faster than 32 MiB blocks (ratings: 2.4 s vs 5.5 s, 26M rows)
+    block_size: int = 8 << 20  # parses ratings faster than 32 MiB blocks do (docs/benchmark.md)
     # Quoted values may span lines (Kaggle's overviews do). A file that never has them (ratings)
     # says so, which lets Arrow split blocks without tracking quotes.
     newlines_in_values: bool = True
