@@ -18,8 +18,8 @@ from tests.silver_tables import drop_silver_table
 
 from .conftest import DbtWorkspace, RunDbt
 from .silver_lake import BATCH_1, write_silver
-from .test_dbt_build import DBT_VARS, MART_TABLES, _build, query
 from .test_full_refresh import BATCH_2_IN_WINDOW
+from .warehouse import DBT_VARS, MART_TABLES, build, query
 
 pytestmark = pytest.mark.slow
 
@@ -33,7 +33,7 @@ def _statuses(result: object) -> dict[str, str]:
 
 @pytest.fixture(scope="module")
 def runs(dbt_workspace: DbtWorkspace, run_dbt: RunDbt) -> dict[str, object]:
-    _build(dbt_workspace, run_dbt, BATCH_1, "first")
+    build(dbt_workspace, run_dbt, BATCH_1, "first")
     write_silver(dbt_workspace.lake, BATCH_2_IN_WINDOW)
     drop_silver_table(dbt_workspace.lake, MISSING)
     failed = run_dbt(["build", "--vars", DBT_VARS])
@@ -41,10 +41,10 @@ def runs(dbt_workspace: DbtWorkspace, run_dbt: RunDbt) -> dict[str, object]:
     with duckdb.connect(dbt_workspace.warehouse.as_posix()) as con:
         con.execute("checkpoint")  # flush the WAL before copying, as _build does
     shutil.copyfile(dbt_workspace.warehouse, failed_copy)
-    recovered = _build(dbt_workspace, run_dbt, BATCH_2_IN_WINDOW, "recovered")
+    recovered = build(dbt_workspace, run_dbt, BATCH_2_IN_WINDOW, "recovered")
     clean = run_dbt(["build", "--full-refresh", "--vars", DBT_VARS])
     assert clean.success, f"dbt build --full-refresh failed: {clean.exception}"
-    reference = _build(dbt_workspace, run_dbt, BATCH_2_IN_WINDOW, "clean")
+    reference = build(dbt_workspace, run_dbt, BATCH_2_IN_WINDOW, "clean")
     return {"failed": failed, "failed_copy": failed_copy,
             "recovered": recovered, "clean": reference}  # fmt: skip
 

@@ -14,7 +14,7 @@ import pytest
 
 from .conftest import DbtWorkspace, RunDbt
 from .silver_lake import BATCH_1, BATCH_2, LATE_OUTSIDE_LOOKBACK
-from .test_dbt_build import DBT_VARS, MART_TABLES, _build, query
+from .warehouse import DBT_VARS, MART_TABLES, build, query
 
 pytestmark = pytest.mark.slow
 
@@ -27,11 +27,11 @@ BATCH_2_IN_WINDOW = replace(
 
 @pytest.fixture(scope="module")
 def warehouses(dbt_workspace: DbtWorkspace, run_dbt: RunDbt) -> dict[str, Path]:
-    _build(dbt_workspace, run_dbt, BATCH_1, "first")
-    incremental = _build(dbt_workspace, run_dbt, BATCH_2_IN_WINDOW, "incremental")
+    build(dbt_workspace, run_dbt, BATCH_1, "first")
+    incremental = build(dbt_workspace, run_dbt, BATCH_2_IN_WINDOW, "incremental")
     result = run_dbt(["build", "--full-refresh", "--vars", DBT_VARS])
     assert result.success, f"dbt build --full-refresh failed: {result.exception}"
-    full = _build(dbt_workspace, run_dbt, BATCH_2_IN_WINDOW, "after_full_refresh")
+    full = build(dbt_workspace, run_dbt, BATCH_2_IN_WINDOW, "after_full_refresh")
     return {"incremental": incremental, "full": full}
 
 

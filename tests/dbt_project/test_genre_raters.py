@@ -10,7 +10,7 @@ import pytest
 
 from .conftest import DbtWorkspace, RunDbt
 from .silver_lake import BATCH_1, GENRES, L1, Row
-from .test_dbt_build import _build, query
+from .warehouse import build, query
 
 pytestmark = pytest.mark.slow
 
@@ -25,7 +25,7 @@ EXTRA_GENRES: list[Row] = [
 
 def test_rater_counts_hold_across_bit_words(dbt_workspace: DbtWorkspace, run_dbt: RunDbt) -> None:
     batch = replace(BATCH_1, tables={**BATCH_1.tables, "movie_genres": [*GENRES, *EXTRA_GENRES]})
-    warehouse = _build(dbt_workspace, run_dbt, batch, "many_genres")
+    warehouse = build(dbt_workspace, run_dbt, batch, "many_genres")
 
     rows = dict(query(warehouse, "select genre_name, rater_count from marts.rpt_genre_popularity"))
     reference = dict(

@@ -16,7 +16,7 @@ import pytest
 
 from .conftest import DbtWorkspace, RunDbt
 from .silver_lake import BATCH_2, BATCH_3, L1, L3
-from .test_dbt_build import DBT_VARS, MART_TABLES, _build, query
+from .warehouse import DBT_VARS, MART_TABLES, build, query
 
 pytestmark = pytest.mark.slow
 
@@ -32,11 +32,11 @@ LATE_SCORE = (
 
 @pytest.fixture(scope="module")
 def warehouses(dbt_workspace: DbtWorkspace, run_dbt: RunDbt) -> dict[str, Path]:
-    before = _build(dbt_workspace, run_dbt, BATCH_2, "before")
-    incremental = _build(dbt_workspace, run_dbt, BATCH_3, "incremental")
+    before = build(dbt_workspace, run_dbt, BATCH_2, "before")
+    incremental = build(dbt_workspace, run_dbt, BATCH_3, "incremental")
     result = run_dbt(["build", "--full-refresh", "--vars", DBT_VARS])
     assert result.success, f"dbt build --full-refresh failed: {result.exception}"
-    full = _build(dbt_workspace, run_dbt, BATCH_3, "after_full_refresh")
+    full = build(dbt_workspace, run_dbt, BATCH_3, "after_full_refresh")
     return {"before": before, "incremental": incremental, "full": full}
 
 

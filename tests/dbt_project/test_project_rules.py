@@ -15,7 +15,7 @@ import pytest
 
 from .conftest import DbtWorkspace, RunDbt
 from .silver_lake import BATCH_1
-from .test_dbt_build import DBT_VARS, _build
+from .warehouse import DBT_VARS, build
 
 pytestmark = pytest.mark.slow
 
@@ -27,7 +27,7 @@ PK_TESTS = {"unique", "unique_combination_of_columns"}
 @pytest.fixture(scope="module")
 def artifacts(dbt_workspace: DbtWorkspace, run_dbt: RunDbt) -> dict[str, Any]:
     """The manifest and the catalog (real column lists) of a project built on the test lake."""
-    _build(dbt_workspace, run_dbt, BATCH_1, "rules")
+    build(dbt_workspace, run_dbt, BATCH_1, "rules")
     result = run_dbt(["docs", "generate", "--vars", DBT_VARS])
     assert result.success, result.exception
     target = dbt_workspace.target_path

@@ -14,7 +14,7 @@ import pytest
 
 from .conftest import DbtWorkspace, RunDbt
 from .silver_lake import BATCH_1, L0, RATINGS_BATCH_1, Row, write_silver
-from .test_dbt_build import DBT_VARS
+from .warehouse import DBT_VARS
 
 pytestmark = pytest.mark.slow
 

@@ -5,73 +5,21 @@ build from scratch of the same raw/, while ratings take only the new load by a m
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import pyarrow as pa
-import pyarrow.parquet as pq
 import pytest
-from pyspark.sql import DataFrame, SparkSession
+from pyspark.sql import SparkSession
 
-from lakehouse.catalog import CATALOG_NAME, NAMESPACE
 from spark.jobs.silver import SilverSummary, build_silver
-from spark.lake import Lake
 from tests.spark import raw_frames
+from tests.spark.deliveries import JUMANJI, SHIFTED, TOY_STORY, silver_tables, write_first_day, write_raw
 from tests.spark.raw_frames import L1, L2
 
 pytestmark = pytest.mark.slow
 
-TOY_STORY = {
-    "id": "862", "imdb_id": "tt0114709", "title": "Toy Story", "status": "Released",
-    "release_date": "1995-10-30", "runtime": "81.0", "budget": "30000000", "revenue": "373554033",
-    "belongs_to_collection": "{'id': 10194, 'name': 'Toy Story Collection'}",
-    "genres": "[{'id': 16, 'name': 'Animation'}, {'id': 35, 'name': 'Comedy'}]",
-    "production_companies": "[{'name': 'Pixar Animation Studios', 'id': 3}]",
-    "production_countries": "[{'iso_3166_1': 'US', 'name': 'United States of America'}]",
-    "spoken_languages": "[{'iso_639_1': 'en', 'name': 'English'}]",
-}  # fmt: skip
-JUMANJI = {
-    **TOY_STORY, "id": "8844", "imdb_id": "tt0113497", "title": "Jumanji", "release_date": "1995-12-15",
-    "budget": "65000000", "revenue": "262797249", "belongs_to_collection": None,
-    "genres": "[{'id': 12, 'name': 'Adventure'}]",
-}  # fmt: skip
-# Kaggle's shifted-column rows: no integer id. Each delivery repeats it, and each is quarantined.
-SHIFTED = {"id": "1997-08-20", "imdb_id": "0", "title": None, "release_date": "1"}
-CAST = "[{'cast_id': 1, 'character': 'Woody (voice)', 'credit_id': 'a', 'gender': 2, 'id': 31, 'name': 'Tom Hanks', 'order': 0}]"  # noqa: E501
-CREW = "[{'credit_id': 'b', 'department': 'Directing', 'gender': 2, 'id': 7879, 'job': 'Director', 'name': 'John Lasseter'}]"  # noqa: E501
 DAY = 86_400
-
-
-def _write(lake_dir: Path, dataset: str, table: str, frame: DataFrame) -> None:
-    """One raw file per load, named as dlt names them: <load_id>.<file_id>.parquet."""
-    folder = lake_dir / "raw" / dataset / table
-    folder.mkdir(parents=True, exist_ok=True)
-    rows = pa.Table.from_pandas(frame.toPandas(), preserve_index=False)
-    for load_id in sorted(set(rows.column("_dlt_load_id").to_pylist())):
-        mask = pa.compute.equal(rows.column("_dlt_load_id"), load_id)
-        pq.write_table(rows.filter(mask), folder / f"{load_id}.f00d{table[:4]}.parquet")
-
-
-def _first_day(spark: SparkSession, lake_dir: Path) -> None:
-    first = [TOY_STORY, JUMANJI, SHIFTED]
-    _write(lake_dir, "kaggle", "movies_metadata", raw_frames.movies_metadata(spark, first))
-    _write(
-        lake_dir,
-        "kaggle",
-        "links",
-        raw_frames.links(spark, [("1", "0114709", "862", L1), ("2", "0113497", "8844", L1)]),
-    )
-    _write(
-        lake_dir,
-        "kaggle",
-        "credits",
-        raw_frames.credits(spark, [(CAST, CREW, "862", L1), ("[{'id': 1,", "[]", "8844", L1)]),
-    )
-    ratings = [(1, 1, 4.0, 100, L1), (1, 2, 3.0, 200, L1), (2, 1, 5.0, 300, L1), (3, 1, 9.0, 400, L1)]
-    _write(lake_dir, "kaggle", "ratings", raw_frames.ratings(spark, ratings))
-    cpi = [(date(1995, month, 1), 150.0 + month, L1) for month in range(1, 13)]
-    _write(lake_dir, "fred", "cpiaucsl", raw_frames.cpi(spark, [*cpi, (date(2017, 7, 1), 244.0, L1)]))
 
 
 def _second_day(spark: SparkSession, lake_dir: Path) -> None:
@@ -80,30 +28,20 @@ def _second_day(spark: SparkSession, lake_dir: Path) -> None:
         {**JUMANJI, "revenue": "275937410", "_dlt_load_id": L2},
         {**SHIFTED, "_dlt_load_id": L2},
     ]
-    _write(lake_dir, "kaggle", "movies_metadata", raw_frames.movies_metadata(spark, snapshot))
+    write_raw(lake_dir, "kaggle", "movies_metadata", raw_frames.movies_metadata(spark, snapshot))
     # A re-rating, a new pair and one out of range.
     day = [(1, 2, 4.5, 200 + DAY, L2), (4, 2, 2.0, 100 + DAY, L2), (5, 1, 7.5, 300 + DAY, L2)]
-    _write(lake_dir, "kaggle", "ratings", raw_frames.ratings(spark, day))
-
-
-def silver_tables(lake_dir: Path, spark: SparkSession) -> dict[str, list[tuple[Any, ...]]]:
-    """Every silver table of the lake's catalog at its current snapshot, rows sorted."""
-    lake = Lake(spark, str(lake_dir))
-    entities = [row["tableName"] for row in spark.sql(f"show tables in {CATALOG_NAME}.{NAMESPACE}").collect()]
-    return {
-        name: sorted((tuple(row) for row in lake.read_silver(name).collect()), key=repr)
-        for name in sorted(entities)
-    }
+    write_raw(lake_dir, "kaggle", "ratings", raw_frames.ratings(spark, day))
 
 
 @pytest.fixture(scope="module")
 def days(spark: SparkSession, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     incremental, scratch = tmp_path_factory.mktemp("incremental"), tmp_path_factory.mktemp("scratch")
-    _first_day(spark, incremental)
+    write_first_day(spark, incremental)
     first = build_silver(spark, str(incremental))
     _second_day(spark, incremental)
     second = build_silver(spark, str(incremental))
-    _first_day(spark, scratch)
+    write_first_day(spark, scratch)
     _second_day(spark, scratch)
     rebuilt = build_silver(spark, str(scratch))
     silver, from_scratch = silver_tables(incremental, spark), silver_tables(scratch, spark)
@@ -166,11 +104,11 @@ def test_the_day_keeps_the_credit_rejects_and_the_ratings_ones(days: dict[str, A
 def repeated(spark: SparkSession, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     """A second delivery of the very same movies snapshot, then a run with nothing new."""
     lake_dir = tmp_path_factory.mktemp("repeated")
-    _first_day(spark, lake_dir)
+    write_first_day(spark, lake_dir)
     build_silver(spark, str(lake_dir))
     before = silver_tables(lake_dir, spark)
     again = [{**row, "_dlt_load_id": L2} for row in (TOY_STORY, JUMANJI, SHIFTED)]
-    _write(lake_dir, "kaggle", "movies_metadata", raw_frames.movies_metadata(spark, again))
+    write_raw(lake_dir, "kaggle", "movies_metadata", raw_frames.movies_metadata(spark, again))
     second = build_silver(spark, str(lake_dir))
     after = silver_tables(lake_dir, spark)
     third = build_silver(spark, str(lake_dir))

@@ -17,8 +17,8 @@ from spark.jobs.silver import ENTITIES, build_silver, run_silver
 from spark.jobs.silver_current import build_inputs, current_summary
 from spark.lake import Lake
 from tests.spark import raw_frames
+from tests.spark.deliveries import silver_tables, write_first_day, write_raw
 from tests.spark.raw_frames import L2
-from tests.spark.test_silver_day import _first_day, _write, silver_tables
 
 pytestmark = pytest.mark.slow
 
@@ -59,7 +59,7 @@ def _current(lake_dir: Path) -> dict[str, Any] | None:
 @pytest.fixture(scope="module")
 def builds(spark: SparkSession, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     lake_dir = tmp_path_factory.mktemp("rerun")
-    _first_day(spark, lake_dir)
+    write_first_day(spark, lake_dir)
     first = build_silver(spark, str(lake_dir))
     after_first = (_snapshots(spark, lake_dir), _files(lake_dir))
     rerun = build_silver(spark, str(lake_dir))
@@ -68,7 +68,7 @@ def builds(spark: SparkSession, tmp_path_factory: pytest.TempPathFactory) -> dic
         patch.setattr(silver, "spark_session", _no_spark)
         without_spark = run_silver(str(lake_dir))
     after_without_spark = _files(lake_dir)
-    _write(lake_dir, "fred", "cpiaucsl", raw_frames.cpi(spark, [(date(2017, 8, 1), 245.0, L2)]))
+    write_raw(lake_dir, "fred", "cpiaucsl", raw_frames.cpi(spark, [(date(2017, 8, 1), 245.0, L2)]))
     replace = Lake.replace
 
     def replace_until_financials(self: Lake, frame: Any, entity: str, *args: Any, **kwargs: Any) -> int:

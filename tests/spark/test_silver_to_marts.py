@@ -23,8 +23,8 @@ from pyspark.sql import SparkSession
 from flows.dbt_runner import run_dbt
 from spark.jobs.silver import build_silver
 from tests.spark import raw_frames
+from tests.spark.deliveries import JUMANJI, TOY_STORY, write_raw
 from tests.spark.raw_frames import L1
-from tests.spark.test_silver_day import JUMANJI, TOY_STORY, _write
 
 pytestmark = pytest.mark.slow
 
@@ -38,12 +38,12 @@ MONEY_REPORTS = ("rpt_release_month_box_office", "rpt_release_quarter_box_office
 
 
 def _first_delivery(spark: SparkSession, lake: Path) -> None:
-    _write(lake, "kaggle", "movies_metadata", raw_frames.movies_metadata(spark, [TOY_STORY, JUMANJI]))
-    _write(lake, "kaggle", "links", raw_frames.links(spark, [("1", "0114709", "862", L1)]))
-    _write(lake, "kaggle", "credits", raw_frames.credits(spark, [("[]", "[]", "862", L1)]))
-    _write(lake, "kaggle", "ratings", raw_frames.ratings(spark, [(1, 1, 4.0, 100, L1)]))
+    write_raw(lake, "kaggle", "movies_metadata", raw_frames.movies_metadata(spark, [TOY_STORY, JUMANJI]))
+    write_raw(lake, "kaggle", "links", raw_frames.links(spark, [("1", "0114709", "862", L1)]))
+    write_raw(lake, "kaggle", "credits", raw_frames.credits(spark, [("[]", "[]", "862", L1)]))
+    write_raw(lake, "kaggle", "ratings", raw_frames.ratings(spark, [(1, 1, 4.0, 100, L1)]))
     cpi = [(date(1995, month, 1), 150.0 + month, L1) for month in range(1, 13)]
-    _write(lake, "fred", "cpiaucsl", raw_frames.cpi(spark, [*cpi, (date(2017, 7, 1), 244.0, L1)]))
+    write_raw(lake, "fred", "cpiaucsl", raw_frames.cpi(spark, [*cpi, (date(2017, 7, 1), 244.0, L1)]))
 
 
 def _a_new_film_a_month_later(spark: SparkSession, lake: Path) -> None:
@@ -51,13 +51,13 @@ def _a_new_film_a_month_later(spark: SparkSession, lake: Path) -> None:
     film = {**JUMANJI, "id": "15602", "imdb_id": "tt0113228", "title": "Grumpier Old Men",
             "release_date": "1995-12-22", "_dlt_load_id": LATER,
             "belongs_to_collection": "{'id': 119050, 'name': 'Grumpy Old Men Collection'}"}  # fmt: skip
-    _write(lake, "kaggle", "movies_metadata", raw_frames.movies_metadata(spark, [film]))
+    write_raw(lake, "kaggle", "movies_metadata", raw_frames.movies_metadata(spark, [film]))
 
 
 def _a_cpi_month_and_a_link_the_next_day(spark: SparkSession, lake: Path) -> None:
-    _write(lake, "fred", "cpiaucsl", raw_frames.cpi(spark, [(date(2017, 8, 1), 245.0, NEXT_DAY)]))
+    write_raw(lake, "fred", "cpiaucsl", raw_frames.cpi(spark, [(date(2017, 8, 1), 245.0, NEXT_DAY)]))
     links = [("1", "0114709", "862", NEXT_DAY), ("2", "0113497", "8844", NEXT_DAY)]  # Jumanji's is new
-    _write(lake, "kaggle", "links", raw_frames.links(spark, links))
+    write_raw(lake, "kaggle", "links", raw_frames.links(spark, links))
 
 
 def _query(warehouse: Path, sql: str) -> list[tuple[Any, ...]]:
