@@ -1,307 +1,49 @@
-"""The HTML report: plots of the marts a person would rather look at than read, in one offline file.
+"""The HTML report: the figures of `flows.charts`, in one offline file rendered from a jinja2 template.
 
-Every figure is drawn from one query on the warehouse's `marts` schema; the PNG is embedded as base64
-and the numbers it plots follow it in a table (each cell carries the exact value in `data-value`), so
-the file needs no network, no server and no other file. Every number is one the warehouse holds: the
-figures read `rpt_` models (whose measures the semantic layer's metrics share) or plot a fact's rows;
-the report computes no aggregate of its own.
-
-The queries run on the warehouse's own engine (flows.warehouse: the DuckDB file or Trino), in SQL
-both accept.
+Every figure's PNG is embedded as base64 and the numbers it plots follow it in a table (each cell
+carries the exact value in `data-value`), so the file needs no network, no server and no other
+file. The queries run on the warehouse's own engine (flows.warehouse: the DuckDB file or Trino), in
+SQL both accept. The page itself is `flows/templates/report.html.j2`.
 """
 
 from __future__ import annotations
 
-import base64
-import html
-import io
 import math
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
-from matplotlib.axes import Axes
-from matplotlib.figure import Figure as MplFigure
-from matplotlib.ticker import FuncFormatter, PercentFormatter
+from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from flows.charts import CHARTS, Chart, png_base64
 from flows.warehouse import Query, warehouse_query
 
 REPORT_FILE = "report.html"
-BLUE, ORANGE, GREEN, GREY = "#1f77b4", "#ff7f0e", "#2ca02c", "#7f7f7f"
-
-
-def money(value: float, _: object = None) -> str:
-    """$1.2B / $35M / $900K: compact US-dollar labels for axes."""
-    magnitude = abs(value)
-    for threshold, suffix in ((1e9, "B"), (1e6, "M"), (1e3, "K")):
-        if magnitude >= threshold:
-            return f"${value / threshold:,.{0 if magnitude >= 10 * threshold else 1}f}{suffix}"
-    return f"${value:,.0f}"
-
-
-MONEY = FuncFormatter(money)
+TEMPLATES = Path(__file__).with_name("templates")
+ROW_LIMIT = 100  # rows of a figure's numbers shown under it
 
 
 @dataclass(frozen=True)
-class Chart:
-    """One figure: the query that feeds it (its rows are also the numbers table) and how it is drawn."""
+class Cell:
+    """One value of a numbers table: its exact value (`data-value`), how it is shown, and whether it
+    is a number (right-aligned)."""
 
-    key: str
-    title: str
-    caption: str
-    sql: str
-    draw: Callable[[pd.DataFrame, MplFigure, str], None]
-    panels: int = 1
+    value: str
+    shown: str
+    numeric: bool = False
 
 
-def _bars(
-    ax: Axes, labels: pd.Series, values: pd.Series, color: str = BLUE, horizontal: bool = False
-) -> None:
-    if horizontal:
-        ax.barh(labels.astype(str), values, color=color)
-        ax.invert_yaxis()
-    else:
-        ax.bar(labels.astype(str), values, color=color)
-
-
-def draw_revenue_vs_budget(frame: pd.DataFrame, figure: MplFigure, base: str) -> None:
-    """Log-log scatter of adjusted budget against adjusted revenue with the break-even line."""
-    ax = figure.subplots()
-    ax.scatter(frame["budget_adjusted"], frame["revenue_adjusted"], s=6, alpha=0.35, color=BLUE)
-    low = min(frame["budget_adjusted"].min(), frame["revenue_adjusted"].min())
-    high = max(frame["budget_adjusted"].max(), frame["revenue_adjusted"].max())
-    ax.plot([low, high], [low, high], color=ORANGE, linewidth=1.2, label="break-even (revenue = budget)")
-    ax.set(xscale="log", yscale="log", xlabel=f"Budget (US$, {base} dollars, log scale)",
-           ylabel=f"Worldwide revenue (US$, {base} dollars, log scale)")  # fmt: skip
-    ax.xaxis.set_major_formatter(MONEY)
-    ax.yaxis.set_major_formatter(MONEY)
-    ax.legend(loc="upper left")
-
-
-def draw_roi_by_genre(frame: pd.DataFrame, figure: MplFigure, _: str) -> None:
-    """Median ROI per genre, highest first."""
-    ax = figure.subplots()
-    _bars(ax, frame["genre_name"], frame["median_roi"], horizontal=True)
-    ax.xaxis.set_major_formatter(PercentFormatter(1.0))
-    ax.axvline(0, color=GREY, linewidth=0.8)
-    ax.set(xlabel="Median ROI ((revenue - budget) / budget, %)", ylabel="Genre")
-
-
-def draw_popularity_vs_rating(frame: pd.DataFrame, figure: MplFigure, _: str) -> None:
-    """Number of ratings (log) against average rating, one dot per movie."""
-    ax = figure.subplots()
-    ax.scatter(frame["rating_count"], frame["average_rating"], s=6, alpha=0.35, color=BLUE)
-    ax.set(xscale="log", xlabel="Popularity: MovieLens ratings per movie (count, log scale)",
-           ylabel="Average MovieLens rating (stars, 0.5-5)", ylim=(0.4, 5.1))  # fmt: skip
-
-
-def draw_yearly_money(frame: pd.DataFrame, figure: MplFigure, base: str) -> None:
-    """Total budget, revenue and profit per release year, nominal beside inflation-adjusted."""
-    nominal, adjusted = figure.subplots(1, 2, sharey=True)
-    panels = ((nominal, "nominal", "Nominal (dollars of the release year)", "nominal US$"),
-              (adjusted, "adjusted", f"Inflation-adjusted ({base} dollars)", f"{base} US$"))  # fmt: skip
-    for ax, kind, title, unit in panels:
-        for measure, color in (("revenue", BLUE), ("budget", ORANGE), ("profit", GREEN)):
-            ax.plot(frame["release_year"], frame[f"{measure}_{kind}"], color=color, label=measure)
-        ax.set(title=title, xlabel="Release year", ylabel=f"Total per year ({unit})")
-        ax.yaxis.set_major_formatter(MONEY)
-        ax.axhline(0, color=GREY, linewidth=0.8)
-    nominal.legend(loc="upper left")
-
-
-def draw_franchise_vs_standalone(frame: pd.DataFrame, figure: MplFigure, base: str) -> None:
-    """Franchise films against standalone ones on four measures."""
-    axes = figure.subplots(1, 4)
-    measures = (("avg_revenue_adjusted", f"Average revenue ({base} US$)", MONEY),
-                ("avg_budget_adjusted", f"Average budget ({base} US$)", MONEY),
-                ("avg_roi", "Average ROI (%)", PercentFormatter(1.0)),
-                ("avg_rating", "Average rating (stars)", None))  # fmt: skip
-    for ax, (column, label, formatter) in zip(axes, measures, strict=True):
-        _bars(ax, frame["movie_type"], frame[column], color=ORANGE)
-        ax.set(title=label, xlabel="Film type")
-        if formatter is not None:
-            ax.yaxis.set_major_formatter(formatter)
-    if len(frame) < 2 or (frame["film_count"] == 0).any():
-        figure.text(0.5, 0.01, "Only one film type has films here: the sources gave no (or only) "
-                    "collections.", ha="center", color=GREY)  # fmt: skip
-
-
-def draw_rating_distribution(frame: pd.DataFrame, figure: MplFigure, _: str) -> None:
-    """How many ratings give each star value."""
-    ax = figure.subplots()
-    ax.bar(frame["rating"], frame["rating_count"], width=0.4, color=BLUE)
-    ax.set(xlabel="Rating (stars, 0.5 steps)", ylabel="Ratings (count)", xticks=frame["rating"])
-    ax.yaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:,.0f}"))
-
-
-def draw_top_directors(frame: pd.DataFrame, figure: MplFigure, _: str) -> None:
-    """Directors ranked by the weighted rating of their films."""
-    ax = figure.subplots()
-    labels = frame["person_name"] + " (" + frame["rated_films"].astype(str) + " films)"
-    _bars(ax, labels, frame["average_weighted_rating"], color=GREEN, horizontal=True)
-    low = max(0.0, float(frame["average_weighted_rating"].min()) - 0.3)
-    ax.set(xlabel="Average weighted rating of their films (stars)", ylabel="Director", xlim=(low, None))
-
-
-def draw_genre_performance(frame: pd.DataFrame, figure: MplFigure, base: str) -> None:
-    """Per genre: how much it is rated, how well, and what it earns."""
-    count, rating, revenue = figure.subplots(1, 3, sharey=True)
-    _bars(count, frame["genre_name"], frame["rating_count"], horizontal=True)
-    count.set(title="Popularity", xlabel="MovieLens ratings (count)", ylabel="Genre")
-    _bars(rating, frame["genre_name"], frame["average_rating"], color=GREEN, horizontal=True)
-    rating.invert_yaxis()  # shared axis: invert once more to undo the second inversion
-    rating.set(title="Rating", xlabel="Average rating (stars)", xlim=(2.5, 4.5))
-    _bars(revenue, frame["genre_name"], frame["median_revenue_adjusted"], color=ORANGE, horizontal=True)
-    revenue.invert_yaxis()
-    revenue.set(title="Box office", xlabel=f"Median revenue per film ({base} US$)")
-    revenue.xaxis.set_major_formatter(MONEY)
-
-
-def _draw_release_period(period: str) -> Callable[[pd.DataFrame, MplFigure, str], None]:
-    def draw(frame: pd.DataFrame, figure: MplFigure, base: str) -> None:
-        total, median = figure.subplots(1, 2)
-        _bars(total, frame[f"release_{period}_name"], frame["total_revenue_adjusted"])
-        total.set(title="Total", xlabel=f"Release {period}", ylabel=f"Total revenue ({base} US$)")
-        _bars(median, frame[f"release_{period}_name"], frame["median_revenue_adjusted"], color=ORANGE)
-        median.set(title="Median film", xlabel=f"Release {period}",
-                   ylabel=f"Median revenue per film ({base} US$)")  # fmt: skip
-        for ax in (total, median):
-            ax.yaxis.set_major_formatter(MONEY)
-            ax.tick_params(axis="x", labelrotation=45 if period == "month" else 0)
-
-    return draw
-
-
-CHARTS: tuple[Chart, ...] = (
-    Chart(
-        "revenue_vs_budget", "Revenue against budget",
-        "Each dot is a film with a known budget and revenue, both inflation-adjusted; above the line it "
-        "earned more than it cost.",
-        """select m.title, m.release_year, f.budget_adjusted, f.revenue_adjusted
-           from marts.fct_movie_financials as f join marts.dim_movies as m on f.movie_id = m.movie_id
-           where f.budget_adjusted > 0 and f.revenue_adjusted > 0 order by f.movie_id""",
-        draw_revenue_vs_budget,
-    ),
-    Chart(
-        "roi_by_genre", "Return on investment by genre",
-        "Median ROI of the films in the ROI ranking (a budget above roi_min_budget, $1M adjusted by "
-        "default, and a known revenue); genres with at least 10 such films. A film counts in each of "
-        "its genres (rpt_genre_roi).",
-        """select genre_name, ranked_film_count, median_roi from marts.rpt_genre_roi
-           where ranked_film_count >= 10 order by roi_rank""",
-        draw_roi_by_genre,
-    ),
-    Chart(
-        "popularity_vs_rating", "Popularity against rating",
-        "Each dot is a movie with at least 5 MovieLens ratings: how many people rated it and how well.",
-        """select m.title, p.rating_count, p.average_rating
-           from marts.fct_movie_performance as p join marts.dim_movies as m on p.movie_id = m.movie_id
-           where p.rating_count >= 5 order by p.movie_id""",
-        draw_popularity_vs_rating,
-    ),
-    Chart(
-        "yearly_money", "Budget, revenue and profit per release year",
-        "Sums over films with both a known budget and a known revenue, so the three lines compare; "
-        "left in the dollars of the release year, right adjusted to the base month's prices.",
-        """select release_year, budget_nominal, revenue_nominal, profit_nominal, budget_adjusted,
-                  revenue_adjusted, profit_adjusted
-           from marts.rpt_release_year_money order by release_year""",
-        draw_yearly_money,
-        panels=2,
-    ),
-    Chart(
-        "franchise_vs_standalone", "Franchise films against standalone films",
-        "A franchise film belongs to a TMDB collection; money inflation-adjusted.",
-        """select movie_type, film_count, avg_revenue_adjusted, avg_budget_adjusted, avg_roi, avg_rating
-           from marts.rpt_franchise_vs_standalone order by movie_type""",
-        draw_franchise_vs_standalone,
-        panels=2,
-    ),
-    Chart(
-        "rating_distribution", "How people rate",
-        "Every MovieLens rating in the warehouse, by star value.",
-        "select rating, rating_count from marts.rpt_rating_distribution order by rating",
-        draw_rating_distribution,
-    ),
-    Chart(
-        "top_directors", "Top directors",
-        "Directors ranked by the average weighted rating of their rated films (rpt_top_directors).",
-        """select director_rank, person_name, films_directed, rated_films, rating_count,
-                  average_weighted_rating
-           from marts.rpt_top_directors where director_rank <= 15 order by director_rank""",
-        draw_top_directors,
-    ),
-    Chart(
-        "genre_performance", "Genre performance",
-        "Per genre: ratings received, average rating and median inflation-adjusted revenue per film.",
-        """select p.genre_name, p.movie_count, p.rating_count, p.average_rating,
-                  r.median_revenue_adjusted
-           from marts.rpt_genre_popularity as p
-           left join marts.rpt_genre_adjusted_revenue as r on p.genre_key = r.genre_key
-           where p.rating_count > 0 order by p.popularity_rank""",
-        draw_genre_performance,
-        panels=2,
-    ),
-    Chart(
-        "box_office_by_month", "Box office by release month",
-        "Inflation-adjusted revenue of films released in each calendar month. Films whose source gives "
-        "only a year are dated 1 January and swell January's total (see first_of_january_film_count).",
-        """select release_month_number, release_month_name, film_count, first_of_january_film_count,
-                  total_revenue_adjusted, median_revenue_adjusted
-           from marts.rpt_release_month_box_office order by release_month_number""",
-        _draw_release_period("month"),
-        panels=2,
-    ),
-    Chart(
-        "box_office_by_quarter", "Box office by release quarter",
-        "Inflation-adjusted revenue of films released in each quarter.",
-        """select release_quarter_number, release_quarter_name, film_count, first_of_january_film_count,
-                  total_revenue_adjusted, median_revenue_adjusted
-           from marts.rpt_release_quarter_box_office order by release_quarter_number""",
-        _draw_release_period("quarter"),
-        panels=2,
-    ),
-)  # fmt: skip
-
-
-def png_base64(chart: Chart, frame: pd.DataFrame, base: str) -> str:
-    """Draw one chart (no pyplot global state) and return its PNG, base64-encoded."""
-    figure = MplFigure(figsize=(6.5 * chart.panels if chart.panels > 1 else 9, 5.2), layout="constrained")
-    if frame.empty:
-        figure.text(0.5, 0.5, "no rows in the warehouse yet", ha="center", va="center", fontsize=14)
-    else:
-        chart.draw(frame, figure, base)
-    figure.suptitle(chart.title, fontsize=14, fontweight="bold")
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=90)
-    return base64.b64encode(buffer.getvalue()).decode("ascii")
-
-
-def _cell(value: Any) -> str:
+def cell(value: Any) -> Cell:
+    """A table cell for one value: thousands separated, small floats to three places, nulls as -."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
-        return '<td data-value="">-</td>'
+        return Cell("", "-")
     if isinstance(value, float):
-        shown = f"{value:,.0f}" if abs(value) >= 1000 else f"{value:,.3f}"
-        return f'<td class="num" data-value="{value!r}">{shown}</td>'
+        return Cell(repr(value), f"{value:,.0f}" if abs(value) >= 1000 else f"{value:,.3f}", numeric=True)
     if isinstance(value, int):
-        return f'<td class="num" data-value="{value}">{value:,}</td>'
-    return f'<td data-value="{html.escape(str(value))}">{html.escape(str(value))}</td>'
-
-
-def html_table(key: str, frame: pd.DataFrame, limit: int = 100) -> str:
-    """The numbers behind a figure; the first `limit` rows."""
-    head = "".join(f"<th>{html.escape(str(column))}</th>" for column in frame.columns)
-    rows = "".join(
-        "<tr>" + "".join(_cell(value) for value in row) + "</tr>"
-        for row in frame.head(limit).astype(object).itertuples(index=False)
-    )
-    more = (
-        f"<p class='more'>{len(frame) - limit} more rows in the warehouse.</p>" if len(frame) > limit else ""
-    )
-    return f'<table data-chart="{key}"><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>{more}'
+        return Cell(str(value), f"{value:,}", numeric=True)
+    return Cell(str(value), str(value))
 
 
 @dataclass(frozen=True)
@@ -311,6 +53,11 @@ class Section:
     chart: Chart
     png: str
     numbers: pd.DataFrame
+
+    def rows(self, limit: int = ROW_LIMIT) -> list[list[Cell]]:
+        """The first `limit` rows of the numbers, as cells."""
+        shown = self.numbers.head(limit).astype(object).itertuples(index=False)
+        return [[cell(value) for value in row] for row in shown]
 
 
 def read_sections(query: Query) -> tuple[list[Section], str]:
@@ -324,37 +71,11 @@ def read_sections(query: Query) -> tuple[list[Section], str]:
     return sections, label
 
 
-STYLE = """
-body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:0;color:#222;background:#fafafa}
-header{background:#1f3b57;color:#fff;padding:1.2rem 2rem}header p{margin:.2rem 0;opacity:.85}
-main{max-width:1400px;margin:0 auto;padding:1rem 2rem}nav a{margin-right:1rem}
-section{background:#fff;border:1px solid #ddd;border-radius:6px;margin:1.5rem 0;padding:1rem 1.5rem}
-img{max-width:100%;height:auto;display:block;margin:0 auto}
-table{border-collapse:collapse;font-size:.85rem;margin-top:.5rem}
-td,th{border:1px solid #ddd;padding:.2rem .5rem}td.num{text-align:right}th{background:#f0f0f0}
-.caption{color:#555}.more{color:#777;font-size:.8rem}
-"""
-
-
 def render_html(sections: list[Section], base: str, summary: dict[str, str]) -> str:
     """The whole page: header with the run summary, a table of contents, one section per chart."""
-    facts = "".join(f"<p>{html.escape(k)}: {html.escape(v)}</p>" for k, v in summary.items())
-    toc = "".join(f'<a href="#{s.chart.key}">{html.escape(s.chart.title)}</a>' for s in sections)
-    body = "".join(
-        f'<section id="{s.chart.key}"><h2>{html.escape(s.chart.title)}</h2>'
-        f'<p class="caption">{html.escape(s.chart.caption)}</p>'
-        f'<img alt="{html.escape(s.chart.title)}" data-chart="{s.chart.key}" '
-        f'src="data:image/png;base64,{s.png}">'
-        f"<details><summary>Numbers</summary>{html_table(s.chart.key, s.numbers)}</details></section>"
-        for s in sections
-    )
-    return (
-        '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>Movie warehouse report</title><style>{STYLE}</style></head><body>"
-        f"<header><h1>Movie warehouse report</h1>{facts}<p>Money in {html.escape(base)} US dollars "
-        "unless marked nominal.</p></header>"
-        f"<main><nav>{toc}</nav>{body}</main></body></html>\n"
+    environment = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["j2"]))
+    return environment.get_template("report.html.j2").render(
+        sections=sections, base=base, summary=summary, limit=ROW_LIMIT
     )
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from flows.html_report import CHARTS
+from flows.charts import CHARTS
 
 pytestmark = pytest.mark.slow
 
