@@ -20,6 +20,9 @@ from lakehouse.s3 import s3_access
 if TYPE_CHECKING:
     from fsspec import AbstractFileSystem
 
+# The columns of every raw dataset's `quarantine` table (docs/lake_layout.md), all text: the file or
+# endpoint, the line, record or id, the value as received, and why it was rejected.
+QUARANTINE_COLUMNS = ("source_file", "position", "raw_value", "reason")
 # A raw table's loads as a watermark: its newest load id and how many loads it holds up to that one.
 Watermark = tuple[str, int]
 

@@ -24,16 +24,10 @@ import pyarrow.csv as pacsv
 
 from extract.csv_files.location import name as base_name
 from extract.csv_files.location import open_binary
+from lakehouse.raw import QUARANTINE_COLUMNS
 
 QUARANTINE_TABLE = "quarantine"
-QUARANTINE_SCHEMA = pa.schema(
-    [
-        ("source_file", pa.string()),
-        ("position", pa.string()),
-        ("raw_value", pa.string()),
-        ("reason", pa.string()),
-    ]
-)
+QUARANTINE_SCHEMA = pa.schema([(name, pa.string()) for name in QUARANTINE_COLUMNS])
 _PATTERNS: Mapping[pa.DataType, str] = {
     pa.int64(): r"^-?\d{1,18}$",  # 18 digits always fit in int64
     pa.float64(): r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$",

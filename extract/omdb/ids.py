@@ -10,16 +10,15 @@ from __future__ import annotations
 
 import json
 import logging
-import re
 from collections.abc import Iterable
 from pathlib import Path
 
 import pyarrow.csv as pacsv
 
 from extract.csv_files import location
+from lakehouse.imdb import from_links, is_imdb_id
 
 log = logging.getLogger(__name__)
-IMDB_ID = re.compile(r"tt\d{7,}")
 
 
 def imdb_ids(files_dir: Path | str, lake_url: str | None = None) -> list[str]:
@@ -34,12 +33,12 @@ def imdb_ids(files_dir: Path | str, lake_url: str | None = None) -> list[str]:
 
 
 def _valid(values: Iterable[str | None]) -> set[str]:
-    return {value for value in values if value and IMDB_ID.fullmatch(value)}
+    return {value for value in values if value and is_imdb_id(value)}
 
 
 def _from_links(values: Iterable[str | None]) -> list[str]:
     """links.csv's `0114709` as `tt0114709` (eight-digit ids stay as they are)."""
-    return [f"tt{value.zfill(7)}" for value in values if value and value.isdigit()]
+    return [from_links(value) for value in values if value and value.isdigit()]
 
 
 def _csv_column(path: str, column: str) -> list[str | None]:

@@ -25,6 +25,7 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from extract.csv_files import location
+from lakehouse import imdb
 
 log = logging.getLogger(__name__)
 BATCH_ROWS = 1 << 20  # ratings are counted batch by batch: 26M ids never sit in memory at once
@@ -61,8 +62,8 @@ def read_links(path: str) -> pa.Table | None:
     digits = table["imdbId"]
     usable = pc.and_(pc.is_valid(table["movieId"]), pc.match_substring_regex(digits, r"^\d+$"))
     kept = table.filter(pc.fill_null(usable, False))
-    imdb = pc.binary_join_element_wise("tt", pc.utf8_lpad(kept["imdbId"], 7, "0"), "")
-    return pa.table({"movie_id": kept["movieId"], "imdb_id": imdb})
+    padded = pc.utf8_lpad(kept["imdbId"], imdb.DIGITS, "0")
+    return pa.table({"movie_id": kept["movieId"], "imdb_id": pc.binary_join_element_wise("tt", padded, "")})
 
 
 def count_by_movie(files: list[str]) -> pa.Table:

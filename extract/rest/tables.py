@@ -10,10 +10,9 @@ from dlt.common.schema.utils import new_column, new_table
 from dlt.extract.items import DataItemWithMeta
 
 from extract.csv_files import QUARANTINE_TABLE
+from lakehouse import raw
 
-QUARANTINE_COLUMNS: dict[str, TDataType] = dict.fromkeys(
-    ("source_file", "position", "raw_value", "reason"), "text"
-)
+QUARANTINE_COLUMNS: dict[str, TDataType] = dict.fromkeys(raw.QUARANTINE_COLUMNS, "text")
 
 
 def declare_tables(tables: Mapping[str, Mapping[str, TDataType]]) -> None:

@@ -14,6 +14,7 @@ from pyspark.sql import DataFrame
 from pyspark.sql import functions as F
 from pyspark.sql.types import StringType, StructField, StructType
 
+from lakehouse.raw import QUARANTINE_COLUMNS
 from spark.jobs.changes import RawReader
 from spark.lake import Lake
 from spark.transforms import (
@@ -29,12 +30,10 @@ from spark.transforms import (
     tmdb,
     yts,
 )
+from spark.transforms.common import union_all
 
 RAW_QUARANTINE_SCHEMA = StructType(
-    [
-        StructField(name, StringType())
-        for name in ("source_file", "position", "raw_value", "reason", "_dlt_load_id")
-    ]
+    [StructField(name, StringType()) for name in (*QUARANTINE_COLUMNS, "_dlt_load_id")]
 )
 
 RAW_CREDITS_SCHEMA = StructType(
@@ -112,7 +111,7 @@ def entity_frames(
         "movie_ids": movie_ids,
         "movie_id_conflicts": conflicts,
         **credit_entities,
-        "quarantine": _union(*rejects),
+        "quarantine": union_all(*rejects),
     }
     gathered: dict[str, Callable[[Lake], DataFrame]] = {
         "companies": lambda lake: movie_lists.companies(lake.read_silver("movie_companies")),
@@ -159,7 +158,7 @@ def _credit_entities(
     crew, crew_rejects = credits.movie_crew(lists)
     cast, crew = cast.cache(), crew.cache()
     entities = {"movie_cast": cast, "movie_crew": crew, "people": credits.people(cast, crew)}
-    rejects = _union(credits.kaggle_credit_rejects(typed, movie_ids, parsed), cast_rejects, crew_rejects)
+    rejects = union_all(credits.kaggle_credit_rejects(typed, movie_ids, parsed), cast_rejects, crew_rejects)
     return entities, rejects
 
 
@@ -194,13 +193,6 @@ def _list_entities(
     return entities, rejects
 
 
-def _union(*frames: DataFrame) -> DataFrame:
-    result = frames[0]
-    for frame in frames[1:]:
-        result = result.unionByName(frame)
-    return result
-
-
 def _raw_quarantine(reader: RawReader) -> DataFrame:
     frames = [
         common.raw_quarantine(
@@ -212,4 +204,4 @@ def _raw_quarantine(reader: RawReader) -> DataFrame:
         )
         for dataset in ("kaggle", "fred", "tmdb", "omdb", "yts")
     ]
-    return _union(*frames)
+    return union_all(*frames)

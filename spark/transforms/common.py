@@ -3,14 +3,22 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import reduce
 
 from pyspark.sql import Column, DataFrame, Window
 from pyspark.sql import functions as F
 from pyspark.sql.types import StructType
 
+from lakehouse.imdb import IMDB_ID
+
 QUARANTINE_COLUMNS = (
     "layer", "source", "entity", "record_key", "raw_value", "reason", "movie_id", "_loaded_at",
 )  # fmt: skip
+
+
+def union_all(*frames: DataFrame) -> DataFrame:
+    """The rows of every frame, matched by column name (at least one frame)."""
+    return reduce(DataFrame.unionByName, frames)
 
 
 def with_loaded_at(df: DataFrame) -> DataFrame:
@@ -121,7 +129,7 @@ def to_bigint(value: Column) -> Column:
 def imdb_id(value: Column) -> Column:
     """`tt` + 7 or more digits, else null."""
     text = F.lower(F.trim(value.cast("string")))
-    return F.when(text.rlike(r"^tt\d{7,}$"), text)
+    return F.when(text.rlike(f"^{IMDB_ID.pattern}$"), text)
 
 
 def json_rejects(df: DataFrame, *, source: str, entity: str, key: Column, raw: str, parsed: str) -> DataFrame:

@@ -7,8 +7,6 @@ within a source; `source` says which. The genres of a movie come from the same d
 
 from __future__ import annotations
 
-from functools import reduce
-
 from pyspark.sql import Column, DataFrame
 from pyspark.sql import functions as F
 from pyspark.sql.types import ArrayType, LongType, StringType, StructField, StructType
@@ -17,6 +15,7 @@ from spark.transforms.common import (
     latest_per_key,
     preferred_source_per_movie,
     quarantine_rows,
+    union_all,
     with_loaded_at,
 )
 from spark.transforms.literals import with_parsed_literal
@@ -198,4 +197,4 @@ def movie_quarantine(typed: DataFrame) -> DataFrame:
         future_release,
         *(_negative_money(typed, c) for c in ("budget", "revenue")),
     ]
-    return reduce(DataFrame.unionByName, rejected)
+    return union_all(*rejected)

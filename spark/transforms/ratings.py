@@ -9,14 +9,15 @@ from __future__ import annotations
 from pyspark.sql import Column, DataFrame
 from pyspark.sql import functions as F
 
+from lakehouse import imdb
 from spark.transforms.common import latest_per_key, quarantine_rows, with_loaded_at
 
 RATING_MIN, RATING_MAX = 0.5, 5.0
 
 
-def _pad7(digits: Column) -> Column:
-    """IMDb ids have at least 7 digits; newer ones have 8, which must not be cut."""
-    return F.when(F.length(digits) < 7, F.lpad(digits, 7, "0")).otherwise(digits)
+def _padded(digits: Column) -> Column:
+    """IMDb ids have at least 7 digits; newer ones have 8, which must not be cut (lakehouse.imdb)."""
+    return F.when(F.length(digits) < imdb.DIGITS, F.lpad(digits, imdb.DIGITS, "0")).otherwise(digits)
 
 
 def silver_movie_links(raw_links: DataFrame) -> DataFrame:
@@ -24,7 +25,7 @@ def silver_movie_links(raw_links: DataFrame) -> DataFrame:
     imdb_digits = F.trim("imdb_id")
     typed = with_loaded_at(raw_links).select(
         F.trim("movie_id").try_cast("bigint").alias("movielens_movie_id"),
-        F.when(imdb_digits.rlike(r"^\d+$"), F.concat(F.lit("tt"), _pad7(imdb_digits))).alias("imdb_id"),
+        F.when(imdb_digits.rlike(r"^\d+$"), F.concat(F.lit("tt"), _padded(imdb_digits))).alias("imdb_id"),
         F.trim("tmdb_id").try_cast("bigint").alias("tmdb_id"),
         "_loaded_at",
     )
