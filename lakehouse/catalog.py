@@ -24,7 +24,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from lakehouse.s3 import s3_access
+from lakehouse.s3 import s3_access, s3a
 
 if TYPE_CHECKING:
     from pyiceberg.catalog import Catalog
@@ -43,7 +43,7 @@ def lake_root_url(lake_url: str) -> str:
     """The lake root as the URL engines address files by: `file:/abs/path` for a local folder,
     `s3a://` (Hadoop's S3 client, which Spark's Iceberg tables are written through) for `s3://`."""
     if lake_url.startswith("s3://"):
-        return "s3a://" + lake_url.removeprefix("s3://").rstrip("/")
+        return s3a(lake_url).rstrip("/")
     if "://" in lake_url:
         return lake_url.rstrip("/")
     return Path(lake_url).resolve().as_uri()

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 import duckdb
 
 from lakehouse.catalog import NAMESPACE, IcebergCatalog, current_tables
-from lakehouse.s3 import S3Access, s3_access
+from lakehouse.s3 import S3Access, is_s3, s3_access
 from lakehouse.sql import sql_identifier, sql_string
 
 if TYPE_CHECKING:
@@ -42,11 +42,6 @@ def load_extensions(con: duckdb.DuckDBPyConnection, names: tuple[str, ...] = EXT
     """Load the extensions silver needs into a connection, from the packages' files."""
     for name in names:
         con.execute(f"load '{extension_file(name).as_posix()}'")
-
-
-def is_s3(lake_url: str) -> bool:
-    """Whether the lake (or a location in it) is on S3, as DuckDB's httpfs reads it."""
-    return lake_url.startswith(("s3://", "s3a://"))
 
 
 def open_lake(con: duckdb.DuckDBPyConnection, lake_url: str, access: S3Access | None = None) -> None:

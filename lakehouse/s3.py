@@ -17,6 +17,18 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
+
+def is_s3(url: str) -> bool:
+    """Whether a lake or a location in it is on S3 (`s3://`, or Hadoop's `s3a://` spelling)."""
+    return url.startswith(("s3://", "s3a://"))
+
+
+def s3a(url: str) -> str:
+    """A location as Hadoop's S3 client (Spark, Iceberg's tables) addresses it: `s3a://` for `s3://`;
+    any other location as it is."""
+    return "s3a://" + url.removeprefix("s3://") if url.startswith("s3://") else url
+
+
 # dlt's names for the same values, under `destination.filesystem.credentials`.
 DLT_KEYS = {
     "endpoint": "endpoint_url",

@@ -26,6 +26,7 @@ from pyspark.sql.types import StructType
 
 from lakehouse.catalog import CATALOG_NAME, NAMESPACE, IcebergCatalog, catalog_for, lake_root_url
 from lakehouse.raw import RawListing, Watermark
+from lakehouse.s3 import s3a
 
 # Properties every silver table is created with: format v2 with row-level deletes written as delete
 # files (merge-on-read), and old metadata files dropped after a commit (snapshots expire in maintenance).
@@ -51,7 +52,7 @@ def _raw_table_of(path: str) -> str | None:
 
 def _engine_url(url: str) -> str:
     """A raw file's URL as Spark reads it: s3a:// (Hadoop's S3 client) for s3://."""
-    return "s3a://" + url.removeprefix("s3://") if url.startswith("s3://") else url
+    return s3a(url)
 
 
 def use_catalog(spark: SparkSession, catalog: IcebergCatalog) -> None:

@@ -22,7 +22,7 @@ from contextlib import contextmanager
 from pyspark import SparkConf, SparkContext
 from pyspark.sql import SparkSession
 
-from lakehouse.s3 import s3_access
+from lakehouse.s3 import is_s3, s3_access
 from spark.jars import ICEBERG_EXTENSIONS, jar_settings
 
 _DEFAULTS = {
@@ -89,7 +89,7 @@ def s3a_settings(lake_url: str | None, env: Mapping[str, str]) -> dict[str, str]
     endpoint (MinIO, moto) switches to path-style access, without one S3A uses AWS itself; without
     keys S3A keeps its default provider chain (instance profile, ~/.aws, ...).
     """
-    if not lake_url or not lake_url.startswith(("s3://", "s3a://")):
+    if not lake_url or not is_s3(lake_url):
         return {}
     access = s3_access(env)
     settings = {
