@@ -10,9 +10,7 @@ from __future__ import annotations
 
 import queue
 import threading
-from collections import deque
-from collections.abc import Callable, Iterator, Mapping
-from concurrent.futures import Future, ThreadPoolExecutor
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,6 +20,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
+from extract.concurrency import ordered_map
 from extract.csv_files.location import name as base_name
 from extract.csv_files.location import open_binary
 from lakehouse.raw import QUARANTINE_COLUMNS
@@ -140,8 +139,9 @@ class _Block:
 def _parse_stream(source: Any, file_name: str, spec: CsvSpec, workers: int = 2) -> Iterator[CsvBatch]:
     """Blocks of one open file (a path Arrow opens itself, or a binary stream), typed `workers` at a
     time (Arrow's casts release the GIL) and yielded in file order."""
-    return _ordered_map(
-        lambda block: _type_block(block, file_name, spec), _split(source, file_name, spec), workers
+    blocks = _split(source, file_name, spec)
+    return ordered_map(
+        lambda block: _type_block(block, file_name, spec), blocks, workers, in_flight=workers, name="csv-type"
     )
 
 
@@ -182,20 +182,6 @@ def _split(source: Any, file_name: str, spec: CsvSpec) -> Iterator[_Block]:
         records_before += record_batch.num_rows
     if invalid:
         yield _Block(None, list(invalid), records_before)
-
-
-def _ordered_map(
-    function: Callable[[_Block], CsvBatch], items: Iterator[_Block], workers: int
-) -> Iterator[CsvBatch]:
-    """`map(function, items)` on `workers` threads, in order, at most `workers` items in flight."""
-    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="csv-type") as pool:
-        pending: deque[Future[CsvBatch]] = deque()
-        for item in items:
-            pending.append(pool.submit(function, item))
-            if len(pending) >= workers:
-                yield pending.popleft().result()
-        while pending:
-            yield pending.popleft().result()
 
 
 def _type_block(block: _Block, file_name: str, spec: CsvSpec) -> CsvBatch:

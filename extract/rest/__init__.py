@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from extract.concurrency import ordered_map
 from extract.counts import tally
 from extract.rest.client import ApiClient, HttpLimits, RateLimiter, decode_json
-from extract.rest.concurrency import ordered_map
 from extract.rest.outcome import Fetched, classify
 from extract.rest.tables import declare_tables, quarantine_row
 
