@@ -94,8 +94,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"usage: python -m bench.stage {{{'|'.join(STAGES)}}} ...", file=sys.stderr)
         return 2
     settings = Settings()
-    for key, value in settings.runtime_env().items():
-        os.environ.setdefault(key, value)
+    settings.export_runtime_env()
     marks = os.environ.get(MARKS_ENV)
     for name in names:
         _mark(marks, {"event": "start", "stage": name})

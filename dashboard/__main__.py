@@ -35,8 +35,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--port", type=int, default=DEFAULT_PORT)
     parser.add_argument("--address", default="127.0.0.1")
     args = parser.parse_args(argv)
-    for key, value in Settings().runtime_env().items():
-        os.environ.setdefault(key, value)
+    Settings().export_runtime_env()
     os.environ.setdefault("STREAMLIT_BROWSER_GATHER_USAGE_STATS", "false")
     print(f"Dashboard: http://{args.address}:{args.port}", flush=True)
     command = streamlit_command(args.port, args.address)

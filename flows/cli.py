@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 from dataclasses import asdict
 from datetime import date
@@ -112,8 +111,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     settings = Settings()
     (settings.data_dir / "prefect").mkdir(parents=True, exist_ok=True)
-    for key, value in settings.runtime_env().items():
-        os.environ.setdefault(key, value)  # before Prefect, dbt or GX read their settings
+    settings.export_runtime_env()
     return int(args.handler(settings, args))
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from datetime import date
 from pathlib import Path
 
@@ -121,3 +122,22 @@ class Settings(BaseSettings):
             # A fresh PREFECT_HOME migrates its database first: give the in-process server time.
             "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "180",
         }
+
+    def export_runtime_env(self) -> None:
+        """Put `runtime_env` into this process's environment, before Prefect, dbt, GX or Streamlit
+        read their settings; a variable the user set already wins."""
+        for key, value in self.runtime_env().items():
+            os.environ.setdefault(key, value)
+
+
+class TrinoSettings(BaseSettings):
+    """The Trino the `trino` dbt target builds on, as the flow's readers reach it (MOVIES_TRINO_*,
+    the same variables dbt_project/profiles.yml reads)."""
+
+    model_config = SettingsConfigDict(env_prefix="MOVIES_TRINO_", env_file=".env", extra="ignore")
+
+    host: str = "127.0.0.1"
+    port: int = 8080
+    user: str = "dbt"
+    catalog: str = "iceberg"
+    http_scheme: str = "http"

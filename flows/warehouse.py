@@ -8,7 +8,6 @@ function Trino lacks, an exact `median`, is spelled out for it the way the dbt m
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -16,6 +15,8 @@ from pathlib import Path
 
 import duckdb
 import pandas as pd
+
+from flows.settings import TrinoSettings
 
 Query = Callable[[str], pd.DataFrame]
 MEDIAN = re.compile(r"\bmedian\(([^()]+)\)")
@@ -49,12 +50,13 @@ def trino_frame(sql: str) -> pd.DataFrame:
     """One query through Trino's DB-API client, with the dbt profile's MOVIES_TRINO_* settings."""
     import trino  # installed with dbt-trino
 
+    settings = TrinoSettings()
     connection = trino.dbapi.connect(
-        host=os.environ.get("MOVIES_TRINO_HOST", "127.0.0.1"),
-        port=int(os.environ.get("MOVIES_TRINO_PORT", "8080")),
-        user=os.environ.get("MOVIES_TRINO_USER", "dbt"),
-        catalog=os.environ.get("MOVIES_TRINO_CATALOG", "iceberg"),
-        http_scheme=os.environ.get("MOVIES_TRINO_HTTP_SCHEME", "http"),
+        host=settings.host,
+        port=settings.port,
+        user=settings.user,
+        catalog=settings.catalog,
+        http_scheme=settings.http_scheme,
     )
     try:
         cursor = connection.cursor()
