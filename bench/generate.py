@@ -319,7 +319,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"--scale must be in [{MIN_SCALE}, 1]")
     settings = Settings()
     if not (settings.sample_dir / "manifest.json").is_file():
-        from extract.sample.build import build_sample
+        from sample.build import build_sample
 
         build_sample(settings.sample_dir)
     out = args.out or settings.data_dir / "bench" / f"scale_{args.scale:g}"

@@ -173,7 +173,7 @@ def main(argv: list[str] | None = None) -> int:
     if not (generated / "day1" / "kaggle" / "movies_metadata.csv").is_file():
         shutil.rmtree(generated, ignore_errors=True)
         print(f"generating {generated} ...", flush=True)
-        from extract.sample.build import build_sample
+        from sample.build import build_sample
 
         build_sample(settings.sample_dir)
         generate(settings.sample_dir, generated, args.scale)

@@ -24,9 +24,9 @@ from extract.omdb import omdb_source
 from extract.omdb.ids import imdb_ids
 from extract.omdb.priority import rating_counts
 from extract.omdb.refresh import RatingCounts
-from extract.replay import replay_sample_in_process
 from extract.tmdb import tmdb_source
 from extract.yts import yts_source
+from sample.replay import replay_sample_in_process
 
 log = logging.getLogger(__name__)
 API_SOURCES = ("omdb", "tmdb", "yts")

@@ -43,7 +43,7 @@ def _run(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _sample(settings: Settings, _: argparse.Namespace) -> int:
-    from extract.sample.build import build_sample
+    from sample.build import build_sample
 
     manifest = build_sample(settings.sample_dir)
     print(json.dumps(manifest.get("files", manifest), indent=2, sort_keys=True))

@@ -27,7 +27,6 @@ from prefect.runtime import flow_run
 
 from dashboard import DEFAULT_PORT as DASHBOARD_PORT
 from extract.pipelines import API_SOURCES, FILE_SOURCES, load_api_sources, load_file_sources
-from extract.sample.build import build_sample
 from flows import quality, stages
 from flows.dbt_runner import run_dbt
 from flows.html_report import REPORT_FILE, write_html_report
@@ -35,6 +34,7 @@ from flows.lock import run_lock
 from flows.report import RunReport
 from flows.settings import Settings
 from flows.warehouse import require_flow_target, resolution_rates
+from sample.build import build_sample
 
 T = TypeVar("T")
 ALL_SOURCES = (*FILE_SOURCES, *API_SOURCES)

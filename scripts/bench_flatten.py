@@ -30,8 +30,8 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT_ROOT))
 
 from bench.generate import generate, read_text_csv  # noqa: E402
-from extract.replay.catalog import tmdb_detail  # noqa: E402
 from flows.settings import Settings  # noqa: E402
+from sample.replay.catalog import tmdb_detail  # noqa: E402
 
 LOAD_ID = "1764000000.0"
 
@@ -132,7 +132,7 @@ def main() -> int:
     settings = Settings()
     generated = settings.data_dir / "bench" / f"scale_{args.scale:g}"
     if not (generated / "kaggle" / "credits.csv").is_file():
-        from extract.sample.build import build_sample
+        from sample.build import build_sample
 
         build_sample(settings.sample_dir)
         generate(settings.sample_dir, generated, args.scale)

@@ -11,7 +11,7 @@ import pyarrow as pa
 import pytest
 
 from bench.generate import CREW_PER_FILM, ID_STRIDE, Sizes, draw_pairs, generate, scaled_movies
-from extract.sample.build import build_sample
+from sample.build import build_sample
 
 SCALE = 0.01  # 455 movies, 260,243 ratings, 2,709 users
 

@@ -10,8 +10,8 @@ from typing import Any
 
 import duckdb
 
-from extract.replay import Catalog, Faults, ReplayServer
-from extract.sample.shapes import KAGGLE_METADATA_COLUMNS
+from sample.replay import Catalog, Faults, ReplayServer
+from sample.shapes import KAGGLE_METADATA_COLUMNS
 
 
 def omdb_record(number: int) -> dict[str, Any]:

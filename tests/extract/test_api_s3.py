@@ -13,7 +13,7 @@ import pytest
 
 from extract.omdb.ids import tmdb_imdb_ids
 from extract.pipelines import ApiTarget, run_api_sources
-from extract.replay import ReplayServer
+from sample.replay import ReplayServer
 from tests.extract.api_fakes import imdb_id, write_sample
 from tests.s3_endpoint import moto_s3
 

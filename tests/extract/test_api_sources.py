@@ -14,10 +14,10 @@ import pytest
 import requests
 
 from extract.pipelines import ApiTarget, LoadSummary, load_api_sources, run_api_sources, run_source
-from extract.replay import Faults, ReplayServer
-from extract.replay.catalog import tmdb_detail, yts_movie
 from extract.rest import ApiClient, HttpLimits, RateLimiter
 from extract.yts import yts_source
+from sample.replay import Faults, ReplayServer
+from sample.replay.catalog import tmdb_detail, yts_movie
 from tests.extract.api_fakes import Api, imdb_id, kaggle_row, omdb_record, write_sample
 
 pytestmark = pytest.mark.slow
@@ -470,8 +470,8 @@ def test_tmdb_first_listing_is_fetched_in_batches_across_runs(api: Api) -> None:
 
 
 def test_tmdb_loads_with_a_v3_api_key_sent_as_a_parameter(tmp_path: Path) -> None:
-    from extract.replay import Catalog
     from extract.tmdb import tmdb_source
+    from sample.replay import Catalog
 
     sample = write_sample(tmp_path / "sample", FILMS)
     with ReplayServer(Catalog.from_sample(sample), tmdb_token="dummy-v3-key") as server:

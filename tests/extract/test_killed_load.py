@@ -17,7 +17,7 @@ import duckdb
 import pytest
 
 from extract.pipelines import load_file_sources
-from extract.sample.build import build_sample
+from sample.build import build_sample
 
 pytestmark = pytest.mark.slow
 

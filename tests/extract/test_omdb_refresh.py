@@ -19,7 +19,7 @@ import pytest
 from extract.omdb import omdb_source
 from extract.omdb.priority import rating_counts
 from extract.pipelines import ApiTarget, LoadSummary, run_api_sources, run_source
-from extract.replay import ReplayServer
+from sample.replay import ReplayServer
 from tests.extract.api_fakes import Api, imdb_id, omdb_record, write_sample
 from tests.extract.test_omdb_priority import write_links, write_ratings
 

@@ -13,11 +13,11 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from extract.replay.catalog import Catalog
-from extract.replay.server import ReplayServer
-from extract.sample.build import build_sample
 from lakehouse.catalog import catalog_for
 from lakehouse.duckdb import metadata_locations
+from sample.build import build_sample
+from sample.replay.catalog import Catalog
+from sample.replay.server import ReplayServer
 
 # Dummy API keys: the fake APIs accept only these, and no file or log line a run writes may hold them.
 OMDB_KEY = "dummy-omdb-key-for-the-leak-test"

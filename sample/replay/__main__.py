@@ -1,11 +1,11 @@
-"""`python -m extract.replay <sample_dir>`: serve the sample, print the URL, stop when stdin closes."""
+"""`python -m sample.replay <sample_dir>`: serve the sample, print the URL, stop when stdin closes."""
 
 from __future__ import annotations
 
 import sys
 from pathlib import Path
 
-from extract.replay.server import ReplayServer
+from sample.replay.server import ReplayServer
 
 
 def main(argv: list[str]) -> int:

@@ -15,9 +15,9 @@ from pathlib import Path
 from types import TracebackType
 from urllib.parse import parse_qs, urlsplit
 
-from extract.replay.catalog import Catalog
-from extract.replay.faults import Faults
-from extract.replay.routes import Answer, Api, Request, json_answer
+from sample.replay.catalog import Catalog
+from sample.replay.faults import Faults
+from sample.replay.routes import Answer, Api, Request, json_answer
 
 THROTTLED = {"status_code": 25, "status_message": "Your request count is over the allowed limit."}
 
@@ -102,7 +102,7 @@ class ReplayServer:
 
     @classmethod
     def from_sample(cls, sample_dir: Path, faults: Faults | None = None) -> ReplayServer:
-        """A server over data/sample (see extract/replay/README.md)."""
+        """A server over data/sample (see sample/replay/README.md)."""
         return cls(Catalog.from_sample(sample_dir), faults)
 
     @property
@@ -137,11 +137,11 @@ class ReplayServer:
 
 @contextmanager
 def replay_sample_in_process(sample_dir: Path) -> Iterator[str]:
-    """Serve the sample from `python -m extract.replay` (its own GIL, so loaders are not slowed).
+    """Serve the sample from `python -m sample.replay` (its own GIL, so loaders are not slowed).
 
     Yields the server's URL; the child stops when this block ends (or when its stdin closes).
     """
-    command = [sys.executable, "-m", "extract.replay", str(sample_dir)]
+    command = [sys.executable, "-m", "sample.replay", str(sample_dir)]
     with subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True) as child:
         try:
             url = child.stdout.readline().strip() if child.stdout else ""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from extract.sample.sources import CPI_SERIES, package_version
+from sample.sources import CPI_SERIES, package_version
 
 _FILE_SHAPES = {
     "kaggle/movies_metadata.csv": "Kaggle *The Movies Dataset* `movies_metadata.csv`",
@@ -289,7 +289,7 @@ def render_readme(rows: Mapping[str, int], stats: Mapping[str, Any]) -> str:
     lines = [
         "# Real-data sample (generated)",
         "",
-        "Written by `python -m extract.sample.build`; do not edit by hand. Every file is "
+        "Written by `python -m sample.build`; do not edit by hand. Every file is "
         "derived from data that installed PyPI packages ship (no network access), in the "
         "shape of the production source it stands in for.",
         "",

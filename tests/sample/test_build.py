@@ -9,15 +9,15 @@ from pathlib import Path
 
 import pytest
 
-from extract.sample.build import build_sample, main
-from extract.sample.normalise import (
+from sample.build import build_sample, main
+from sample.normalise import (
     PERSON_SUFFIX,
     move_trailing_article,
     normalise_title,
     split_list,
     title_candidates,
 )
-from extract.sample.shapes import KAGGLE_METADATA_COLUMNS, writer_credit
+from sample.shapes import KAGGLE_METADATA_COLUMNS, writer_credit
 
 SHAWSHANK = "tt0111161"
 

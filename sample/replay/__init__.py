@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from extract.replay.catalog import Catalog
-from extract.replay.faults import Faults
-from extract.replay.server import ReplayServer, replay_sample_in_process
+from sample.replay.catalog import Catalog
+from sample.replay.faults import Faults
+from sample.replay.server import ReplayServer, replay_sample_in_process
 
 __all__ = ["Catalog", "Faults", "ReplayServer", "replay_sample_in_process"]

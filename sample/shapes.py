@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from extract.sample.normalise import COMPANY_SUFFIX, PERSON_SUFFIX, split_list
-from extract.sample.sources import Film
+from sample.normalise import COMPANY_SUFFIX, PERSON_SUFFIX, split_list
+from sample.sources import Film
 
 KAGGLE_METADATA_COLUMNS = (
     "adult",

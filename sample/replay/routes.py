@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from extract.replay.catalog import Catalog
-from extract.replay.faults import Faults
+from sample.replay.catalog import Catalog
+from sample.replay.faults import Faults
 
 TMDB_PAGE_SIZE = 20
 TMDB_MAX_PAGE = 500

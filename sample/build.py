@@ -1,6 +1,6 @@
 """Build the deterministic real-data sample (Kaggle, OMDb, FRED shapes) from shipped package data.
 
-Run as `python -m extract.sample.build --out data/sample`."""
+Run as `python -m sample.build --out data/sample`."""
 
 from __future__ import annotations
 
@@ -15,17 +15,17 @@ from pathlib import Path
 
 import pandas as pd
 
-from extract.sample.matching import Candidate, MatchResult, build_index, match_titles
-from extract.sample.normalise import normalise_title, title_candidates
-from extract.sample.readme import render_readme
-from extract.sample.shapes import (
+from sample.matching import Candidate, MatchResult, build_index, match_titles
+from sample.normalise import normalise_title, title_candidates
+from sample.readme import render_readme
+from sample.shapes import (
     KAGGLE_CREDITS_COLUMNS,
     KAGGLE_METADATA_COLUMNS,
     kaggle_credits_row,
     kaggle_metadata_row,
     omdb_record,
 )
-from extract.sample.sources import (
+from sample.sources import (
     CpiObservation,
     Film,
     load_cpi,

@@ -1,1 +1,0 @@
-"""Deterministic real-data sample builder (see `extract.sample.build`)."""

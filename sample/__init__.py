@@ -1,0 +1,1 @@
+"""Deterministic real-data sample builder (see `sample.build`)."""
