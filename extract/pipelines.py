@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 from collections import Counter
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -26,7 +26,6 @@ from extract.omdb.priority import rating_counts
 from extract.omdb.refresh import RatingCounts
 from extract.tmdb import tmdb_source
 from extract.yts import yts_source
-from sample.replay import replay_sample_in_process
 
 log = logging.getLogger(__name__)
 API_SOURCES = ("omdb", "tmdb", "yts")
@@ -179,7 +178,6 @@ API_FACTORIES: dict[str, Callable[[ApiTarget, list[str], Counter[str], RatingCou
     ),
     "yts": lambda target, _, counts, __: yts_source(counts=counts, **target.options(target.yts_url)),
 }
-SAMPLE_RATE, SAMPLE_WORKERS = 0.0, 8  # sample mode talks to 127.0.0.1: no rate limit
 
 
 def run_api_sources(
@@ -212,28 +210,13 @@ def load_api_sources(
     files_dir: Path | str,
     lake_url: str,
     pipelines_dir: Path,
-    sample_dir: Path,
+    target: ApiTarget,
     names: tuple[str, ...] = API_SOURCES,
-    sample_ids_limit: int | None = None,
-    omdb_refresh_days: int | None = None,
-    omdb_daily_quota: int | None = None,
+    ids_limit: int | None = None,
 ) -> list[LoadSummary]:
-    """Load OMDb, TMDB and YTS; without API keys, replay the sample from a server on 127.0.0.1.
-
-    `omdb_refresh_days` and `omdb_daily_quota` None leave OMDb's refresh age and quota to dlt config
-    or the source's defaults (30 days, no quota of its own).
-    """
+    """Load OMDb, TMDB and YTS from `target` (`ApiTarget()`: the real services, with the keys of
+    .dlt/secrets.toml or the environment); OMDb is asked about the first `ids_limit` IMDb ids the
+    other sources name (all by default)."""
     _configure_dlt()
     ids = imdb_ids(files_dir, lake_url)
-    omdb = ApiTarget(omdb_refresh_days=omdb_refresh_days, omdb_daily_quota=omdb_daily_quota)
-    if api_keys_configured():
-        return run_api_sources(omdb, ids, lake_url, pipelines_dir, names, files_dir)
-    if not (sample_dir / "omdb" / "movies.jsonl").is_file():
-        log.warning("no API keys and no sample in %s: API sources skipped", sample_dir)
-        return []
-    with replay_sample_in_process(sample_dir) as url:
-        log.warning("no API keys configured: replaying the sample %s from %s", sample_dir, url)
-        target = replace(omdb, omdb_url=f"{url}/", tmdb_url=f"{url}/3", yts_url=f"{url}/api/v2",
-                         omdb_api_key="sample-replay", tmdb_token="sample-replay",
-                         requests_per_second=SAMPLE_RATE, max_workers=SAMPLE_WORKERS)  # fmt: skip
-        return run_api_sources(target, ids[:sample_ids_limit], lake_url, pipelines_dir, names, files_dir)
+    return run_api_sources(target, ids[:ids_limit], lake_url, pipelines_dir, names, files_dir)

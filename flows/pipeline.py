@@ -28,6 +28,7 @@ from prefect.runtime import flow_run
 from dashboard import DEFAULT_PORT as DASHBOARD_PORT
 from extract.pipelines import API_SOURCES, FILE_SOURCES, load_api_sources, load_file_sources
 from flows import quality, stages
+from flows.apis import api_route
 from flows.dbt_runner import run_dbt
 from flows.html_report import REPORT_FILE, write_html_report
 from flows.lock import run_lock
@@ -50,17 +51,17 @@ def build_sample_task(sample_dir: Path) -> dict[str, Any]:
 
 @task(name="extract", task_run_name="extract-{name}", retries=2, retry_delay_seconds=[5, 30], **RESUMABLE)
 def extract_task(name: str, settings: Settings) -> list[dict[str, Any]]:
-    """Load one source into raw/ with its own dlt pipeline (API sources replay the sample without keys)."""
+    """Load one source into raw/ with its own dlt pipeline (an API source by its route, flows.apis)."""
     if name in FILE_SOURCES:
         summaries = load_file_sources(
             settings.source_files_dir, settings.lake_url, settings.pipelines_dir, names=(name,)
         )
     else:
-        summaries = load_api_sources(
-            settings.source_files_dir, settings.lake_url, settings.pipelines_dir, settings.sample_dir,
-            names=(name,), sample_ids_limit=settings.sample_api_ids,
-            omdb_refresh_days=settings.omdb_refresh_days, omdb_daily_quota=settings.omdb_daily_quota,
-        )  # fmt: skip
+        with api_route(settings) as route:
+            summaries = [] if route is None else load_api_sources(
+                settings.source_files_dir, settings.lake_url, settings.pipelines_dir, route.target,
+                names=(name,), ids_limit=route.ids_limit,
+            )  # fmt: skip
     return [
         {**asdict(s), "read": s.read, "skipped": s.skipped, "unaccounted": s.unaccounted} for s in summaries
     ]

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from extract.pipelines import ApiTarget, LoadSummary, load_api_sources, run_api_sources, run_source
+from extract.pipelines import ApiTarget, LoadSummary, run_api_sources, run_source
 from extract.rest import ApiClient, HttpLimits, RateLimiter
 from extract.yts import yts_source
 from sample.replay import Faults, ReplayServer
@@ -285,23 +285,6 @@ def test_faults_are_per_instance(tmp_path: Path) -> None:
          ReplayServer.from_sample(write_sample(tmp_path, 2)) as healthy:  # fmt: skip
         assert requests.get(f"{broken.url}/3/movie/1000000", timeout=5).status_code == 503
         assert requests.get(f"{healthy.url}/3/movie/1000000", timeout=5).status_code == 200
-
-
-def test_without_keys_the_sample_is_replayed_from_a_local_server(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
-) -> None:
-    for name in ("SOURCES__OMDB__API_KEY", "SOURCES__TMDB__ACCESS_TOKEN"):
-        monkeypatch.delenv(name, raising=False)
-    sample = write_sample(tmp_path / "sample", 30)
-
-    summaries = load_api_sources(sample, str(tmp_path / "lake"), tmp_path / "pipelines", sample,
-                                 sample_ids_limit=20)  # fmt: skip
-
-    assert [(summary.dataset, summary.rows) for summary in summaries] == [
-        ("omdb", {"movies": 20}), ("tmdb", {"movies": 30}), ("yts", {"movies": 30})
-    ]  # fmt: skip
-    assert "replaying the sample" in caplog.text
-    assert "sample-replay" not in caplog.text  # the replay key is never logged
 
 
 def test_discover_windows_past_the_page_limit_are_split(api: Api, monkeypatch: pytest.MonkeyPatch) -> None:
