@@ -18,7 +18,6 @@ import sys
 import time
 import traceback
 from collections.abc import Callable
-from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
@@ -27,18 +26,15 @@ from flows.settings import Settings
 
 
 def _extract(settings: Settings) -> Any:
-    from extract.pipelines import load_file_sources
+    from flows import stages
 
-    return [
-        asdict(s)
-        for s in load_file_sources(settings.source_files_dir, settings.lake_url, settings.pipelines_dir)
-    ]
+    return stages.extract_files(settings)
 
 
 def _silver(settings: Settings) -> Any:
-    from spark.jobs.silver import run_silver
+    from flows import stages
 
-    return asdict(run_silver(settings.lake_url, settings.cpi_base_month, "bench-silver"))
+    return stages.build_silver(settings, app_name="bench-silver")
 
 
 def _validate(layer: str) -> Callable[[Settings], Any]:

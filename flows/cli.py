@@ -13,7 +13,6 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from dataclasses import asdict
 from datetime import date
 
 from flows.settings import Settings
@@ -51,20 +50,17 @@ def _sample(settings: Settings, _: argparse.Namespace) -> int:
 
 
 def _extract(settings: Settings, _: argparse.Namespace) -> int:
-    from extract.pipelines import load_file_sources
+    from flows.stages import extract_files
 
-    for summary in load_file_sources(settings.source_files_dir, settings.lake_url, settings.pipelines_dir):
-        print(json.dumps(asdict(summary), sort_keys=True))
+    for summary in extract_files(settings):
+        print(json.dumps(summary, sort_keys=True))
     return 0
 
 
 def _silver(settings: Settings, args: argparse.Namespace) -> int:
-    from spark.jobs.silver import run_silver
+    from flows.stages import build_silver
 
-    summary = run_silver(
-        settings.lake_url, settings.cpi_base_month, "movie-warehouse-silver", args.full_refresh
-    )
-    print(json.dumps(asdict(summary), indent=2))
+    print(json.dumps(build_silver(settings, args.full_refresh), indent=2))
     return 0
 
 

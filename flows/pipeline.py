@@ -26,9 +26,8 @@ from prefect.futures import wait
 from prefect.runtime import flow_run
 
 from dashboard import DEFAULT_PORT as DASHBOARD_PORT
-from extract.pipelines import API_SOURCES, FILE_SOURCES, load_api_sources, load_file_sources
+from extract.pipelines import API_SOURCES, FILE_SOURCES
 from flows import quality, stages
-from flows.apis import api_route
 from flows.dbt_runner import run_dbt
 from flows.html_report import REPORT_FILE, write_html_report
 from flows.lock import run_lock
@@ -52,19 +51,11 @@ def build_sample_task(sample_dir: Path) -> dict[str, Any]:
 @task(name="extract", task_run_name="extract-{name}", retries=2, retry_delay_seconds=[5, 30], **RESUMABLE)
 def extract_task(name: str, settings: Settings) -> list[dict[str, Any]]:
     """Load one source into raw/ with its own dlt pipeline (an API source by its route, flows.apis)."""
-    if name in FILE_SOURCES:
-        summaries = load_file_sources(
-            settings.source_files_dir, settings.lake_url, settings.pipelines_dir, names=(name,)
-        )
-    else:
-        with api_route(settings) as route:
-            summaries = [] if route is None else load_api_sources(
-                settings.source_files_dir, settings.lake_url, settings.pipelines_dir, route.target,
-                names=(name,), ids_limit=route.ids_limit,
-            )  # fmt: skip
-    return [
-        {**asdict(s), "read": s.read, "skipped": s.skipped, "unaccounted": s.unaccounted} for s in summaries
-    ]
+    return (
+        stages.extract_files(settings, (name,))
+        if name in FILE_SOURCES
+        else stages.extract_api(settings, name)
+    )
 
 
 @task(name="validate", task_run_name="validate-{layer}", **RESUMABLE)
@@ -92,11 +83,7 @@ def validate_task(
 def silver_task(settings: Settings, full_refresh: bool = False) -> dict[str, Any]:
     """Bring silver's Iceberg tables up to raw/ with a local Spark session (or the cluster
     spark-submit configured); `full_refresh` rebuilds every table from all of raw/."""
-    from spark.jobs.silver import run_silver
-
-    return asdict(
-        run_silver(settings.lake_url, settings.cpi_base_month, "movie-warehouse-silver", full_refresh)
-    )
+    return stages.build_silver(settings, full_refresh)
 
 
 @task(name="silver-maintenance", retries=1, retry_delay_seconds=10, **RESUMABLE)

@@ -1,9 +1,11 @@
-"""The stages that can find nothing to do, as plain functions that decide it themselves.
+"""The pipeline's stages as plain functions, settings in, summary out: the Prefect flow's tasks
+(flows.pipeline), the `movies` CLI and the benchmark (bench.stage) call these same functions, so
+they run, and skip, the same work.
 
-The Prefect flow's tasks (flows.pipeline) and the benchmark (bench.stage) call these same functions,
-so both skip the same work. Each stage compares what its result depends on (its *key*) with what it
-last succeeded on (flows.stage_state) and records the key when it succeeds; `rerun` (a full
-refresh) runs it whatever the record says. docs/runs.md has the table of what runs again when.
+Extract and Spark decide for themselves what is new (dlt's state, silver's snapshot summaries). The
+other stages compare what their result depends on (its *key*) with what they last succeeded on
+(flows.stage_state) and record the key when they succeed; `rerun` (a full refresh) runs a stage
+whatever the record says. docs/runs.md has the table of what runs again when.
 
 - Checks of a layer are skipped when the data and the suites are the ones last checked; gold's
   clock-dependent checks (freshness) run every time.
@@ -15,10 +17,13 @@ refresh) runs it whatever the record says. docs/runs.md has the table of what ru
 from __future__ import annotations
 
 from collections.abc import Callable, Collection
+from dataclasses import asdict
 from datetime import UTC, datetime
 from typing import Any
 
+from extract.pipelines import FILE_SOURCES, LoadSummary, load_api_sources, load_file_sources
 from flows import quality
+from flows.apis import api_route
 from flows.dbt_runner import run_dbt
 from flows.settings import Settings
 from flows.stage_state import StageState
@@ -53,6 +58,42 @@ def _once(
 
 def _suites(settings: Settings, layer: str) -> str:
     return quality.suites_digest(settings.gx_root / "gx", layer)
+
+
+def extract_files(settings: Settings, names: Collection[str] = FILE_SOURCES) -> list[dict[str, Any]]:
+    """Load the CSV-file sources (the sample, a download folder or an s3:// prefix) into raw/."""
+    summaries = load_file_sources(
+        settings.source_files_dir, settings.lake_url, settings.pipelines_dir, tuple(names)
+    )
+    return [_load_summary(summary) for summary in summaries]
+
+
+def extract_api(settings: Settings, name: str) -> list[dict[str, Any]]:
+    """Load one API source into raw/ by this run's route (flows.apis); nothing without one."""
+    with api_route(settings) as route:
+        if route is None:
+            return []
+        summaries = load_api_sources(settings.source_files_dir, settings.lake_url, settings.pipelines_dir,
+                                     route.target, names=(name,), ids_limit=route.ids_limit)  # fmt: skip
+    return [_load_summary(summary) for summary in summaries]
+
+
+def _load_summary(summary: LoadSummary) -> dict[str, Any]:
+    return {
+        **asdict(summary),
+        "read": summary.read,
+        "skipped": summary.skipped,
+        "unaccounted": summary.unaccounted,
+    }
+
+
+def build_silver(
+    settings: Settings, full_refresh: bool = False, app_name: str = "movie-warehouse-silver"
+) -> dict[str, Any]:
+    """Bring silver's Iceberg tables up to raw/ with Spark; `full_refresh` rebuilds every table."""
+    from spark.jobs.silver import run_silver  # starts no JVM by itself, but pulls in pyspark
+
+    return asdict(run_silver(settings.lake_url, settings.cpi_base_month, app_name, full_refresh))
 
 
 def check_raw(settings: Settings, sources: Collection[str], rerun: bool = False) -> dict[str, Any]:
