@@ -27,13 +27,14 @@ from prefect.runtime import flow_run
 
 from dashboard import DEFAULT_PORT as DASHBOARD_PORT
 from extract.pipelines import API_SOURCES, FILE_SOURCES
-from flows import quality, stages
+from flows import stages
 from flows.dbt_runner import run_dbt
 from flows.html_report import REPORT_FILE, write_html_report
 from flows.lock import run_lock
 from flows.report import RunReport
 from flows.settings import Settings
 from flows.warehouse import require_flow_target, resolution_rates
+from quality.runner import data_docs_index, quarantine_by_reason
 from sample.build import build_sample
 
 T = TypeVar("T")
@@ -131,7 +132,7 @@ def html_report_task(settings: Settings, summary: dict[str, str], rerun: bool = 
 @task(name="quarantine-summary")
 def quarantine_task(settings: Settings) -> list[dict[str, Any]]:
     """Quarantined rows by layer, source, entity and reason, from the warehouse's fct_quarantined_records."""
-    return quality.quarantine_by_reason(settings)
+    return quarantine_by_reason(settings)
 
 
 @task(name="resolution-rates")
@@ -232,7 +233,7 @@ def result_paths(settings: Settings) -> dict[str, str]:
     return {
         "warehouse": str(settings.warehouse_path),
         "dbt docs": str(settings.dbt_target_path / "static_index.html"),
-        "GX Data Docs": str(quality.data_docs_index(settings.gx_root)),
+        "GX Data Docs": str(data_docs_index(settings.gx_root)),
         "run report": str(settings.reports_dir / "run_report.md"),
         "HTML report": str(settings.reports_dir / REPORT_FILE),
         "dashboard": f"make dashboard, then http://127.0.0.1:{DASHBOARD_PORT}",

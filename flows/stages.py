@@ -22,13 +22,14 @@ from datetime import UTC, datetime
 from typing import Any
 
 from extract.pipelines import FILE_SOURCES, LoadSummary, load_api_sources, load_file_sources
-from flows import quality
 from flows.apis import api_route
 from flows.dbt_runner import run_dbt
 from flows.settings import Settings
 from flows.stage_state import StageState
 from lakehouse.catalog import snapshot_ids
 from lakehouse.raw import RawListing
+from quality.runner import validate_layer
+from quality.suites import suites_digest
 
 NOT_RUN = "not_run"  # the key of a skipped stage's result, with the reason
 UNCHANGED = "nothing new since its last run"
@@ -57,7 +58,7 @@ def _once(
 
 
 def _suites(settings: Settings, layer: str) -> str:
-    return quality.suites_digest(settings.gx_root / "gx", layer)
+    return suites_digest(settings.gx_root / "gx", layer)
 
 
 def extract_files(settings: Settings, names: Collection[str] = FILE_SOURCES) -> list[dict[str, Any]]:
@@ -105,7 +106,7 @@ def check_raw(settings: Settings, sources: Collection[str], rerun: bool = False)
         "validate raw",
         key,
         rerun,
-        lambda: quality.validate_layer("raw", settings, sources).summary(),
+        lambda: validate_layer("raw", settings, sources).summary(),
     )
 
 
@@ -113,7 +114,7 @@ def check_silver(settings: Settings, rerun: bool = False) -> dict[str, Any]:
     """The silver checks, unless every table is at the snapshot last checked, with the same suites."""
     key = {"silver": snapshot_ids(settings.lake_url), "suites": _suites(settings, "silver")}
     return _once(
-        settings, "validate silver", key, rerun, lambda: quality.validate_layer("silver", settings).summary()
+        settings, "validate silver", key, rerun, lambda: validate_layer("silver", settings).summary()
     )
 
 
@@ -140,8 +141,8 @@ def check_gold(settings: Settings, rerun: bool = False) -> dict[str, Any]:
     state = state_of(settings)
     key = {WAREHOUSE: state.get(WAREHOUSE), "suites": _suites(settings, "gold")}
     if not rerun and state.finished_on("validate gold", key):
-        return quality.validate_layer("gold", settings, clock_only=True).summary()
-    result = quality.validate_layer("gold", settings).summary()
+        return validate_layer("gold", settings, clock_only=True).summary()
+    result = validate_layer("gold", settings).summary()
     state.record("validate gold", key)
     return result
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from flows.quality import data_docs_index
+from quality.runner import data_docs_index
 
 pytestmark = pytest.mark.slow
 

@@ -14,8 +14,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from flows.quality import FILE_DELIVERIES, TABLES, Lake, layer_tables
 from lakehouse.duckdb import load_extensions
+from quality.frames import FILE_DELIVERIES, TABLES, Lake, layer_tables
 from tests.silver_tables import write_silver_tables
 
 GX_DIR = Path(__file__).resolve().parents[2] / "great_expectations" / "gx"
@@ -36,18 +36,18 @@ def test_silver_and_gold_are_always_checked_whole() -> None:
 
 
 def test_a_lake_path_with_a_quote_is_read_not_spliced_into_the_sql(tmp_path) -> None:
-    from flows.quality import _files
     from lakehouse.sql import sql_string
+    from quality.frames import parquet
 
     lake = tmp_path / "o'brien's lake"
     (lake / "raw" / "kaggle" / "links").mkdir(parents=True)
     pq.write_table(pa.table({"movie_id": [1, 2, 3]}), lake / "raw" / "kaggle" / "links" / "1.parquet")
-    assert duckdb.sql(f"select count(*) from {_files(str(lake), 'raw', 'kaggle/links')}").fetchone() == (3,)
+    assert duckdb.sql(f"select count(*) from {parquet(str(lake), 'raw', 'kaggle/links')}").fetchone() == (3,)
     assert sql_string("x'); drop table t; --") == "'x''); drop table t; --'"
 
 
 def test_a_check_frame_carries_only_the_columns_its_suite_checks(tmp_path) -> None:
-    from flows.quality import _projected, suite_columns
+    from quality.suites import projected, suite_columns
 
     assert suite_columns(GX_DIR, "raw", "kaggle_links") == ["imdb_id", "movie_id", "tmdb_id"]
     # A row_condition's column is checked too: the raw ratings frame's `kind` (see offending_rows).
@@ -80,7 +80,7 @@ def test_a_check_frame_carries_only_the_columns_its_suite_checks(tmp_path) -> No
     (tmp_path / "expectations" / "raw__exact.json").write_text(json.dumps(suite))
     assert suite_columns(tmp_path, "raw", "exact") is None  # an exact column set needs every column
 
-    sql = _projected("select 1 as a, 'x' as b, 2 as \"c d\"", ["a", "c d"])
+    sql = projected("select 1 as a, 'x' as b, 2 as \"c d\"", ["a", "c d"])
     assert duckdb.sql(sql).fetchall() == [(1, 2)]
     assert duckdb.sql(sql).columns == ["a", "c d"]
 
@@ -115,7 +115,7 @@ def _validate(suite: dict[str, Any], frame: Any, parameters: dict[str, Any]) -> 
 
 def _failed_columns(suite_name: str, frame: Any) -> set[str]:
     """The columns of `frame` whose expectations in the committed suite `suite_name` fail."""
-    from flows.quality import load_suite
+    from quality.suites import load_suite
 
     layer, table = suite_name.split("__", 1)
     failed = _validate(load_suite(GX_DIR, layer, table), frame, {})
@@ -123,7 +123,7 @@ def _failed_columns(suite_name: str, frame: Any) -> set[str]:
 
 
 def test_the_gold_ratings_suite_fails_on_a_duplicated_key_and_a_rating_out_of_range() -> None:
-    from flows.quality import GOLD_RATINGS
+    from quality.frames import GOLD_RATINGS
 
     with duckdb.connect() as con:
         con.execute("create schema marts")
@@ -151,7 +151,7 @@ def test_duplicated_keys_counts_each_repeated_key_once_with_nulls_equal(
     keys: tuple[str, ...], rows: list[tuple[Any, ...]], expected: int
 ) -> None:
     """The neighbour comparison finds exactly what GROUP BY ... HAVING count(*) > 1 finds."""
-    from flows.quality import duplicated_keys
+    from quality.frames import duplicated_keys
 
     columns = ", ".join(keys)
     with duckdb.connect() as con:
@@ -171,13 +171,13 @@ def _silver_frame(sql: str) -> pd.DataFrame:
 
 
 def test_the_silver_key_report_names_the_entity_whose_keys_repeat(tmp_path: Path) -> None:
-    from flows.quality import SILVER_KEYS, _key_report
+    from quality.frames import SILVER_KEYS, key_report
 
     tables = {entity: pa.table({key: [1, 2] for key in keys}) for entity, keys in SILVER_KEYS.items()}
     # user 1 rated movie 10 twice, and movie 5 once
     tables["ratings"] = pa.table({"user_id": [1, 1, 1], "movielens_movie_id": [10, 10, 5]})
     write_silver_tables(tmp_path, tables)
-    frame = _silver_frame(_key_report(Lake(str(tmp_path)))).set_index("entity")
+    frame = _silver_frame(key_report(Lake(str(tmp_path)))).set_index("entity")
     assert frame.loc["ratings", "duplicated_keys"] == 1
     assert frame["duplicated_keys"].drop("ratings").eq(0).all()
     assert frame["entity_with_duplicated_keys"].dropna().tolist() == ["ratings: 1 duplicated keys"]
@@ -185,7 +185,7 @@ def test_the_silver_key_report_names_the_entity_whose_keys_repeat(tmp_path: Path
 
 
 def test_the_silver_ratings_suite_fails_on_a_missing_time_and_too_few_resolved_movies(tmp_path: Path) -> None:
-    from flows.quality import _silver_ratings
+    from quality.frames import silver_ratings
 
     times = [datetime(2020, 1, 1), None, datetime(2020, 1, 2), datetime(2020, 1, 3)]
     ratings = pa.table(
@@ -196,7 +196,7 @@ def test_the_silver_ratings_suite_fails_on_a_missing_time_and_too_few_resolved_m
         }
     )
     write_silver_tables(tmp_path, {"ratings": ratings})
-    frame = _silver_frame(_silver_ratings(Lake(str(tmp_path))))
+    frame = _silver_frame(silver_ratings(Lake(str(tmp_path))))
     assert frame.to_dict("records") == [
         {
             "row_count": 4,
@@ -213,7 +213,7 @@ def test_gx_batches_are_not_fingerprinted_once_fingerprints_are_turned_off(tmp_p
     from great_expectations.core.batch_spec import PathBatchSpec
     from great_expectations.execution_engine import PandasExecutionEngine
 
-    from flows import quality
+    from quality.context import without_batch_fingerprints
 
     frame = tmp_path / "frame.parquet"
     pq.write_table(pa.table({"rating": [0.5, 5.0]}), frame)
@@ -221,7 +221,7 @@ def test_gx_batches_are_not_fingerprinted_once_fingerprints_are_turned_off(tmp_p
     _, before = PandasExecutionEngine().get_batch_data_and_markers(spec)
     assert "pandas_data_fingerprint" in before  # GX hashes a small batch by default
 
-    quality._without_batch_fingerprints()
+    without_batch_fingerprints()
     _, after = PandasExecutionEngine().get_batch_data_and_markers(spec)
 
     assert "pandas_data_fingerprint" not in after
@@ -239,7 +239,7 @@ def test_the_reconciliation_counts_a_key_once_and_quarantined_only_keys_apart(
     tmp_path: Path, fct_rows: int, unreconciled: str | None
 ) -> None:
     """Raw keys over every load, less the keys no load rated validly, equal silver and fct_ratings."""
-    from flows.quality import _reconciliation
+    from quality.frames import reconciliation
 
     raw = tmp_path / "raw" / "kaggle" / "ratings"
     # (1, 10) valid; (1, 11) invalid, then valid; (2, 10) never valid; (3, 12) valid; (4, 13) missing.
@@ -258,7 +258,7 @@ def test_the_reconciliation_counts_a_key_once_and_quarantined_only_keys_apart(
         con.execute("attach ':memory:' as warehouse")
         con.execute("create schema warehouse.marts")
         con.execute(f"create table warehouse.marts.fct_ratings as select * from range({fct_rows})")
-        frame = con.execute(_reconciliation(Lake(str(tmp_path)))).df()
+        frame = con.execute(reconciliation(Lake(str(tmp_path)))).df()
     assert frame.drop(columns="unreconciled").to_dict("records") == [
         {"raw_rating_keys": 5, "quarantined_only_keys": 2, "quarantined_rows": 4, "silver_ratings": 3,
          "fct_ratings": fct_rows}
@@ -294,11 +294,12 @@ def _raw_ratings_lake(root: Path, rows: list[tuple[Any, ...]]) -> str:
 def test_the_raw_ratings_frame_is_the_delivery_count_and_the_rows_each_check_fails(tmp_path: Path) -> None:
     """The 26M-row raw ratings load is checked as one `delivery` row and its offending rows: each row
     check fails on the same values as on the whole load, and the row count is the load's."""
-    from flows.quality import _raw_latest, load_suite, offending_rows
+    from quality.frames import raw_latest
+    from quality.suites import load_suite, offending_rows
 
     lake = _raw_ratings_lake(tmp_path, list(RAW_RATINGS_LOAD.values()))
     suite = load_suite(GX_DIR, "raw", "kaggle_ratings")
-    frame = duckdb.sql(offending_rows(_raw_latest(lake, "kaggle", "ratings"), suite)).df()
+    frame = duckdb.sql(offending_rows(raw_latest(lake, "kaggle", "ratings"), suite)).df()
 
     assert frame.columns.tolist() == ["kind", "row_count", "user_id", "movie_id", "rating", "timestamp"]
     delivery = frame[frame["kind"] == "delivery"]
@@ -308,7 +309,7 @@ def test_the_raw_ratings_frame_is_the_delivery_count_and_the_rows_each_check_fai
 
     in_bounds = {"kaggle_ratings_min_rows": 5, "kaggle_ratings_max_rows": 9}
     failed = _validate(suite, frame, in_bounds)
-    whole = duckdb.sql(_raw_latest(lake, "kaggle", "ratings")).df()
+    whole = duckdb.sql(raw_latest(lake, "kaggle", "ratings")).df()
     unconditioned = {  # the suite's row checks, each on every row of the load
         "expectations": [
             {"type": e["type"], "kwargs": {k: v for k, v in e["kwargs"].items() if k != "row_condition"}}
@@ -328,7 +329,8 @@ def test_the_raw_ratings_frame_is_the_delivery_count_and_the_rows_each_check_fai
 
 
 def test_an_empty_raw_ratings_load_still_reports_its_row_count(tmp_path: Path) -> None:
-    from flows.quality import _raw_latest, load_suite, offending_rows
+    from quality.frames import raw_latest
+    from quality.suites import load_suite, offending_rows
 
     folder = tmp_path / "raw" / "kaggle" / "ratings"
     schema = pa.schema([("user_id", pa.int64()), ("movie_id", pa.int64()), ("rating", pa.float64()),
@@ -336,7 +338,7 @@ def test_an_empty_raw_ratings_load_still_reports_its_row_count(tmp_path: Path) -
     folder.mkdir(parents=True)
     pq.write_table(schema.empty_table(), folder / "1700000001.1.b.parquet")
     suite = load_suite(GX_DIR, "raw", "kaggle_ratings")
-    frame = duckdb.sql(offending_rows(_raw_latest(str(tmp_path), "kaggle", "ratings"), suite)).df()
+    frame = duckdb.sql(offending_rows(raw_latest(str(tmp_path), "kaggle", "ratings"), suite)).df()
     assert frame[["kind", "row_count"]].to_dict("records") == [{"kind": "delivery", "row_count": 0}]
     failed = _validate(suite, frame, {"kaggle_ratings_min_rows": 1, "kaggle_ratings_max_rows": None})
     assert failed == {"expect_column_values_to_be_between(row_count)": [0]}
@@ -368,7 +370,7 @@ def _suite_with(expectation: dict[str, Any]) -> dict[str, Any]:
 def test_a_suite_check_the_offending_rows_cannot_answer_is_an_error_not_a_weaker_check(
     kwargs: dict[str, Any],
 ) -> None:
-    from flows.quality import offending_rows
+    from quality.suites import offending_rows
 
     with pytest.raises(ValueError, match=r"offending rows|no bound"):
         offending_rows(
@@ -390,22 +392,23 @@ def test_a_run_checking_some_raw_tables_renders_only_its_own_data_docs_pages(tmp
     its Data Docs pages are rendered for this run's results, not again for every stored result."""
     from contextlib import chdir
 
-    from flows import quality
+    from quality.context import FRAMES_DIR, open_context
+    from quality.runner import data_docs_index, run_checks
 
     gx_dir = tmp_path / "gx"
     shutil.copytree(GX_DIR, gx_dir, ignore=shutil.ignore_patterns("uncommitted"))
     months = [datetime(2020, month, 1) for month in (1, 2, 3)]
     frame = {"month": months, "cpiaucsl": [258.7, 259.0, 258.1], "month_gap": [None, None, None]}
-    _write_parquet(gx_dir / quality.FRAMES_DIR / "raw", "fred_cpiaucsl.parquet", frame)
-    context = quality._context(tmp_path)
-    site = quality.data_docs_index(tmp_path).parent
+    _write_parquet(gx_dir / FRAMES_DIR / "raw", "fred_cpiaucsl.parquet", frame)
+    context = open_context(tmp_path)
+    site = data_docs_index(tmp_path).parent
     parameters = {"fred_cpiaucsl_min_rows": 1, "fred_cpiaucsl_max_rows": None}
 
     with chdir(context.root_directory):
-        (first,) = quality.run_checks(context, "raw", ["fred_cpiaucsl"], parameters)
+        (first,) = run_checks(context, "raw", ["fred_cpiaucsl"], parameters)
         ((earlier_run, earlier_page),) = _validated_pages(site, "raw__fred_cpiaucsl").items()
         earlier_page.write_text("rendered by the first run", encoding="utf-8")  # a rebuild overwrites it
-        (second,) = quality.run_checks(context, "raw", ["fred_cpiaucsl"], parameters)
+        (second,) = run_checks(context, "raw", ["fred_cpiaucsl"], parameters)
 
     assert first.success and second.success
     pages = _validated_pages(site, "raw__fred_cpiaucsl")
