@@ -7,6 +7,10 @@ move), the most-rated films first (`extract.omdb.refresh` has the order and the 
 is appended as a new raw row: silver keeps the latest load per id. When OMDb's daily limit, or the
 `daily_quota` set here, runs out the run stops cleanly; what was fetched is loaded and the next run
 carries on.
+
+Why not `dlt.sources.incremental`: OMDb is asked per IMDb id, not along an ordered field, and an id
+is asked again by the age of its answer; that is a per-id record (`extract.omdb.refresh`), kept in
+dlt's resource state.
 """
 
 from __future__ import annotations

@@ -10,6 +10,11 @@ asked for again on every run until it loads or TMDB answers 404.
 A first run over all of TMDB (about a million films at 20 requests/s: half a day) need not be one
 all-or-nothing load: `sources.tmdb.max_details_per_run` caps the details one run fetches, and the
 listed ids it did not reach wait in the state (`pending_ids`) for the next runs, first in line.
+
+Why not `dlt.sources.incremental`: its cursor is a field of the yielded items, while TMDB's cursor is
+the `start_date` of the `/movie/changes` request (a changed id carries no date), and it must hold
+when a listing page is unreadable, which dlt's cursor does not (see extract/yts). Details are
+deduplicated by content hash, which no cursor expresses. The state lives in dlt's resource state.
 """
 
 from __future__ import annotations

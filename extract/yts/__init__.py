@@ -5,6 +5,11 @@ the `date_uploaded` cursor kept in the resource state (stored with the destinati
 in the cursor's own second are told apart by id. The cursor advances only after a listing without
 broken pages: a page that could not be read is quarantined, the ids loaded meanwhile are kept in the
 state, and the next run lists down to the old cursor again, loading exactly what it had missed.
+
+Why not `dlt.sources.incremental`: it moves its cursor to the newest value it saw whenever the
+extract ends, so a run with an unreadable page in the middle of the listing would move past what
+that page held and never ask for it again. Holding the cursor until a listing is whole needs the
+state in our hands; dlt's resource state still stores it with the destination.
 """
 
 from __future__ import annotations
