@@ -13,6 +13,8 @@ import threading
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
 from typing import Any
 
 import requests
@@ -34,6 +36,8 @@ class HttpLimits:
     backoff_base_s: float = 0.5
     backoff_max_s: float = 30.0
     timeout_s: float = 30.0
+    # The longest wait a server's Retry-After may impose before the next try.
+    retry_after_max_s: float = 300.0
 
 
 class RateLimiter:
@@ -94,9 +98,16 @@ class ApiClient:
             return None, error
 
     def _back_off(self, attempt: int, response: requests.Response | None, why: str, path: str) -> None:
-        """Sleep full-jitter exponential backoff, but never less than the server's Retry-After."""
-        cap = min(self.limits.backoff_max_s, self.limits.backoff_base_s * 2 ** (attempt - 1))
-        delay = max(random.uniform(0, cap), _retry_after(response))
+        """Sleep an exponential backoff with jitter, but never less than the server's Retry-After and
+        never more than `retry_after_max_s` because of it.
+
+        The jitter is "equal jitter": half the exponential step is always waited, so a server that
+        says `Retry-After: 0` (or a backoff that draws 0) cannot turn the retries into a busy loop.
+        """
+        step = min(self.limits.backoff_max_s, self.limits.backoff_base_s * 2 ** (attempt - 1))
+        backoff = step / 2 + random.uniform(0, step / 2)
+        asked = retry_after_seconds(response)
+        delay = backoff if asked is None else max(backoff, min(asked, self.limits.retry_after_max_s))
         with self._retry_lock:
             self.retries += 1
         log.warning("%s on %s (attempt %d): retrying in %.2f s", why, path, attempt, delay)
@@ -113,10 +124,19 @@ class ApiClient:
         return session
 
 
-def _retry_after(response: requests.Response | None) -> float:
-    """Seconds from a numeric Retry-After header (0 when absent or an HTTP date we do not parse)."""
-    value = response.headers.get("Retry-After", "") if response is not None else ""
-    return float(value) if value.strip().isdigit() else 0.0
+def retry_after_seconds(response: requests.Response | None, now: datetime | None = None) -> float | None:
+    """The wait a Retry-After header asks for (RFC 9110: delay-seconds or an HTTP-date), in
+    seconds from `now`; a date already past is 0. None when the header is absent or unreadable."""
+    value = response.headers.get("Retry-After", "").strip() if response is not None else ""
+    if value.isdigit():
+        return float(value)
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when.tzinfo is None:  # an HTTP-date is GMT; a zone-less one is read as such
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
 
 
 def decode_json(response: requests.Response) -> tuple[Any, str | None]:

@@ -12,7 +12,8 @@ from typing import Any
 class Faults:
     """What the next requests get instead of a normal answer; counters are consumed in order.
 
-    `throttle` requests get 429 with `Retry-After: retry_after_s`; `errors` lists the statuses the
+    `throttle` requests get 429 with `Retry-After: retry_after_s` (as an HTTP date that many seconds
+    ahead when `retry_after_as_date`); `errors` lists the statuses the
     next requests get (500, 502, 503, ...); `resets` connections are closed without an answer;
     `delay_s` slows every answer and the next `slow` answers take `slow_s` longer (for client timeouts);
     `invalid_pages` / `invalid_ids` get truncated JSON; `empty_pages`
@@ -24,6 +25,7 @@ class Faults:
 
     throttle: int = 0
     retry_after_s: int = 1
+    retry_after_as_date: bool = False
     errors: list[int] = field(default_factory=list)
     resets: int = 0
     delay_s: float = 0.0

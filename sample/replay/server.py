@@ -10,6 +10,8 @@ import time
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
+from email.utils import format_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from types import TracebackType
@@ -47,11 +49,17 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _answer(self, request: Request, failure: str | int | None) -> Answer:
         if failure == 429:
-            retry_after = {"Retry-After": str(self.server.faults.retry_after_s)}
-            return json_answer(429, THROTTLED, retry_after)
+            return json_answer(429, THROTTLED, {"Retry-After": self._retry_after()})
         if isinstance(failure, int):
             return json_answer(failure, {"status_code": 11, "status_message": "Internal error."})
         return self.server.api.answer(request)
+
+    def _retry_after(self) -> str:
+        """The Retry-After value: seconds, or the HTTP date that many seconds from now."""
+        faults = self.server.faults
+        if not faults.retry_after_as_date:
+            return str(faults.retry_after_s)
+        return format_datetime(datetime.now(UTC) + timedelta(seconds=faults.retry_after_s), usegmt=True)
 
     def _write(self, answer: Answer) -> None:
         self.send_response(answer.status)

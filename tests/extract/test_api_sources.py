@@ -15,6 +15,7 @@ import requests
 
 from extract.pipelines import ApiTarget, LoadSummary, run_api_sources, run_source
 from extract.rest import ApiClient, HttpLimits, RateLimiter
+from extract.rest.client import retry_after_seconds
 from extract.yts import yts_source
 from sample.replay import Faults, ReplayServer
 from sample.replay.catalog import tmdb_detail, yts_movie
@@ -138,6 +139,58 @@ def test_the_client_waits_the_retry_after_seconds_not_its_own_shorter_backoff(
     assert response.json()["id"] == 1000007
     assert waits == [3.0, 3.0]  # the backoff alone would have waited at most a millisecond or two
     assert api.server.hits[("/3/movie/{id}", "429")] == 2
+
+
+def test_a_retry_after_http_date_is_waited_until_that_time(api: Api, monkeypatch: pytest.MonkeyPatch) -> None:
+    api.faults.throttle, api.faults.retry_after_s, api.faults.retry_after_as_date = 1, 4, True
+    waits: list[float] = []
+    monkeypatch.setattr("extract.rest.client.time.sleep", waits.append)
+    client = ApiClient(f"{api.server.url}/3", HttpLimits(requests_per_second=0.0, backoff_base_s=0.001))
+
+    response = client.get("/movie/1000007")
+
+    assert response.json()["id"] == 1000007
+    assert len(waits) == 1 and 2.0 <= waits[0] <= 4.0  # the date has a one-second resolution
+    assert api.server.hits[("/3/movie/{id}", "429")] == 1
+
+
+def test_a_retry_after_beyond_the_cap_waits_the_cap(api: Api, monkeypatch: pytest.MonkeyPatch) -> None:
+    api.faults.throttle, api.faults.retry_after_s = 1, 86_400
+    waits: list[float] = []
+    monkeypatch.setattr("extract.rest.client.time.sleep", waits.append)
+    limits = HttpLimits(requests_per_second=0.0, backoff_base_s=0.001, retry_after_max_s=7.0)
+
+    response = ApiClient(f"{api.server.url}/3", limits).get("/movie/1000007")
+
+    assert response.json()["id"] == 1000007
+    assert waits == [7.0]
+
+
+def test_retry_after_zero_still_backs_off(api: Api, monkeypatch: pytest.MonkeyPatch) -> None:
+    api.faults.throttle, api.faults.retry_after_s = 3, 0
+    waits: list[float] = []
+    monkeypatch.setattr("extract.rest.client.time.sleep", waits.append)
+    limits = HttpLimits(requests_per_second=0.0, backoff_base_s=0.2, backoff_max_s=10.0)
+
+    ApiClient(f"{api.server.url}/3", limits).get("/movie/1000007")
+
+    # At least half of each exponential step (0.2, 0.4, 0.8 s) is waited: no busy loop.
+    assert len(waits) == 3
+    assert all(wait >= step / 2 for wait, step in zip(waits, (0.2, 0.4, 0.8), strict=True))
+
+
+@pytest.mark.parametrize(
+    ("header", "seconds"),
+    [("120", 120.0), ("0", 0.0), ("Wed, 21 Oct 2015 07:28:30 GMT", 30.0),
+     ("Wed, 21 Oct 2015 07:27:00 GMT", 0.0), ("soon", None), ("", None)],
+)  # fmt: skip
+def test_retry_after_is_read_as_seconds_or_as_an_http_date(header: str, seconds: float | None) -> None:
+    response = requests.Response()
+    if header:
+        response.headers["Retry-After"] = header
+    now = datetime(2015, 10, 21, 7, 28, tzinfo=UTC)
+
+    assert retry_after_seconds(response, now) == seconds
 
 
 def test_server_errors_and_resets_are_retried(api: Api) -> None:
