@@ -51,8 +51,10 @@ def _cached(warehouse: Warehouse) -> Ask:
     """Ask the warehouse, caching each answer for as long as the warehouse file is unchanged."""
     version = warehouse.version()
 
+    # Both arguments are hashed (Streamlit skips only names starting with "_"), so a new build's
+    # version misses the cache.
     @st.cache_data(show_spinner=False, max_entries=256)
-    def answer(sql: str, _version: str) -> pd.DataFrame:
+    def answer(sql: str, version: str) -> pd.DataFrame:
         return warehouse.frame(sql)
 
     return lambda sql: answer(sql, version)
