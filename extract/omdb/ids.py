@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
+import pyarrow as pa
 import pyarrow.csv as pacsv
 
 from extract.csv_files import location
@@ -41,13 +42,20 @@ def _from_links(values: Iterable[str | None]) -> list[str]:
     return [from_links(value) for value in values if value and value.isdigit()]
 
 
-def _csv_column(path: str, column: str) -> list[str | None]:
-    """One column of a CSV file as text; a missing file gives nothing (links is optional)."""
+def read_csv_columns(path: str, types: Mapping[str, pa.DataType]) -> pa.Table | None:
+    """The named columns of a CSV file (a folder path or an s3:// URL), typed; None when the file is
+    missing (links.csv is optional)."""
     if not location.exists(path):
-        return []
-    options = pacsv.ConvertOptions(include_columns=[column], column_types={column: "string"})
+        return None
+    options = pacsv.ConvertOptions(include_columns=list(types), column_types=dict(types))
     with location.open_binary(path) as source:
-        return pacsv.read_csv(source, convert_options=options)[column].to_pylist()
+        return pacsv.read_csv(source, convert_options=options)
+
+
+def _csv_column(path: str, column: str) -> list[str | None]:
+    """One column of a CSV file as text; a missing file gives nothing."""
+    table = read_csv_columns(path, {column: pa.string()})
+    return [] if table is None else table[column].to_pylist()
 
 
 def tmdb_imdb_ids(lake_url: str) -> list[str]:

@@ -21,10 +21,10 @@ from collections.abc import Iterator
 
 import pyarrow as pa
 import pyarrow.compute as pc
-import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from extract.csv_files import location
+from extract.omdb.ids import read_csv_columns
 from lakehouse import imdb
 
 log = logging.getLogger(__name__)
@@ -52,13 +52,9 @@ def rating_counts(lake_url: str, files_dir: str | None) -> dict[str, int]:
 
 def read_links(path: str) -> pa.Table | None:
     """links.csv as (`movie_id` int64, `imdb_id` text `tt...`); None when there is no links file."""
-    if not location.exists(path):
+    table = read_csv_columns(path, {"movieId": pa.int64(), "imdbId": pa.string()})
+    if table is None:
         return None
-    options = pacsv.ConvertOptions(
-        include_columns=["movieId", "imdbId"], column_types={"movieId": pa.int64(), "imdbId": pa.string()}
-    )
-    with location.open_binary(path) as source:
-        table = pacsv.read_csv(source, convert_options=options)
     digits = table["imdbId"]
     usable = pc.and_(pc.is_valid(table["movieId"]), pc.match_substring_regex(digits, r"^\d+$"))
     kept = table.filter(pc.fill_null(usable, False))
