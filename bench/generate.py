@@ -32,7 +32,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
-from flows.settings import Settings
+from settings import Settings
 
 KAGGLE_MOVIES, KAGGLE_RATINGS, KAGGLE_USERS = 45_466, 26_024_289, 270_896
 ID_STRIDE = 100_000_000  # above every sample id, so copies never collide

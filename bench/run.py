@@ -30,7 +30,7 @@ from typing import Any
 
 from bench.generate import Sizes, generate
 from bench.measure import Measured, measure, measure_stages
-from flows.settings import PROJECT_ROOT, Settings
+from settings import PROJECT_ROOT, Settings
 
 STAGES = ("extract", "validate-raw", "silver", "validate-silver", "dbt", "validate-gold", "report")
 TARGETS = {

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.measure import MARKS_ENV
-from flows.settings import Settings
+from settings import Settings
 
 
 def _extract(settings: Settings) -> Any:

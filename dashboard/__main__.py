@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 from dashboard import DEFAULT_PORT
-from flows.settings import Settings
+from settings import Settings
 
 APP = Path(__file__).with_name("app.py")
 

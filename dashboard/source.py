@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from flows.settings import Settings
 from flows.warehouse import require_flow_target, warehouse_query
+from settings import Settings
 
 # Trino has no file to watch for a new build: its cached answers are kept for this long.
 TRINO_CACHE_SECONDS = 300

@@ -11,7 +11,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from extract.pipelines import ApiTarget, api_keys_configured
-from flows.settings import Settings
+from settings import Settings
 
 log = logging.getLogger(__name__)
 

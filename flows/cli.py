@@ -15,7 +15,7 @@ import json
 import sys
 from datetime import date
 
-from flows.settings import Settings
+from settings import Settings
 
 
 def _run(settings: Settings, args: argparse.Namespace) -> int:

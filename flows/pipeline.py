@@ -32,10 +32,10 @@ from flows.dbt_runner import run_dbt
 from flows.html_report import REPORT_FILE, write_html_report
 from flows.lock import run_lock
 from flows.report import RunReport
-from flows.settings import Settings
 from flows.warehouse import require_flow_target, resolution_rates
 from quality.runner import data_docs_index, quarantine_by_reason
 from sample.build import build_sample
+from settings import Settings
 
 T = TypeVar("T")
 ALL_SOURCES = (*FILE_SOURCES, *API_SOURCES)

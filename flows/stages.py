@@ -24,12 +24,12 @@ from typing import Any
 from extract.pipelines import FILE_SOURCES, LoadSummary, load_api_sources, load_file_sources
 from flows.apis import api_route
 from flows.dbt_runner import run_dbt
-from flows.settings import Settings
 from flows.stage_state import StageState
 from lakehouse.catalog import snapshot_ids
 from lakehouse.raw import RawListing
 from quality.runner import validate_layer
 from quality.suites import suites_digest
+from settings import Settings
 
 NOT_RUN = "not_run"  # the key of a skipped stage's result, with the reason
 UNCHANGED = "nothing new since its last run"

@@ -16,7 +16,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from flows.settings import TrinoSettings
+from settings import TrinoSettings
 
 Query = Callable[[str], pd.DataFrame]
 MEDIAN = re.compile(r"\bmedian\(([^()]+)\)")

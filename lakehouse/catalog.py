@@ -17,7 +17,6 @@ and metadata files sit under `<lake>/silver/<entity>/`.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -25,6 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from lakehouse.s3 import s3_access, s3a
+from settings import IcebergSettings
 
 if TYPE_CHECKING:
     from pyiceberg.catalog import Catalog
@@ -32,10 +32,8 @@ if TYPE_CHECKING:
 CATALOG_NAME = "movies"  # Spark's catalog name, and the JDBC catalog's `catalog_name` column
 NAMESPACE = "silver"
 SQLITE_FILE = "iceberg_catalog.sqlite"
-CATALOG_URI_VARIABLE = "MOVIES_ICEBERG_CATALOG_URI"
-WAREHOUSE_VARIABLE = "MOVIES_ICEBERG_WAREHOUSE"
+CATALOG_URI_VARIABLE = "MOVIES_ICEBERG_CATALOG_URI"  # named in messages; read by settings.IcebergSettings
 CREDENTIAL_VARIABLE = "MOVIES_ICEBERG_CREDENTIAL"
-SCOPE_VARIABLE = "MOVIES_ICEBERG_SCOPE"
 DEFAULT_SCOPE = "PRINCIPAL_ROLE:ALL"  # Polaris: every principal role the client holds
 
 
@@ -130,20 +128,20 @@ def sqlalchemy_url(jdbc_url: str) -> str:
     raise ValueError(f"no SQLAlchemy driver known for the catalog URL {jdbc_url!r}")
 
 
-def catalog_for(lake_url: str, env: Mapping[str, str] | None = None) -> IcebergCatalog:
-    """The catalog of a lake: `MOVIES_ICEBERG_CATALOG_URI` (with a REST catalog's warehouse and
-    credentials, see the module docstring) when set, else the SQLite file inside a local lake. An s3://
-    lake without a configured catalog is an error that says what to set."""
-    env = os.environ if env is None else env
+def catalog_for(lake_url: str, iceberg: IcebergSettings | None = None) -> IcebergCatalog:
+    """The catalog of a lake: the configured one (`MOVIES_ICEBERG_CATALOG_URI`, with a REST catalog's
+    warehouse and credentials, see the module docstring; `iceberg`, else the process's settings)
+    when set, else the SQLite file inside a local lake. An s3:// lake without a configured catalog is
+    an error that says what to set."""
+    iceberg = IcebergSettings.read() if iceberg is None else iceberg
     warehouse = lake_root_url(lake_url)
-    configured = env.get(CATALOG_URI_VARIABLE)
-    if configured:
+    if iceberg.catalog_uri:
         return IcebergCatalog(
-            configured,
+            iceberg.catalog_uri,
             warehouse,
-            name=env.get(WAREHOUSE_VARIABLE) or None,
-            credential=env.get(CREDENTIAL_VARIABLE) or None,
-            scope=env.get(SCOPE_VARIABLE) or None,
+            name=iceberg.warehouse,
+            credential=iceberg.credential.get_secret_value() if iceberg.credential else None,
+            scope=iceberg.scope,
         )
     if not warehouse.startswith("file:"):
         raise ValueError(

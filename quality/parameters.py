@@ -9,9 +9,9 @@ from typing import Any
 
 import duckdb
 
-from flows.settings import Settings
 from lakehouse.duckdb import open_lake
 from quality.frames import FILE_DELIVERIES, parquet
+from settings import Settings
 
 
 def _bounds(previous: int | None, max_change: float) -> tuple[int, int | None]:

@@ -13,7 +13,6 @@ from typing import Any
 import duckdb
 
 from flows.lock import file_lock
-from flows.settings import Settings
 from flows.warehouse import trino_frame, warehouse_query
 from lakehouse.duckdb import open_lake
 from lakehouse.sql import sql_string
@@ -23,6 +22,7 @@ from quality.frames import TABLES, Lake, layer_tables
 from quality.parameters import layer_parameters
 from quality.results import LayerResult, QualityError
 from quality.suites import load_suite, offending_rows, projected, suite_columns
+from settings import Settings
 
 
 def write_frames(

@@ -30,8 +30,8 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT_ROOT))
 
 from bench.generate import generate, read_text_csv  # noqa: E402
-from flows.settings import Settings  # noqa: E402
 from sample.replay.catalog import tmdb_detail  # noqa: E402
+from settings import Settings  # noqa: E402
 
 LOAD_ID = "1764000000.0"
 

@@ -28,7 +28,7 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT_ROOT))
 
 from bench.generate import generate, read_text_csv  # noqa: E402
-from flows.settings import Settings  # noqa: E402
+from settings import Settings  # noqa: E402
 
 COLUMNS = {  # file: literal columns the silver job parses
     "credits.csv": ("cast", "crew"),

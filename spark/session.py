@@ -1,10 +1,11 @@
 """The one place a SparkSession is configured: local[*] by default, unchanged under spark-submit.
 
-Defaults suit the embedded box (2 cores, 24 GiB); each has a `MOVIES_SPARK_*` environment override,
-and anything spark-submit already set (`--master`, `--conf`) wins over both. A lake on `s3://`
-adds hadoop-aws (from Maven Central, via `spark.jars.packages`) and the S3A endpoint and
-credentials from the standard AWS environment variables. Every session loads Iceberg's Spark runtime
-and SQL extensions (spark.jars); the Iceberg catalog itself is a runtime setting spark.lake makes.
+Defaults suit the embedded box (2 cores, 24 GiB); each has a `MOVIES_SPARK_*` override
+(settings.SparkSettings), and anything spark-submit already set (`--master`, `--conf`) wins over
+both. A lake on `s3://` adds hadoop-aws (from Maven Central, via `spark.jars.packages`) and the S3A
+endpoint and credentials from the standard AWS environment variables. Every session loads Iceberg's
+Spark runtime and SQL extensions (spark.jars); the Iceberg catalog itself is a runtime setting
+spark.lake makes.
 
 A job that shares its process with other work (the Prefect flow runs dbt, GX and the report after
 silver in the same interpreter) takes its session from `spark_session`, which also ends the JVM it
@@ -23,6 +24,7 @@ from pyspark import SparkConf, SparkContext
 from pyspark.sql import SparkSession
 
 from lakehouse.s3 import is_s3, s3_access
+from settings import Settings, SparkSettings
 from spark.jars import ICEBERG_EXTENSIONS, jar_settings
 
 _DEFAULTS = {
@@ -53,33 +55,27 @@ _DEFAULTS = {
     # UI, the event log and the session's printed settings like the keys Spark already hides.
     "spark.redaction.regex": "(?i)secret|password|token|access[.]?key|credential",
 }
-# Spark setting -> (environment variable, default for a 2-core / 24 GiB box).
-_TUNABLE = {
-    "spark.master": ("MOVIES_SPARK_MASTER", "local[*]"),
-    "spark.sql.shuffle.partitions": ("MOVIES_SPARK_SHUFFLE_PARTITIONS", "8"),
-    # 3g: enough for the silver job at Kaggle scale; a larger heap bought little speed for much more
-    # memory (`make bench` measures the peak; docs/benchmark.md has the comparison).
-    "spark.driver.memory": ("MOVIES_SPARK_DRIVER_MEMORY", "3g"),
-    "spark.sql.files.maxPartitionBytes": ("MOVIES_SPARK_MAX_PARTITION_BYTES", "64m"),
-    # The throughput collector: G1's concurrent marking competes with the job's own tasks for a
-    # small box's cores, so the silver job runs faster without it (docs/benchmark.md).
-    "spark.driver.extraJavaOptions": ("MOVIES_SPARK_DRIVER_JAVA_OPTIONS", "-XX:+UseParallelGC"),
-}
 HADOOP_AWS = "org.apache.hadoop:hadoop-aws:3.5.0"
 # The AWS SDK v2 bundle hadoop-aws 3.5.0's POM declares (hadoop-project's aws-java-sdk-v2.version).
 AWS_SDK_BUNDLE = "software.amazon.awssdk:bundle:2.35.4"
 JVM_EXIT_SECONDS = 30
 
 
-def tuned_settings(env: Mapping[str, str]) -> dict[str, str]:
-    """The tunable settings: each from its `MOVIES_SPARK_*` variable when set, else the default."""
-    return {key: env.get(variable) or default for key, (variable, default) in _TUNABLE.items()}
+def tuned_settings(spark: SparkSettings) -> dict[str, str]:
+    """The tunable settings (`MOVIES_SPARK_*`, settings.SparkSettings) as Spark's keys."""
+    return {
+        "spark.master": spark.master,
+        "spark.sql.shuffle.partitions": str(spark.shuffle_partitions),
+        "spark.driver.memory": spark.driver_memory,
+        "spark.sql.files.maxPartitionBytes": spark.max_partition_bytes,
+        "spark.driver.extraJavaOptions": spark.driver_java_options,
+    }
 
 
-def python_settings(env: Mapping[str, str]) -> dict[str, str]:
-    """The executors' Python: this interpreter on local[*]; MOVIES_SPARK_EXECUTOR_PYTHON on a cluster
-    whose workers have their own (the compose cluster's image: `python3`, the same minor version)."""
-    return {"spark.pyspark.python": env.get("MOVIES_SPARK_EXECUTOR_PYTHON") or sys.executable}
+def python_settings(spark: SparkSettings) -> dict[str, str]:
+    """The executors' Python: this interpreter on local[*]; `executor_python` on a cluster whose
+    workers have their own (the compose cluster's image: `python3`, the same minor version)."""
+    return {"spark.pyspark.python": spark.executor_python or sys.executable}
 
 
 def s3a_settings(lake_url: str | None, env: Mapping[str, str]) -> dict[str, str]:
@@ -137,17 +133,18 @@ def get_spark(
     extra: dict[str, str] | None = None,
     lake_url: str | None = None,
 ) -> SparkSession:
-    """Return a session for a lake (`lake_url`, else `MOVIES_LAKE`); `extra` wins over defaults."""
+    """Return a session for a lake (`lake_url`, else the settings' lake); `extra` wins over defaults."""
     os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")  # never bind the driver to a public NIC
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)  # workers use this environment
     submitted = submitted_conf()
+    tunable = SparkSettings.read()
     settings = {
         **_DEFAULTS,
         "spark.pyspark.driver.python": sys.executable,
-        **python_settings(os.environ),
-        **tuned_settings(os.environ),
+        **python_settings(tunable),
+        **tuned_settings(tunable),
     }
-    lake_settings = s3a_settings(lake_url or os.environ.get("MOVIES_LAKE"), os.environ)
+    lake_settings = s3a_settings(lake_url or Settings.read().lake_url, os.environ)
     settings.update(with_jars(jar_settings(), lake_settings))
     builder = SparkSession.builder.appName(app_name)
     for key, value in settings.items():

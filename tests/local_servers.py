@@ -6,7 +6,7 @@ import socket
 
 import trino
 
-from infra.trino.settings import TrinoSettings
+from infra.trino.settings import LocalTrino
 
 
 def free_port() -> int:
@@ -16,7 +16,7 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def trino_query(settings: TrinoSettings, sql: str) -> list[list[object]]:
+def trino_query(settings: LocalTrino, sql: str) -> list[list[object]]:
     """Every row of one statement on the local Trino."""
     with trino.dbapi.connect(host=settings.host, port=settings.port, user="test") as connection:
         cursor = connection.cursor()

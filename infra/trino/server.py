@@ -27,7 +27,7 @@ import trino
 from infra.trino.config import config_is_current, write_config
 from infra.trino.distribution import fetch, install_dir_for
 from infra.trino.java import find_java_home
-from infra.trino.settings import TrinoSettings
+from infra.trino.settings import LocalTrino
 from lakehouse.s3 import s3_access
 
 log = logging.getLogger(__name__)
@@ -50,7 +50,7 @@ class StartReport:
     java_home: Path
 
 
-def server_info(settings: TrinoSettings, timeout: float = 2.0) -> dict[str, object] | None:
+def server_info(settings: LocalTrino, timeout: float = 2.0) -> dict[str, object] | None:
     """Trino's /v1/info as a dict, or None when nothing answers on the port."""
     try:
         with urllib.request.urlopen(f"{settings.url}/v1/info", timeout=timeout) as response:
@@ -67,7 +67,7 @@ READINESS_STATEMENTS = (
 )
 
 
-def catalogs_scannable(settings: TrinoSettings) -> bool:
+def catalogs_scannable(settings: LocalTrino) -> bool:
     """True once a table scan can be scheduled: a one-row table of the warehouse catalog reads back.
 
     `/v1/info` turns `starting` false before the coordinator's discovery announcement, and with it
@@ -89,7 +89,7 @@ def catalogs_scannable(settings: TrinoSettings) -> bool:
         return False
 
 
-def is_ready(settings: TrinoSettings) -> bool:
+def is_ready(settings: LocalTrino) -> bool:
     """Started (`/v1/info`) and able to schedule a table scan (see catalogs_scannable)."""
     info = server_info(settings)
     return info is not None and info.get("starting") is False and catalogs_scannable(settings)
@@ -101,7 +101,7 @@ def port_in_use(host: str, port: int) -> bool:
         return probe.connect_ex((host, port)) == 0
 
 
-def _launcher(settings: TrinoSettings, install_dir: Path, java_home: Path, command: str) -> None:
+def _launcher(settings: LocalTrino, install_dir: Path, java_home: Path, command: str) -> None:
     env = {**os.environ, "JAVA_HOME": java_home.as_posix()}
     if settings.s3_lake:  # the catalog file names ${ENV:AWS_*}: the lake's keys, wherever they are kept
         access = s3_access()
@@ -118,14 +118,14 @@ def _launcher(settings: TrinoSettings, install_dir: Path, java_home: Path, comma
     subprocess.run(args, env=env, check=True, capture_output=True, text=True)
 
 
-def _log_tail(settings: TrinoSettings) -> str:
+def _log_tail(settings: LocalTrino) -> str:
     if not settings.server_log.exists():
         return "(no server log)"
     lines = settings.server_log.read_text(errors="replace").splitlines()
     return "\n".join(lines[-LOG_TAIL_LINES:])
 
 
-def _pid(settings: TrinoSettings) -> int | None:
+def _pid(settings: LocalTrino) -> int | None:
     pid_file = settings.data_dir / "var" / "run" / "launcher.pid"
     if not pid_file.exists():
         return None
@@ -145,7 +145,7 @@ def _alive(pid: int | None) -> bool:
     return True
 
 
-def wait_until_started(settings: TrinoSettings, timeout: float = START_TIMEOUT_SECONDS) -> None:
+def wait_until_started(settings: LocalTrino, timeout: float = START_TIMEOUT_SECONDS) -> None:
     """Poll until the server is ready (is_ready); fail early (with the log) if the server died."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -157,7 +157,7 @@ def wait_until_started(settings: TrinoSettings, timeout: float = START_TIMEOUT_S
     raise TrinoStartError(f"Trino did not start within {timeout:.0f} s. Server log:\n{_log_tail(settings)}")
 
 
-def ensure_embedded_catalog(settings: TrinoSettings) -> None:
+def ensure_embedded_catalog(settings: LocalTrino) -> None:
     """Give a local lake without silver yet an empty SQLite catalog, as Spark's first run would.
 
     Trino's JDBC catalog expects the catalog's tables to exist; without them every query of
@@ -170,7 +170,7 @@ def ensure_embedded_catalog(settings: TrinoSettings) -> None:
         catalog.load()
 
 
-def start(settings: TrinoSettings) -> StartReport:
+def start(settings: LocalTrino) -> StartReport:
     """Start Trino unless this instance already serves the same configuration; idempotent."""
     java_home = find_java_home()
     if is_ready(settings):
@@ -200,7 +200,7 @@ def start(settings: TrinoSettings) -> StartReport:
     return StartReport(started=True, seconds=time.monotonic() - began, java_home=java_home)
 
 
-def stop(settings: TrinoSettings) -> bool:
+def stop(settings: LocalTrino) -> bool:
     """Stop the instance if it runs (the launcher waits for the process to exit); True if it ran."""
     if not _alive(_pid(settings)):
         return False
@@ -218,7 +218,7 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     args = _parser().parse_args(argv)
-    settings = TrinoSettings.from_env()
+    settings = LocalTrino.from_env()
     if args.command == "fetch":
         report = fetch(settings.cache_dir)
         log.info(

@@ -1,30 +1,25 @@
-"""Where the local Trino lives, how it is sized and which lake it reads: environment variables with
-working defaults."""
+"""Where the local Trino lives, how it is sized and which lake it reads: the settings package's
+blocks (MOVIES_TRINO_*, the lake, MOVIES_ICEBERG_*), with working defaults."""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from infra.trino.distribution import default_cache_dir
-from lakehouse.catalog import (
-    CATALOG_URI_VARIABLE,
-    CREDENTIAL_VARIABLE,
-    SCOPE_VARIABLE,
-    WAREHOUSE_VARIABLE,
-    IcebergCatalog,
-    catalog_for,
-)
+from lakehouse.catalog import CREDENTIAL_VARIABLE, IcebergCatalog, catalog_for
 from lakehouse.s3 import S3Access, s3_access
+from settings import IcebergSettings, Settings, TrinoSettings
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-DEFAULT_LAKE = (REPO_ROOT / "data" / "lake").as_posix()
+
+def default_lake() -> str:
+    """The project's own lake folder (<repo>/data/lake), when no lake is configured."""
+    return Settings.read({}).lake_url
 
 
 @dataclass(frozen=True)
-class TrinoSettings:
+class LocalTrino:
     """One local Trino instance: its runtime folder, port, heap, the download cache, and the lake whose
     silver tables its `silver_lake` catalog reads."""
 
@@ -33,7 +28,7 @@ class TrinoSettings:
     heap: str
     cache_dir: Path
     host: str = "127.0.0.1"
-    lake: str = DEFAULT_LAKE  # a folder or an s3:// prefix (MOVIES_LAKE)
+    lake: str = field(default_factory=default_lake)  # a folder or an s3:// prefix (MOVIES_LAKE)
     # Silver's Iceberg catalog when it is not the SQLite file inside a local lake (lakehouse.catalog):
     # its URI, a REST catalog's warehouse, and whether Trino signs in with the OAuth2 credential (read
     # by Trino from MOVIES_ICEBERG_CREDENTIAL in its environment, never written to a file) and scope.
@@ -54,15 +49,17 @@ class TrinoSettings:
     @property
     def silver_catalog(self) -> IcebergCatalog:
         """The Iceberg catalog Spark writes silver into (raises for an s3:// lake without one)."""
-        if not self.catalog_uri:
-            return catalog_for(self.lake, {})
-        env = {
-            CATALOG_URI_VARIABLE: self.catalog_uri,
-            WAREHOUSE_VARIABLE: self.catalog_warehouse or "",
-            CREDENTIAL_VARIABLE: f"${{ENV:{CREDENTIAL_VARIABLE}}}" if self.catalog_signs_in else "",
-            SCOPE_VARIABLE: self.catalog_scope or "",
-        }
-        return catalog_for(self.lake, env)
+        # The credential is Trino's reference to its own environment, never the secret itself.
+        reference = f"${{ENV:{CREDENTIAL_VARIABLE}}}" if self.catalog_signs_in else None
+        return catalog_for(
+            self.lake,
+            IcebergSettings(
+                catalog_uri=self.catalog_uri,
+                warehouse=self.catalog_warehouse,
+                credential=reference,
+                scope=self.catalog_scope,
+            ),
+        )
 
     @property
     def etc_dir(self) -> Path:
@@ -87,24 +84,23 @@ class TrinoSettings:
         return f"http://{self.host}:{self.port}"
 
     @classmethod
-    def from_env(cls, env: Mapping[str, str] | None = None) -> TrinoSettings:
-        """MOVIES_TRINO_HOME, MOVIES_TRINO_PORT, MOVIES_TRINO_HEAP, MOVIES_TRINO_CACHE; the lake from
-        MOVIES_LAKE (and MOVIES_ICEBERG_*), with the S3 endpoint and region of lakehouse.s3."""
-        env = os.environ if env is None else env
-        lake = env.get("MOVIES_LAKE") or DEFAULT_LAKE
+    def from_env(cls, env: Mapping[str, str] | None = None) -> LocalTrino:
+        """MOVIES_TRINO_HOME, _PORT, _HEAP and _CACHE; the lake (MOVIES_LAKE, MOVIES_DATA_DIR) and its
+        catalog (MOVIES_ICEBERG_*), with the S3 endpoint and region of lakehouse.s3; from this
+        process's environment, or from `env` alone when given."""
+        trino, iceberg, pipeline = TrinoSettings.read(env), IcebergSettings.read(env), Settings.read(env)
+        lake = pipeline.lake_url
         access = s3_access(env) if lake.startswith("s3") else S3Access()  # endpoint, region (lakehouse.s3)
-        home = env.get("MOVIES_TRINO_HOME") or (REPO_ROOT / "data" / "trino").as_posix()
-        cache = env.get("MOVIES_TRINO_CACHE")
         return cls(
-            home=Path(home).expanduser().resolve(),
-            port=int(env.get("MOVIES_TRINO_PORT", "8080")),
-            heap=env.get("MOVIES_TRINO_HEAP", "2G"),
-            cache_dir=Path(cache).expanduser() if cache else default_cache_dir(),
+            home=(trino.home or pipeline.data_dir / "trino").expanduser().resolve(),
+            port=trino.port,
+            heap=trino.heap,
+            cache_dir=default_cache_dir(trino),
             lake=lake,
-            catalog_uri=env.get(CATALOG_URI_VARIABLE) or None,
-            catalog_warehouse=env.get(WAREHOUSE_VARIABLE) or None,
-            catalog_signs_in=bool(env.get(CREDENTIAL_VARIABLE)),
-            catalog_scope=env.get(SCOPE_VARIABLE) or None,
+            catalog_uri=iceberg.catalog_uri,
+            catalog_warehouse=iceberg.warehouse,
+            catalog_signs_in=iceberg.credential is not None,
+            catalog_scope=iceberg.scope,
             s3_endpoint=access.endpoint,
             s3_region=access.region or "us-east-1",
         )

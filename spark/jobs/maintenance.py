@@ -25,6 +25,7 @@ from datetime import UTC, datetime, timedelta
 from pyspark.sql import SparkSession
 
 from lakehouse.catalog import CATALOG_NAME, NAMESPACE, catalog_for
+from settings import Settings
 from spark.lake import Lake
 from spark.session import spark_session
 
@@ -99,10 +100,14 @@ def run_maintenance(
 def main(argv: list[str] | None = None) -> int:
     """Parse arguments, maintain silver, print what was done as JSON."""
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--lake", default="data/lake", help="lake root: a folder or s3://bucket/prefix")
-    parser.add_argument("--retention-days", type=float, default=DEFAULT_RETENTION.days)
+    parser.add_argument(
+        "--lake", help="lake root: a folder or s3://bucket/prefix; default MOVIES_LAKE, else <data dir>/lake"
+    )
+    parser.add_argument("--retention-days", type=float, help="default MOVIES_SILVER_RETENTION_DAYS, else 7")
     args = parser.parse_args(argv)
-    print(json.dumps(run_maintenance(args.lake, timedelta(days=args.retention_days)), indent=2))
+    settings = Settings.read()
+    retention = settings.silver_retention_days if args.retention_days is None else args.retention_days
+    print(json.dumps(run_maintenance(args.lake or settings.lake_url, timedelta(days=retention)), indent=2))
     return 0
 
 

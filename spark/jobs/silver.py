@@ -34,6 +34,7 @@ from typing import Any
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 
+from settings import Settings
 from spark.jobs import ratings as ratings_job
 from spark.jobs.changes import QUARANTINE, ChangeFinder, Changes, RawReader, widest
 from spark.jobs.frames import cpi_frame, entity_frames
@@ -234,7 +235,9 @@ def _count_by(frame: DataFrame, column: str) -> dict[str, int]:
 def main(argv: list[str] | None = None) -> int:
     """Parse arguments, build silver, print the summary as JSON."""
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--lake", default="data/lake", help="lake root: a folder or s3://bucket/prefix")
+    parser.add_argument(
+        "--lake", help="lake root: a folder or s3://bucket/prefix; default MOVIES_LAKE, else <data dir>/lake"
+    )
     parser.add_argument(
         "--base-month", type=date.fromisoformat, default=None, help="CPI base month, YYYY-MM-01"
     )
@@ -244,7 +247,9 @@ def main(argv: list[str] | None = None) -> int:
         help="rebuild every table from all of raw/ (after a change to spark/'s code)",
     )
     args = parser.parse_args(argv)
-    summary = run_silver(args.lake, args.base_month, full_refresh=args.full_refresh)
+    summary = run_silver(
+        args.lake or Settings.read().lake_url, args.base_month, full_refresh=args.full_refresh
+    )
     print(json.dumps(asdict(summary), indent=2, sort_keys=True))
     return 0
 

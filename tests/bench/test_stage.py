@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from bench import stage
-from flows.settings import Settings
+from settings import Settings
 
 
 def _fails(_: Settings) -> Any:

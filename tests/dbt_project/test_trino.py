@@ -22,7 +22,7 @@ import pytest
 
 from infra.trino.distribution import default_cache_dir
 from infra.trino.server import start, stop
-from infra.trino.settings import TrinoSettings
+from infra.trino.settings import LocalTrino
 from lakehouse.catalog import catalog_for
 from lakehouse.duckdb import load_extensions, metadata_locations, scan
 from tests.answers import sorted_rows
@@ -69,10 +69,10 @@ def _rows(raw: list[tuple[object, ...]] | list[list[object]]) -> Rows:
 @pytest.fixture(scope="module")
 def trino_server(
     tmp_path_factory: pytest.TempPathFactory, dbt_workspace: DbtWorkspace
-) -> Iterator[TrinoSettings]:
+) -> Iterator[LocalTrino]:
     """A Trino of its own for this module, reading the module's lake (silver_lake is that lake's
     catalog); the dbt profile finds it through MOVIES_TRINO_PORT."""
-    settings = TrinoSettings(
+    settings = LocalTrino(
         home=tmp_path_factory.mktemp("trino"),
         port=free_port(),
         heap="2G",
@@ -109,7 +109,7 @@ def _select_lists(listing: list[tuple[object, ...]] | list[list[object]]) -> dic
     return {name: ", ".join(cols) for name, cols in columns.items()}
 
 
-def _capture_trino(settings: TrinoSettings) -> dict[str, Rows]:
+def _capture_trino(settings: LocalTrino) -> dict[str, Rows]:
     listing = trino_query(settings, _columns_sql("iceberg.information_schema"))
     return {
         name: _rows(trino_query(settings, f"select {select} from iceberg.{name}"))
@@ -145,7 +145,7 @@ def _silver_rows(raw: list[tuple[object, ...]] | list[list[object]]) -> Rows:
     )
 
 
-def _silver_on_trino(settings: TrinoSettings) -> dict[str, Rows]:
+def _silver_on_trino(settings: LocalTrino) -> dict[str, Rows]:
     tables = [str(name) for (name,) in trino_query(settings, "show tables from silver_lake.silver")]
     return {
         name: _silver_rows(trino_query(settings, f"select * from silver_lake.silver.{name}"))
@@ -164,7 +164,7 @@ def _silver_on_duckdb(workspace: DbtWorkspace) -> dict[str, Rows]:
         }
 
 
-def _stage(workspace: DbtWorkspace, run_dbt: RunDbt, settings: TrinoSettings, batch: SilverBatch) -> Stage:
+def _stage(workspace: DbtWorkspace, run_dbt: RunDbt, settings: LocalTrino, batch: SilverBatch) -> Stage:
     write_silver(workspace.lake, batch)  # one new snapshot per entity of the batch, nothing else
     silver_trino, silver_duckdb = _silver_on_trino(settings), _silver_on_duckdb(workspace)
     began = time.monotonic()
@@ -177,7 +177,7 @@ def _stage(workspace: DbtWorkspace, run_dbt: RunDbt, settings: TrinoSettings, ba
 
 
 @pytest.fixture(scope="module")
-def stages(dbt_workspace: DbtWorkspace, run_dbt: RunDbt, trino_server: TrinoSettings) -> dict[str, Stage]:
+def stages(dbt_workspace: DbtWorkspace, run_dbt: RunDbt, trino_server: LocalTrino) -> dict[str, Stage]:
     """A first build of BATCH_1, then an incremental build of BATCH_2 (changed + new rows)."""
     first = _stage(dbt_workspace, run_dbt, trino_server, BATCH_1)
     second = _stage(dbt_workspace, run_dbt, trino_server, BATCH_2)
@@ -232,7 +232,7 @@ def test_every_mart_holds_the_same_rows_on_trino_and_duckdb(stages: dict[str, St
     assert different == [], {name: (built.trino.get(name), built.duckdb[name]) for name in different}
 
 
-def test_key_aggregates_on_trino(stages: dict[str, Stage], trino_server: TrinoSettings) -> None:
+def test_key_aggregates_on_trino(stages: dict[str, Stage], trino_server: LocalTrino) -> None:
     """Hand-worked values of test_dbt_build.py, read straight from Trino after the second build."""
     rows = trino_query(
         trino_server,
@@ -248,7 +248,7 @@ def test_key_aggregates_on_trino(stages: dict[str, Stage], trino_server: TrinoSe
     assert top == [[1, 862, 8, 4.545455], [2, 15602, 4, 4.428571], [3, 8844, 5, 3.875]]
 
 
-def test_incremental_upserts_applied_on_trino(stages: dict[str, Stage], trino_server: TrinoSettings) -> None:
+def test_incremental_upserts_applied_on_trino(stages: dict[str, Stage], trino_server: LocalTrino) -> None:
     changed = trino_query(
         trino_server,
         "select user_id, rating, _loaded_at from iceberg.marts.fct_ratings"
@@ -275,7 +275,7 @@ def test_incremental_upserts_applied_on_trino(stages: dict[str, Stage], trino_se
 
 @pytest.mark.parametrize(("model", "key"), sorted(INCREMENTAL_KEYS.items()))
 def test_incremental_models_hold_one_row_per_key(
-    stages: dict[str, Stage], trino_server: TrinoSettings, model: str, key: tuple[str, ...]
+    stages: dict[str, Stage], trino_server: LocalTrino, model: str, key: tuple[str, ...]
 ) -> None:
     columns = ", ".join(key)
     duplicates = trino_query(
@@ -286,7 +286,7 @@ def test_incremental_models_hold_one_row_per_key(
     assert trino_query(trino_server, f"select count(*) > 0 from iceberg.marts.{model}") == [[True]]
 
 
-def test_snapshot_ids_are_unique_on_trino(stages: dict[str, Stage], trino_server: TrinoSettings) -> None:
+def test_snapshot_ids_are_unique_on_trino(stages: dict[str, Stage], trino_server: LocalTrino) -> None:
     rows = trino_query(
         trino_server, "select count(*), count(distinct dbt_scd_id) from iceberg.snapshots.snap_movies"
     )
@@ -300,7 +300,7 @@ def _frame_rows(frame: object) -> Rows:
 
 
 def test_gold_check_frames_agree_on_trino_and_duckdb(
-    stages: dict[str, Stage], dbt_workspace: DbtWorkspace, trino_server: TrinoSettings
+    stages: dict[str, Stage], dbt_workspace: DbtWorkspace, trino_server: LocalTrino
 ) -> None:
     """The gold suites' own queries (quality/frames.py) run on Trino and give DuckDB's answers."""
     from flows.warehouse import trino_frame
@@ -329,7 +329,7 @@ def test_gold_check_frames_agree_on_trino_and_duckdb(
 
 
 def test_the_html_report_reads_the_same_numbers_from_trino(
-    stages: dict[str, Stage], dbt_workspace: DbtWorkspace, trino_server: TrinoSettings
+    stages: dict[str, Stage], dbt_workspace: DbtWorkspace, trino_server: LocalTrino
 ) -> None:
     """Every chart's query of flows/html_report.py on Trino (median spelled out) equals DuckDB's."""
     from flows.html_report import CHARTS

@@ -10,7 +10,7 @@ import pytest
 
 from extract.pipelines import ApiTarget, load_api_sources
 from flows.apis import api_route
-from flows.settings import Settings
+from settings import Settings
 from tests.extract.api_fakes import write_sample
 
 KEYS = ("SOURCES__OMDB__API_KEY", "SOURCES__TMDB__ACCESS_TOKEN", "SOURCES__TMDB__API_KEY")

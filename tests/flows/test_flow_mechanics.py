@@ -16,8 +16,8 @@ from prefect.testing.utilities import prefect_test_harness
 
 from flows.lock import RunLockedError, run_lock
 from flows.pipeline import RESUMABLE, movie_warehouse
-from flows.settings import Settings
 from flows.warehouse import UnsupportedTargetError
+from settings import Settings
 
 pytestmark = pytest.mark.slow
 

@@ -24,7 +24,7 @@ import pytest
 
 from infra.trino.distribution import default_cache_dir
 from infra.trino.server import start, stop
-from infra.trino.settings import TrinoSettings
+from infra.trino.settings import LocalTrino
 from lakehouse.catalog import catalog_for, current_tables
 from tests.answers import sorted_rows
 from tests.local_servers import free_port, trino_query
@@ -72,7 +72,7 @@ def mart_answers(warehouse: Path) -> Answers:
         return _answers(columns, lambda table, cols: con.sql(f"select {cols} from marts.{table}").fetchall())
 
 
-def trino_answers(settings: TrinoSettings) -> Answers:
+def trino_answers(settings: LocalTrino) -> Answers:
     """The same on the Trino target (catalog `iceberg`)."""
     columns = trino_query(settings, COLUMNS.format(schema="iceberg.information_schema"))
     return _answers(
@@ -101,7 +101,7 @@ def scaleout(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
         }
         for key, value in env.items():  # for Trino's process (its S3 keys) and this test's readers
             patch.setenv(key, value)
-        trino = TrinoSettings(
+        trino = LocalTrino(
             home=dirs["trino"], port=free_port(), heap="2G", cache_dir=default_cache_dir(),
             lake=env["MOVIES_LAKE"], catalog_uri=catalog.jdbc_url, s3_endpoint=endpoint,
         )  # fmt: skip

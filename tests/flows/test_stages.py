@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from flows.settings import Settings
 from flows.stages import WAREHOUSE, build_marts, state_of
+from settings import Settings
 from tests.dbt_project.silver_lake import BATCH_1, BATCH_2, write_silver
 
 pytestmark = pytest.mark.slow

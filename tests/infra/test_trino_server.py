@@ -19,7 +19,7 @@ import trino
 from infra.trino.distribution import default_cache_dir
 from infra.trino.java import MIN_JAVA_MAJOR, java_major
 from infra.trino.server import TrinoStartError, ensure_embedded_catalog, is_ready, server_info, start, stop
-from infra.trino.settings import TrinoSettings
+from infra.trino.settings import LocalTrino
 from tests.local_servers import free_port, trino_query
 from tests.silver_tables import drop_silver_table, write_silver_tables
 
@@ -35,8 +35,8 @@ def lake(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory, lake: Path) -> Iterator[TrinoSettings]:
-    settings = TrinoSettings(
+def server(tmp_path_factory: pytest.TempPathFactory, lake: Path) -> Iterator[LocalTrino]:
+    settings = LocalTrino(
         home=tmp_path_factory.mktemp("trino"),
         port=free_port(),
         heap="1G",
@@ -81,7 +81,7 @@ def _listening_addresses(port: int) -> set[str]:
     return addresses
 
 
-def test_server_listens_on_loopback_only(server: TrinoSettings) -> None:
+def test_server_listens_on_loopback_only(server: LocalTrino) -> None:
     listening = _listening_addresses(server.port)
     assert listening
     assert listening <= LOOPBACK_HEX, listening
@@ -93,13 +93,13 @@ def test_server_listens_on_loopback_only(server: TrinoSettings) -> None:
     assert trino_query(server, "show catalogs") == [["iceberg"], ["silver_lake"], ["system"]]
 
 
-def test_a_second_start_is_a_no_op(server: TrinoSettings) -> None:
+def test_a_second_start_is_a_no_op(server: LocalTrino) -> None:
     again = start(server)
     assert again.started is False
 
 
 def test_a_start_for_another_lake_is_refused_while_this_one_serves(
-    server: TrinoSettings, tmp_path: Path
+    server: LocalTrino, tmp_path: Path
 ) -> None:
     other = dataclasses.replace(server, lake=(tmp_path / "other-lake").as_posix())
     with pytest.raises(TrinoStartError, match="another configuration"):
@@ -107,7 +107,7 @@ def test_a_start_for_another_lake_is_refused_while_this_one_serves(
     assert start(server).started is False  # the running server's own settings still match
 
 
-def test_silver_tables_are_read_with_the_types_spark_wrote(server: TrinoSettings, lake: Path) -> None:
+def test_silver_tables_are_read_with_the_types_spark_wrote(server: LocalTrino, lake: Path) -> None:
     yts = pa.table(
         {
             "yts_id": pa.array([1], pa.int64()),
@@ -143,7 +143,7 @@ def test_silver_tables_are_read_with_the_types_spark_wrote(server: TrinoSettings
     assert [str(path).startswith(f"{lake.as_uri()}/silver/movies/data/") for (path,) in paths] == [True]
 
 
-def test_every_commit_is_read_at_once_with_no_step_between(server: TrinoSettings, lake: Path) -> None:
+def test_every_commit_is_read_at_once_with_no_step_between(server: LocalTrino, lake: Path) -> None:
     write_silver_tables(lake, {"cpi_monthly": pa.table({"month": [date(1995, 10, 1)], "cpi": [153.6]})})
     assert trino_query(server, "select month, cpi from silver_lake.silver.cpi_monthly") == [
         [date(1995, 10, 1), 153.6]
@@ -171,7 +171,7 @@ def test_every_commit_is_read_at_once_with_no_step_between(server: TrinoSettings
         "create table silver_lake.silver.copy as select 1 as x",
     ],
 )
-def test_silver_is_read_only_on_trino(server: TrinoSettings, lake: Path, sql: str) -> None:
+def test_silver_is_read_only_on_trino(server: LocalTrino, lake: Path, sql: str) -> None:
     write_silver_tables(lake, {"movies": _movies([(862, "Toy Story", date(1995, 10, 30), 81)])})
     with pytest.raises(trino.exceptions.TrinoUserError, match="Access Denied"):
         trino_query(server, sql)
@@ -181,7 +181,7 @@ def test_silver_is_read_only_on_trino(server: TrinoSettings, lake: Path, sql: st
 def test_a_lake_without_silver_gets_an_empty_catalog(tmp_path: Path) -> None:
     """Trino's JDBC catalog needs the catalog's tables: a new local lake gets them, empty."""
     lake = tmp_path / "new-lake"
-    settings = TrinoSettings(home=tmp_path / "t", port=1, heap="1G", cache_dir=tmp_path, lake=lake.as_posix())
+    settings = LocalTrino(home=tmp_path / "t", port=1, heap="1G", cache_dir=tmp_path, lake=lake.as_posix())
     ensure_embedded_catalog(settings)
     with sqlite3.connect(lake / "iceberg_catalog.sqlite") as con:
         tables = {name for (name,) in con.execute("select name from sqlite_master where type = 'table'")}

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from lakehouse.catalog import catalog_for
+from settings import IcebergSettings
 
 POLARIS = {
     "MOVIES_ICEBERG_CATALOG_URI": "http://127.0.0.1:8181/api/catalog",
@@ -16,7 +17,7 @@ POLARIS = {
 
 
 def test_a_local_lake_keeps_its_catalog_in_a_sqlite_file_inside_it(tmp_path: Path) -> None:
-    catalog = catalog_for(str(tmp_path), {})
+    catalog = catalog_for(str(tmp_path), IcebergSettings.read({}))
     assert catalog.uri == f"jdbc:sqlite:{(tmp_path / 'iceberg_catalog.sqlite').as_posix()}"
     assert catalog.warehouse == catalog.root == tmp_path.as_uri()
     assert catalog.oauth2() == {}
@@ -24,11 +25,11 @@ def test_a_local_lake_keeps_its_catalog_in_a_sqlite_file_inside_it(tmp_path: Pat
 
 def test_an_s3_lake_without_a_catalog_says_what_to_set() -> None:
     with pytest.raises(ValueError, match="MOVIES_ICEBERG_CATALOG_URI"):
-        catalog_for("s3://movies/lake", {})
+        catalog_for("s3://movies/lake", IcebergSettings.read({}))
 
 
 def test_a_polaris_catalog_names_its_warehouse_and_signs_in_every_engine() -> None:
-    catalog = catalog_for("s3://movies/lake", POLARIS)
+    catalog = catalog_for("s3://movies/lake", IcebergSettings.read(POLARIS))
     assert catalog.root == "s3a://movies/lake" and catalog.warehouse == "movies"
     spark = catalog.spark_settings()
     assert spark["spark.sql.catalog.movies.type"] == "rest"
@@ -43,8 +44,13 @@ def test_a_polaris_catalog_names_its_warehouse_and_signs_in_every_engine() -> No
 
 
 def test_a_scope_can_be_named_and_a_rest_catalog_without_a_warehouse_uses_the_lake_root() -> None:
-    scoped = catalog_for("s3://movies/lake", {**POLARIS, "MOVIES_ICEBERG_SCOPE": "PRINCIPAL_ROLE:etl"})
+    scoped = catalog_for(
+        "s3://movies/lake", IcebergSettings.read({**POLARIS, "MOVIES_ICEBERG_SCOPE": "PRINCIPAL_ROLE:etl"})
+    )
     assert scoped.oauth2()["scope"] == "PRINCIPAL_ROLE:etl"
-    plain = catalog_for("s3://movies/lake", {"MOVIES_ICEBERG_CATALOG_URI": "http://127.0.0.1:19120/iceberg"})
+    plain = catalog_for(
+        "s3://movies/lake",
+        IcebergSettings.read({"MOVIES_ICEBERG_CATALOG_URI": "http://127.0.0.1:19120/iceberg"}),
+    )
     assert plain.warehouse == "s3a://movies/lake" and plain.oauth2() == {}
     assert "spark.sql.catalog.movies.credential" not in plain.spark_settings()

@@ -12,6 +12,7 @@ import pytest
 from pyspark import SparkContext
 from pyspark.sql import SparkSession
 
+from settings import SparkSettings
 from spark.session import python_settings, spark_session, tuned_settings
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -34,7 +35,7 @@ TWO_JOBS = textwrap.dedent("""
 
 
 def test_defaults_suit_a_two_core_box() -> None:
-    assert tuned_settings({}) == {
+    assert tuned_settings(SparkSettings.read({})) == {
         "spark.master": "local[*]",
         "spark.sql.shuffle.partitions": "8",
         "spark.driver.memory": "3g",
@@ -52,7 +53,7 @@ def test_environment_overrides_each_setting() -> None:
         "MOVIES_SPARK_DRIVER_JAVA_OPTIONS": "-XX:+UseG1GC",
     }
 
-    assert tuned_settings(env) == {
+    assert tuned_settings(SparkSettings.read(env)) == {
         "spark.master": "spark://cluster:7077",
         "spark.sql.shuffle.partitions": "200",
         "spark.driver.memory": "16g",
@@ -62,12 +63,19 @@ def test_environment_overrides_each_setting() -> None:
 
 
 def test_blank_variable_keeps_the_default() -> None:
-    assert tuned_settings({"MOVIES_SPARK_SHUFFLE_PARTITIONS": ""})["spark.sql.shuffle.partitions"] == "8"
+    assert (
+        tuned_settings(SparkSettings.read({"MOVIES_SPARK_SHUFFLE_PARTITIONS": ""}))[
+            "spark.sql.shuffle.partitions"
+        ]
+        == "8"
+    )
 
 
 def test_executors_use_this_python_unless_the_cluster_names_its_own():
-    assert python_settings({}) == {"spark.pyspark.python": sys.executable}
-    assert python_settings({"MOVIES_SPARK_EXECUTOR_PYTHON": "python3"}) == {"spark.pyspark.python": "python3"}
+    assert python_settings(SparkSettings.read({})) == {"spark.pyspark.python": sys.executable}
+    assert python_settings(SparkSettings.read({"MOVIES_SPARK_EXECUTOR_PYTHON": "python3"})) == {
+        "spark.pyspark.python": "python3"
+    }
 
 
 @pytest.mark.slow

@@ -1,4 +1,5 @@
-"""One typed settings object, read from MOVIES_* environment variables (or a .env file)."""
+"""The pipeline's settings: where it reads and writes (data dir, lake, files, warehouse), the dbt
+target, and the flow's own knobs (MOVIES_*)."""
 
 from __future__ import annotations
 
@@ -7,15 +8,17 @@ from datetime import date
 from pathlib import Path
 
 from pydantic import Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import SettingsConfigDict
+
+from settings.blocks import Block
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
-class Settings(BaseSettings):
+class Settings(Block):
     """Where the pipeline reads and writes, and how it runs. Every default works offline."""
 
-    model_config = SettingsConfigDict(env_prefix="MOVIES_", env_file=".env", extra="ignore")
+    model_config = SettingsConfigDict(env_prefix="MOVIES_")
 
     data_dir: Path = Field(default=PROJECT_ROOT / "data", description="root of all generated data")
     lake: str | None = Field(default=None, description="lake root; default <data_dir>/lake")
@@ -128,16 +131,3 @@ class Settings(BaseSettings):
         read their settings; a variable the user set already wins."""
         for key, value in self.runtime_env().items():
             os.environ.setdefault(key, value)
-
-
-class TrinoSettings(BaseSettings):
-    """The Trino the `trino` dbt target builds on, as the flow's readers reach it (MOVIES_TRINO_*,
-    the same variables dbt_project/profiles.yml reads)."""
-
-    model_config = SettingsConfigDict(env_prefix="MOVIES_TRINO_", env_file=".env", extra="ignore")
-
-    host: str = "127.0.0.1"
-    port: int = 8080
-    user: str = "dbt"
-    catalog: str = "iceberg"
-    http_scheme: str = "http"
