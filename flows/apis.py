@@ -1,13 +1,13 @@
-"""Where a run reaches its API sources: the real services when keys are configured (dlt's secrets or
-the environment); otherwise, for the offline default, the sample's answers from the replay server
-of the development harness (`sample.offline`); otherwise nowhere, and the API sources are skipped.
+"""Where a run reaches its API sources: the services its dlt configuration names (each source's own
+service, or the `base_url` set in `.dlt/config.toml` or `SOURCES__<NAME>__BASE_URL`), with the keys
+of its dlt secrets. Without keys the API sources are skipped, so a run never reaches a paid service by
+accident. The offline demo (`movies run` without keys) points that configuration at the sample's
+replay server before the flow starts (sample.offline); the flow itself knows no test server.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 
 from extract.pipelines import ApiTarget, api_keys_configured
@@ -24,20 +24,15 @@ class ApiRoute:
     ids_limit: int | None = None
 
 
-@contextmanager
-def api_route(settings: Settings) -> Iterator[ApiRoute | None]:
-    """The route for this run's API sources, open for the block; None when there is none."""
+def api_route(settings: Settings) -> ApiRoute | None:
+    """The route for this run's API sources; None when no key is configured."""
+    if not api_keys_configured():
+        log.warning(
+            "no API keys configured (sources.omdb.api_key, sources.tmdb.access_token in .dlt/secrets.toml "
+            "or SOURCES__* variables): API sources skipped"
+        )
+        return None
     target = ApiTarget(
         omdb_refresh_days=settings.omdb_refresh_days, omdb_daily_quota=settings.omdb_daily_quota
     )
-    if api_keys_configured():
-        yield ApiRoute(target)
-        return
-    from sample.offline import has_api_answers, replayed_apis  # the harness: only without keys
-
-    if not has_api_answers(settings.sample_dir):
-        log.warning("no API keys and no sample in %s: API sources skipped", settings.sample_dir)
-        yield None
-        return
-    with replayed_apis(settings.sample_dir, target) as replayed:
-        yield ApiRoute(replayed, settings.sample_api_ids)
+    return ApiRoute(target, settings.omdb_ids_limit)

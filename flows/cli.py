@@ -1,6 +1,6 @@
 """`movies` command line: the whole flow or one step.
 
-movies run            # the Prefect flow: sample -> extract -> Spark -> dbt -> checks -> reports
+movies run            # the sample (offline demo), then the Prefect flow: extract -> Spark -> dbt -> checks
 movies run --sources kaggle,fred --full-refresh --cpi-base-month 2020-01-01 --target duckdb
 movies sample         # build the real-data sample only
 movies extract        # load CSV-file sources into raw/
@@ -21,20 +21,21 @@ from settings import Settings
 def _run(settings: Settings, args: argparse.Namespace) -> int:
     from flows.pipeline import movie_warehouse, result_paths
     from flows.warehouse import UnsupportedTargetError, require_flow_target
+    from sample.offline import offline_demo
 
     try:
         require_flow_target(args.target or settings.dbt_target)
     except UnsupportedTargetError as refused:
         print(f"movies run: {refused}", file=sys.stderr)
         return 2
-    movie_warehouse(
-        target=args.target,
-        sources=args.sources.split(",") if args.sources else None,
-        full_refresh=args.full_refresh,
-        cpi_base_month=args.cpi_base_month,
-        build_sample_first=not args.skip_sample,
-        settings=settings,
-    )
+    with offline_demo(settings, build=not args.skip_sample):
+        movie_warehouse(
+            target=args.target,
+            sources=args.sources.split(",") if args.sources else None,
+            full_refresh=args.full_refresh,
+            cpi_base_month=args.cpi_base_month,
+            settings=settings,
+        )
     print("\nThe warehouse is built. Results:")
     for name, path in result_paths(settings).items():
         print(f"  {name:13} {path}")
@@ -79,7 +80,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     steps = parser.add_subparsers(dest="step", required=True)
     run = steps.add_parser("run", help="run the whole Prefect flow")
-    run.add_argument("--skip-sample", action="store_true", help="do not (re)build the sample first")
+    run.add_argument("--skip-sample", action="store_true", help="do not (re)build the offline sample first")
     run.add_argument("--target", help="dbt target in dbt_project/profiles.yml (default MOVIES_DBT_TARGET)")
     run.add_argument("--sources", help="comma-separated sources to extract, e.g. kaggle,fred (default all)")
     run.add_argument("--full-refresh", action="store_true", help="rebuild dbt's incremental models")

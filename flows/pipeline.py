@@ -1,4 +1,4 @@
-"""The Prefect flow: sample -> extract (sources concurrently) -> raw checks -> Spark silver -> silver
+"""The Prefect flow: extract (sources concurrently) -> raw checks -> Spark silver -> silver
 checks -> dbt build -> gold checks -> dbt docs -> run report, HTML report and a markdown artifact.
 
 Each stage is a small task; tasks that do I/O retry with backoff. Stage results are persisted and
@@ -16,7 +16,6 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
 from typing import Any, TypeVar
 
 from prefect import flow, get_run_logger, task
@@ -34,19 +33,12 @@ from flows.lock import run_lock
 from flows.report import RunReport
 from flows.warehouse import require_flow_target, resolution_rates
 from quality.runner import data_docs_index, quarantine_by_reason
-from sample.build import build_sample
 from settings import Settings
 
 T = TypeVar("T")
 ALL_SOURCES = (*FILE_SOURCES, *API_SOURCES)
 # Completed stage results survive a retry of the flow run: same run id + same inputs = cache hit.
 RESUMABLE: dict[str, Any] = {"cache_policy": TASK_SOURCE + INPUTS + RUN_ID, "persist_result": True}
-
-
-@task(name="build-sample", **RESUMABLE)
-def build_sample_task(sample_dir: Path) -> dict[str, Any]:
-    """Build the real-data sample (deterministic: rebuilding gives the same bytes)."""
-    return build_sample(sample_dir)
 
 
 @task(name="extract", task_run_name="extract-{name}", retries=2, retry_delay_seconds=[5, 30], **RESUMABLE)
@@ -262,7 +254,6 @@ def movie_warehouse(
     sources: list[str] | None = None,
     full_refresh: bool = False,
     cpi_base_month: date | None = None,
-    build_sample_first: bool = True,
     settings: Settings | None = None,
 ) -> dict[str, Any]:
     """Build the whole warehouse; returns the run report as a dict.
@@ -274,12 +265,10 @@ def movie_warehouse(
     """
     settings, names = configure(settings or Settings(), target, sources, cpi_base_month)
     with run_lock(settings.data_dir, settings.lock_wait_seconds, flow_run.get_name() or ""):
-        return build_warehouse(settings, names, full_refresh, build_sample_first)
+        return build_warehouse(settings, names, full_refresh)
 
 
-def build_warehouse(
-    settings: Settings, sources: tuple[str, ...], full_refresh: bool, build_sample_first: bool
-) -> dict[str, Any]:
+def build_warehouse(settings: Settings, sources: tuple[str, ...], full_refresh: bool) -> dict[str, Any]:
     """The stages in order, under the run lock."""
     report = RunReport(
         started_at=datetime.now(UTC).isoformat(timespec="seconds"),
@@ -288,7 +277,7 @@ def build_warehouse(
     )  # fmt: skip
     progress = Progress(report)
     try:
-        run_stages(settings, sources, full_refresh, build_sample_first, report, progress)
+        run_stages(settings, sources, full_refresh, report, progress)
     except Exception as error:
         report.failure = f"stage {progress.current}: {error}"
         raise
@@ -305,14 +294,11 @@ def run_stages(
     settings: Settings,
     sources: tuple[str, ...],
     full_refresh: bool,
-    build_sample_first: bool,
     report: RunReport,
     progress: Progress,
 ) -> None:
     """Every stage in order; each fills its part of the report. Work on inputs it last succeeded on
     is skipped (flows.stages, docs/runs.md), unless `full_refresh`."""
-    if build_sample_first and settings.files_dir is None:
-        progress.stage("sample", lambda: build_sample_task(settings.sample_dir))
     report.loads = progress.stage("extract", lambda: extract_concurrently(settings, sources), loads_counts)
     check_totals(report.loads)
     raw = progress.stage(

@@ -63,6 +63,12 @@ def _suites(settings: Settings, layer: str) -> str:
 
 def extract_files(settings: Settings, names: Collection[str] = FILE_SOURCES) -> list[dict[str, Any]]:
     """Load the CSV-file sources (the sample, a download folder or an s3:// prefix) into raw/."""
+    if settings.files_dir is None and not settings.sample_dir.is_dir():
+        raise FileNotFoundError(
+            f"no CSV deliveries: MOVIES_FILES_DIR is not set and no sample is built in "
+            f"{settings.sample_dir}; point MOVIES_FILES_DIR at a delivery, or build the offline sample "
+            "first (`make sample`)"
+        )
     summaries = load_file_sources(
         settings.source_files_dir, settings.lake_url, settings.pipelines_dir, tuple(names)
     )
@@ -71,11 +77,11 @@ def extract_files(settings: Settings, names: Collection[str] = FILE_SOURCES) -> 
 
 def extract_api(settings: Settings, name: str) -> list[dict[str, Any]]:
     """Load one API source into raw/ by this run's route (flows.apis); nothing without one."""
-    with api_route(settings) as route:
-        if route is None:
-            return []
-        summaries = load_api_sources(settings.source_files_dir, settings.lake_url, settings.pipelines_dir,
-                                     route.target, names=(name,), ids_limit=route.ids_limit)  # fmt: skip
+    route = api_route(settings)
+    if route is None:
+        return []
+    summaries = load_api_sources(settings.source_files_dir, settings.lake_url, settings.pipelines_dir,
+                                 route.target, names=(name,), ids_limit=route.ids_limit)  # fmt: skip
     return [_load_summary(summary) for summary in summaries]
 
 

@@ -34,8 +34,8 @@ class Settings(Block):
     api_sources: tuple[str, ...] = Field(
         default=("omdb", "tmdb", "yts"), description="API sources extract loads (JSON list in env)"
     )
-    sample_api_ids: int | None = Field(
-        default=None, description="sample mode: ask OMDb about only the first N ids; default all"
+    omdb_ids_limit: int | None = Field(
+        default=None, description="ask OMDb about only the first N IMDb ids (a quicker run); default all"
     )
     omdb_refresh_days: int | None = Field(
         default=None,

@@ -1,19 +1,29 @@
-"""Where a run reaches its API sources (flows.apis): the real services with keys, the sample's replay
-server without them (the offline default), nowhere when there is neither."""
+"""Where a run reaches its API sources (flows.apis): the services dlt's configuration names, with its
+keys; nowhere without keys. The offline demo (sample.offline) replays the sample by configuring that
+route, and the flow's own modules never import the harness."""
 
 from __future__ import annotations
 
+import json
 import logging
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from extract.pipelines import ApiTarget, load_api_sources
 from flows.apis import api_route
-from settings import Settings
+from sample.offline import offline_demo
+from settings import PROJECT_ROOT, Settings
 from tests.extract.api_fakes import write_sample
 
 KEYS = ("SOURCES__OMDB__API_KEY", "SOURCES__TMDB__ACCESS_TOKEN", "SOURCES__TMDB__API_KEY")
+# What the flow, its stages and the CLI import before a run starts, printed by a fresh interpreter.
+HARNESS_IMPORTS = (
+    "import json, sys, flows.pipeline, flows.stages, flows.apis, flows.cli; "
+    "print(json.dumps(sorted(m for m in sys.modules if m.split('.')[0] in ('sample', 'tests'))))"
+)
 
 
 @pytest.fixture
@@ -23,17 +33,19 @@ def no_keys(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.mark.usefixtures("no_keys")
-def test_without_keys_the_sample_is_replayed_from_a_local_server(
+def test_the_offline_demo_replays_the_sample_through_the_keyed_route(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
-    settings = Settings(data_dir=tmp_path, sample_api_ids=20)
+    settings = Settings(data_dir=tmp_path, omdb_ids_limit=20)
     sample = write_sample(settings.sample_dir, 30)
     caplog.set_level(logging.INFO)
 
-    with api_route(settings) as route:
+    with offline_demo(settings, build=False):
+        route = api_route(settings)
         assert route is not None
         summaries = load_api_sources(sample, str(tmp_path / "lake"), tmp_path / "pipelines", route.target,
                                      ids_limit=route.ids_limit)  # fmt: skip
+    assert api_route(settings) is None  # the replay's configuration ends with the block
 
     assert [(summary.dataset, summary.rows) for summary in summaries] == [
         ("omdb", {"movies": 20}), ("tmdb", {"movies": 30}), ("yts", {"movies": 30})
@@ -43,19 +55,27 @@ def test_without_keys_the_sample_is_replayed_from_a_local_server(
 
 
 @pytest.mark.usefixtures("no_keys")
-def test_without_keys_and_without_a_sample_the_api_sources_are_skipped(
-    tmp_path: Path, caplog: pytest.LogCaptureFixture
-) -> None:
-    with api_route(Settings(data_dir=tmp_path)) as route:
-        assert route is None
+def test_without_keys_the_api_sources_are_skipped(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    write_sample(Settings(data_dir=tmp_path).sample_dir, 3)  # a sample is there, but the flow ignores it
+    assert api_route(Settings(data_dir=tmp_path)) is None
     assert "API sources skipped" in caplog.text
 
 
-def test_with_keys_the_real_services_are_the_route(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_with_keys_the_configured_services_are_the_route(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("SOURCES__OMDB__API_KEY", "a-key")
-    write_sample(Settings(data_dir=tmp_path).sample_dir, 3)  # a sample is there, but keys win
+    write_sample(Settings(data_dir=tmp_path).sample_dir, 3)
 
-    with api_route(Settings(data_dir=tmp_path, omdb_refresh_days=7, sample_api_ids=2)) as route:
-        assert route is not None
-        assert route.target == ApiTarget(omdb_refresh_days=7)  # no URL: each source's own service
-        assert route.ids_limit is None
+    with offline_demo(Settings(data_dir=tmp_path), build=False):  # keys win: nothing replayed
+        route = api_route(Settings(data_dir=tmp_path, omdb_refresh_days=7, omdb_ids_limit=2))
+    assert route is not None
+    assert route.target == ApiTarget(omdb_refresh_days=7)  # no URL: each source's own service
+    assert route.ids_limit == 2
+
+
+def test_the_flow_imports_no_part_of_the_harness() -> None:
+    imported = subprocess.run(
+        [sys.executable, "-c", HARNESS_IMPORTS], cwd=PROJECT_ROOT, capture_output=True, text=True, check=True
+    )
+    assert json.loads(imported.stdout) == []

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from sample.build import build_sample
 from tests.local_servers import free_port
 
 pytestmark = pytest.mark.slow
@@ -82,6 +83,7 @@ def test_the_daily_deployment_runs_on_a_worker_and_publishes_its_summary(prefect
     deployed = _prefect(prefect_env, "--no-prompt", "deploy", "--all")
     assert "movie_warehouse/daily" in deployed
     data_dir = tmp_path / "data"
+    build_sample(data_dir / "sample")  # the operator's one step for the offline sample (`make sample`)
     worker_env = {**prefect_env, "MOVIES_PROJECT_DIR": str(PROJECT), "MOVIES_DATA_DIR": str(data_dir)}
     worker_log = (tmp_path / "worker.log").open("wb")
     worker = subprocess.Popen(

@@ -16,6 +16,7 @@ from prefect.testing.utilities import prefect_test_harness
 
 from flows.lock import RunLockedError, run_lock
 from flows.pipeline import RESUMABLE, movie_warehouse
+from flows.stages import extract_files
 from flows.warehouse import UnsupportedTargetError
 from settings import Settings
 
@@ -38,7 +39,7 @@ def test_a_second_run_on_the_same_data_dir_is_refused_naming_the_holder(tmp_path
         run_lock(tmp_path, run_name="first-run"),
         pytest.raises(RunLockedError, match=r"another movie_warehouse run is using .*flow run first-run"),
     ):
-        movie_warehouse(sources=["fred"], build_sample_first=False, settings=settings)
+        movie_warehouse(sources=["fred"], settings=settings)
     assert not (tmp_path / "lake").exists()  # refused before any stage touched the lake
 
 
@@ -70,7 +71,7 @@ def test_a_redshift_run_is_refused_before_anything_runs(tmp_path):
     # The flow's readers speak DuckDB and Trino: a deployment set to redshift stops at its start.
     settings = Settings(data_dir=tmp_path, dbt_target="redshift")
     with pytest.raises(UnsupportedTargetError, match=r"duckdb or trino only.*offline_compile"):
-        movie_warehouse(sources=["fred"], build_sample_first=False, settings=settings)
+        movie_warehouse(sources=["fred"], settings=settings)
     assert list(tmp_path.iterdir()) == []  # no lake, no lock, no report
 
 
@@ -121,3 +122,10 @@ def test_a_retried_flow_run_does_not_recompute_finished_stages(tmp_path):
 def test_the_lock_file_lives_in_the_data_dir(tmp_path):
     with run_lock(tmp_path / "data") as path:
         assert path == Path(tmp_path / "data" / "run.lock")
+
+
+def test_without_deliveries_extract_says_where_to_point_or_what_to_build(tmp_path):
+    # The flow builds no sample of its own: a run without MOVIES_FILES_DIR needs `make sample` first.
+    with pytest.raises(FileNotFoundError, match=r"MOVIES_FILES_DIR is not set .*`make sample`"):
+        extract_files(Settings(data_dir=tmp_path))
+    assert not (tmp_path / "lake").exists()
