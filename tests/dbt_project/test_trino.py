@@ -302,7 +302,7 @@ def _frame_rows(frame: object) -> Rows:
 def test_gold_check_frames_agree_on_trino_and_duckdb(
     stages: dict[str, Stage], dbt_workspace: DbtWorkspace, trino_server: TrinoSettings
 ) -> None:
-    """The gold suites' own queries (quality/frames.py) run on Trino and give DuckDB's answers."""
+    """The gold suites' own queries (quality/sql/gold/) run on Trino and give DuckDB's answers."""
     from flows.warehouse import trino_frame
     from quality.frames import GOLD_DISTRIBUTIONS, GOLD_FRESHNESS, GOLD_RATINGS
 
