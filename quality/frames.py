@@ -85,7 +85,7 @@ def parquet(lake: str, layer: str, table: str) -> str:
 def duplicated_keys(relation: str, keys: Sequence[str]) -> str:
     """A scalar subquery: how many keys of `relation` more than one row holds (nulls compare equal,
     as GROUP BY has them); macros.sql says how it finds them. `keys` are column names of the code's
-    own (SILVER_KEYS, fct_ratings'), spliced as identifiers."""
+    own (SILVER_KEYS), spliced as identifiers."""
     return str(_macro("duplicated_keys")(relation, tuple(keys)))
 
 
@@ -172,7 +172,8 @@ def reconciliation(lake: Lake) -> str:
 # casts for division, no `::`), checked on both in tests/dbt_project/test_trino.py. They read the
 # marts by fixed names, so they are rendered once.
 GOLD_DISTRIBUTIONS = render("gold/distributions.sql")
-# fct_ratings (26M rows at Kaggle scale) is checked by aggregates its engine computes.
+# fct_ratings (26M rows at Kaggle scale) is checked by aggregates its engine computes; its key is
+# dbt's test, not repeated here (see the template).
 GOLD_RATINGS = render("gold/fct_ratings.sql")
 GOLD_FRESHNESS = render("gold/freshness.sql")
 

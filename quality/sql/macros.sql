@@ -14,8 +14,7 @@ read_parquet({{ path | sql_string }}, union_by_name = true)
     (nulls compare equal, as GROUP BY has them). Rows are ordered by the key's last column within
     partitions of the others, so a repeated key sits next to its twin: faster than GROUP BY ...
     HAVING count(*) > 1, whose hash table holds every key (docs/benchmark.md). The same method as
-    dbt's unique_combination_of_columns test (dbt_project/tests/generic/). Portable SQL: gold runs
-    it on Trino too.
+    dbt's unique_combination_of_columns test (dbt_project/tests/generic/).
 -#}
 {% macro duplicated_keys(relation, keys) -%}
 {% set partition, last = keys[:-1], keys[-1] %}
