@@ -4,6 +4,14 @@ A frame is the table itself, or a query that adds the columns a check needs (a m
 duplicated key, an orphan row); for the 26M-row silver and gold ratings, the aggregates their suites
 check. Raw tables are read as their parquet files, silver's Iceberg tables at the snapshots a run
 first reads (Lake), gold's marts on the warehouse's own engine.
+
+The SQL itself lives in Jinja templates under `quality/sql/`, so a frame is read and reviewed as
+SQL: `<layer>/<table>.sql` for a table with a frame of its own, named like the suite it feeds
+(`gold/fct_ratings.sql` for `gold__fct_ratings.json`), shared ones otherwise (`raw/latest_load.sql`,
+`whole_table.sql`), and fragments in `macros.sql`. This module only says which template makes which
+table's frame, with which relations: Python builds those (`parquet`, `Lake.silver`), quoting every
+path it puts in them, and the templates quote any other value through the `sql_string` filter
+(lakehouse.sql), so a configured value never extends the SQL.
 """
 
 from __future__ import annotations
@@ -11,6 +19,9 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from functools import cached_property
+from typing import Any
+
+from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from lakehouse.catalog import catalog_for
 from lakehouse.duckdb import metadata_locations, scan
@@ -44,10 +55,38 @@ FILE_DELIVERIES = (
     "fred_cpiaucsl",
 )
 
+# SQL, not HTML: nothing is escaped (autoescape off); values are quoted by `sql_string` instead.
+# StrictUndefined: a parameter a template names but is not given is an error, not an empty string.
+_TEMPLATES = Environment(
+    loader=PackageLoader("quality", "sql"),
+    undefined=StrictUndefined,
+    autoescape=False,
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+_TEMPLATES.filters["sql_string"] = sql_string
+
+
+def render(template: str, **parameters: Any) -> str:
+    """The SQL of one template under quality/sql/ (`<layer>/<table>.sql`) with its parameters."""
+    return _TEMPLATES.get_template(template).render(**parameters).strip()
+
+
+def _macro(name: str) -> Any:
+    """A macro of quality/sql/macros.sql, callable from Python (it returns SQL text)."""
+    return getattr(_TEMPLATES.get_template("macros.sql").module, name)
+
 
 def parquet(lake: str, layer: str, table: str) -> str:
     """A relation reading every parquet file of one lake table (the path quoted, never spliced)."""
-    return f"read_parquet({sql_string(f'{lake}/{layer}/{table}/**/*.parquet')}, union_by_name = true)"
+    return str(_macro("parquet")(f"{lake}/{layer}/{table}/**/*.parquet"))
+
+
+def duplicated_keys(relation: str, keys: Sequence[str]) -> str:
+    """A scalar subquery: how many keys of `relation` more than one row holds (nulls compare equal,
+    as GROUP BY has them); macros.sql says how it finds them. `keys` are column names of the code's
+    own (SILVER_KEYS), spliced as identifiers."""
+    return str(_macro("duplicated_keys")(relation, tuple(keys)))
 
 
 @dataclass(frozen=True)
@@ -72,164 +111,76 @@ class Lake:
         return scan(location)
 
 
-def raw_latest(lake: str, dataset: str, table: str, extra: str = "") -> str:
-    """The rows of a raw table's latest load (its highest `_dlt_load_id`), with `extra` columns."""
-    files = parquet(lake, "raw", f"{dataset}/{table}")
-    return f"select *{extra} from {files} where _dlt_load_id = (select max(_dlt_load_id) from {files})"
+@dataclass(frozen=True)
+class Entity:
+    """One silver entity as a template lists it: its name, the relation reading it and its key."""
+
+    name: str
+    relation: str
+    keys: tuple[str, ...] = ()
+
+
+def raw_latest(lake: str, dataset: str, table: str, template: str = "raw/latest_load.sql") -> str:
+    """The rows of a raw table's latest load (its highest `_dlt_load_id`), by `template`: the plain
+    load, or one extending it with the columns a check needs."""
+    return render(template, files=parquet(lake, "raw", f"{dataset}/{table}"))
 
 
 def _cpi_months(lake: str) -> str:
     """CPI months delivered (with a value, or explicitly without one: FRED's quarantined rows)."""
-    cpi = raw_latest(lake, "fred", "cpiaucsl")
-    quarantine = parquet(lake, "raw", "fred/quarantine")
-    return f"""
-        with delivered as (
-            select cast(observation_date as date) as month, cpiaucsl, false as value_missing from ({cpi})
-            union all
-            select try_cast(split_part(raw_value, ',', 1) as date), null, true from {quarantine}
-            where reason like '%missing value%'
-        ),
-        ordered as (
-            select *, lag(month) over (order by month) as previous_month
-            from delivered where month is not null
-        )
-        select month, cpiaucsl, value_missing,
-            case when previous_month is not null and month <> previous_month + interval 1 month
-                then strftime(month, '%Y-%m') || ' follows ' || strftime(previous_month, '%Y-%m') end
-                as month_gap
-        from ordered where not value_missing"""
-
-
-def duplicated_keys(relation: str, keys: Sequence[str]) -> str:
-    """A scalar subquery: how many keys of `relation` more than one row holds (nulls compare equal,
-    as GROUP BY has them).
-
-    Rows are ordered by the key's last column within partitions of the others, so a repeated key
-    sits next to its twin: faster than GROUP BY ... HAVING count(*) > 1 (dbt's
-    unique_combination_of_columns test), whose hash table holds every key (docs/benchmark.md).
-    Portable SQL: gold runs it on Trino too.
-    """
-    *partition, last = keys
-    partition_by = f"partition by {', '.join(partition)} " if partition else ""
-    over = f"over ({partition_by}order by {last})"
-    columns = ", ".join(keys)
-    return f"""(select count(*) from (
-            select distinct {columns} from (
-                select {columns}, row_number() {over} as key_position, lag({last}) {over} as previous_value
-                from {relation}
-            ) as ordered
-            where key_position > 1 and {last} is not distinct from previous_value
-        ) as duplicated)"""
+    return render(
+        "raw/fred_cpiaucsl.sql",
+        cpi=parquet(lake, "raw", "fred/cpiaucsl"),
+        quarantine=parquet(lake, "raw", "fred/quarantine"),
+    )
 
 
 def key_report(lake: Lake) -> str:
     """Per silver entity: its row count and how many of its keys (SILVER_KEYS) repeat."""
-    parts = [
-        f"select '{entity}' as entity, count(*) as row_count, "
-        f"{duplicated_keys(lake.silver(entity), keys)} as duplicated_keys "
-        f"from {lake.silver(entity)}"
-        for entity, keys in SILVER_KEYS.items()
-    ]
-    return f"""select *, case when duplicated_keys > 0 then entity || ': ' || duplicated_keys
-                   || ' duplicated keys' end as entity_with_duplicated_keys
-               from ({" union all ".join(parts)})"""
+    entities = [Entity(entity, lake.silver(entity), keys) for entity, keys in SILVER_KEYS.items()]
+    return render("silver/entity_keys.sql", entities=entities)
 
 
 def _orphans(lake: Lake) -> str:
-    movies = lake.silver("movies")
-    parts = [
-        f"select '{entity}' as entity, count(*) filter (where m.movie_id is null) as orphan_rows "
-        f"from {lake.silver(entity)} as b left join {movies} as m using (movie_id)"
-        for entity in MOVIE_BRIDGES
-    ]
-    return f"""select *, case when orphan_rows > 0 then entity || ': ' || orphan_rows
-                   || ' rows without a movie' end as entity_with_orphans
-               from ({" union all ".join(parts)})"""
+    """Per bridge of a movie (MOVIE_BRIDGES): its rows whose movie is not in silver movies."""
+    bridges = [Entity(entity, lake.silver(entity)) for entity in MOVIE_BRIDGES]
+    return render("silver/orphans.sql", movies=lake.silver("movies"), bridges=bridges)
 
 
 def silver_ratings(lake: Lake) -> str:
     """Silver ratings (26M rows at Kaggle scale) as the aggregates its suite checks, computed by
     DuckDB, so GX's pandas engine never loads and scans every row."""
-    return f"""select count(*) as row_count, min(rating) as min_rating, max(rating) as max_rating,
-            count(*) filter (where rated_at is null) as rated_at_nulls,
-            cast(count(movie_id) as double) / nullif(count(*), 0) as share_with_movie_id
-        from {lake.silver("ratings")}"""
+    return render("silver/ratings.sql", relation=lake.silver("ratings"))
 
 
-def _financials(lake: Lake) -> str:
-    return f"""select *,
-        case when abs(budget_adjusted - budget_nominal * inflation_factor)
-                    > 1e-6 * greatest(1, abs(budget_adjusted))
-               or abs(revenue_adjusted - revenue_nominal * inflation_factor)
-                    > 1e-6 * greatest(1, abs(revenue_adjusted))
-             then cast(movie_id as varchar) end as adjusted_not_nominal_times_factor
-        from {lake.silver("movie_financials")}"""
+def _silver(template: str, entity: str) -> Callable[[Lake], str]:
+    """The frame of one silver entity: `template` over its relation at the run's snapshot."""
+    return lambda lake: render(template, relation=lake.silver(entity))
 
 
 def reconciliation(lake: Lake) -> str:
     """Ratings delivered to raw, quarantined in silver, held in silver and in fct_ratings."""
-    raw = parquet(lake.url, "raw", "kaggle/ratings")
-    quarantine = lake.silver("quarantine")
-    return f"""
-        with raw_ordered as (
-            -- Each (user, movie) key's rows, a valid rating first: a key's first row says whether
-            -- any load of it holds one (silver rejects a missing rating too). Ordered neighbours, not
-            -- GROUP BY, as in duplicated_keys.
-            select movie_id, is_valid, lag(movie_id) over key_order as previous_movie_id,
-                row_number() over key_order as key_position
-            from (select user_id, movie_id, coalesce(rating between 0.5 and 5, false) as is_valid
-                  from {raw}) as typed
-            window key_order as (partition by user_id order by movie_id, is_valid desc)
-        ),
-        raw_keys as (
-            select is_valid as has_valid_rating from raw_ordered
-            where key_position = 1 or movie_id is distinct from previous_movie_id
-        ),
-        counts as (
-            select
-                raw_counts.*,
-                (select count(*) from {quarantine} where entity = 'ratings') as quarantined_rows,
-                (select count(*) from {lake.silver("ratings")}) as silver_ratings,
-                (select count(*) from warehouse.marts.fct_ratings) as fct_ratings
-            from (
-                select count(*) as raw_rating_keys,
-                    count(*) filter (where not has_valid_rating) as quarantined_only_keys
-                from raw_keys
-            ) as raw_counts
-        )
-        select *, case when fct_ratings <> raw_rating_keys - quarantined_only_keys
-                         or silver_ratings <> fct_ratings
-            then 'fct_ratings ' || fct_ratings || ' <> raw keys ' || raw_rating_keys || ' - quarantined '
-                 || quarantined_only_keys || ' (silver ' || silver_ratings || ')' end as unreconciled
-        from counts"""
+    return render(
+        "gold/reconciliation.sql",
+        raw_ratings=parquet(lake.url, "raw", "kaggle/ratings"),
+        quarantine=lake.silver("quarantine"),
+        silver_ratings=lake.silver("ratings"),
+    )
 
 
 # Gold frames run on the warehouse's own engine (DuckDB or Trino): portable SQL only (explicit
-# casts for division, no `::`), checked on both in tests/dbt_project/test_trino.py.
-GOLD_DISTRIBUTIONS = """
-    select
-        (select avg(rating) from marts.fct_ratings) as average_rating,
-        cast((select count(*) from marts.fct_movie_financials) as double)
-            / (select count(*) from marts.dim_movies) as share_of_movies_with_financials,
-        (select avg(genres) from (select movie_id, count(*) as genres from marts.bridge_movie_genres
-                                  group by movie_id)) as genres_per_movie,
-        (select max(genres) from (select movie_id, count(*) as genres from marts.bridge_movie_genres
-                                  group by movie_id)) as most_genres_on_a_movie"""
-# fct_ratings (26M rows at Kaggle scale) is checked by aggregates its engine computes, as silver's
-# keys are, rather than by GX's pandas engine on the whole table.
-GOLD_RATINGS = f"""
-    select
-        count(*) as row_count,
-        {duplicated_keys("marts.fct_ratings", ("user_id", "movielens_movie_id"))} as duplicated_keys,
-        min(rating) as min_rating,
-        max(rating) as max_rating
-    from marts.fct_ratings"""
-GOLD_FRESHNESS = """
-    select
-        date_diff('minute', max(_loaded_at), cast(current_timestamp as timestamp)) / 60e0
-            as hours_since_latest_load,
-        max(_loaded_at) as latest_load
-    from (select _loaded_at from marts.fct_ratings union all select _loaded_at from marts.dim_movies)"""
+# casts for division, no `::`), checked on both in tests/dbt_project/test_trino.py. They read the
+# marts by fixed names, so they are rendered once.
+GOLD_DISTRIBUTIONS = render("gold/distributions.sql")
+# fct_ratings (26M rows at Kaggle scale) is checked by aggregates its engine computes; its key is
+# dbt's test, not repeated here (see the template).
+GOLD_RATINGS = render("gold/fct_ratings.sql")
+GOLD_FRESHNESS = render("gold/freshness.sql")
+
+
+def _mart(name: str) -> str:
+    """A mart checked row by row as it is (its suite's columns are cut by quality.suites)."""
+    return render("whole_table.sql", relation=f"marts.{name}")
 
 
 @dataclass(frozen=True)
@@ -242,41 +193,40 @@ class Frame:
     on_clock: bool = False  # its result depends on the time of the check, not only on the data
 
 
+def _raw(dataset: str, table: str, template: str = "raw/latest_load.sql", **flags: bool) -> Frame:
+    """The frame of a raw table: its latest load, by `template`."""
+    return Frame(lambda lake: raw_latest(lake.url, dataset, table, template), **flags)
+
+
 TABLES: dict[str, dict[str, Frame]] = {
     "raw": {
-        "kaggle_movies_metadata": Frame(lambda lake: raw_latest(lake.url, "kaggle", "movies_metadata",
-            ", case when release_date is not null and try_strptime(release_date, '%Y-%m-%d') is null "
-            "then release_date end as release_date_unparsed")),
-        "kaggle_ratings": Frame(lambda lake: raw_latest(lake.url, "kaggle", "ratings"), offending_only=True),
-        "kaggle_links": Frame(lambda lake: raw_latest(lake.url, "kaggle", "links")),
-        "kaggle_credits": Frame(lambda lake: raw_latest(lake.url, "kaggle", "credits")),
+        "kaggle_movies_metadata": _raw("kaggle", "movies_metadata", "raw/kaggle_movies_metadata.sql"),
+        "kaggle_ratings": _raw("kaggle", "ratings", offending_only=True),
+        "kaggle_links": _raw("kaggle", "links"),
+        "kaggle_credits": _raw("kaggle", "credits"),
         "fred_cpiaucsl": Frame(lambda lake: _cpi_months(lake.url)),
-        "omdb_movies": Frame(lambda lake: raw_latest(lake.url, "omdb", "movies")),
-        "tmdb_movies": Frame(lambda lake: raw_latest(lake.url, "tmdb", "movies")),
-        "yts_movies": Frame(lambda lake: raw_latest(lake.url, "yts", "movies")),
+        "omdb_movies": _raw("omdb", "movies"),
+        "tmdb_movies": _raw("tmdb", "movies"),
+        "yts_movies": _raw("yts", "movies"),
     },
     "silver": {
         "entity_keys": Frame(key_report),
         "orphans": Frame(_orphans),
-        "movies": Frame(lambda lake: f"select * from {lake.silver('movies')}"),
-        "movie_genres": Frame(lambda lake: f"select * from {lake.silver('movie_genres')}"),
+        "movies": Frame(_silver("whole_table.sql", "movies")),
+        "movie_genres": Frame(_silver("whole_table.sql", "movie_genres")),
         "ratings": Frame(silver_ratings),
-        "cpi_monthly": Frame(lambda lake: f"""select *, case when lag(month) over (order by month) is not null
-            and month <> lag(month) over (order by month) + interval 1 month then strftime(month, '%Y-%m')
-            end as month_after_gap from {lake.silver('cpi_monthly')}"""),
-        "movie_financials": Frame(_financials),
+        "cpi_monthly": Frame(_silver("silver/cpi_monthly.sql", "cpi_monthly")),
+        "movie_financials": Frame(_silver("silver/movie_financials.sql", "movie_financials")),
     },
     "gold": {
-        "dim_movies": Frame(lambda _: "select * from marts.dim_movies", on_warehouse=True),
+        "dim_movies": Frame(lambda _: _mart("dim_movies"), on_warehouse=True),
         "fct_ratings": Frame(lambda _: GOLD_RATINGS, on_warehouse=True),
-        "rpt_top_rated_movies": Frame(
-            lambda _: "select * from marts.rpt_top_rated_movies", on_warehouse=True
-        ),
+        "rpt_top_rated_movies": Frame(lambda _: _mart("rpt_top_rated_movies"), on_warehouse=True),
         "distributions": Frame(lambda _: GOLD_DISTRIBUTIONS, on_warehouse=True),
         "freshness": Frame(lambda _: GOLD_FRESHNESS, on_warehouse=True, on_clock=True),
         "reconciliation": Frame(reconciliation),
     },
-}  # fmt: skip
+}
 
 
 def layer_tables(layer: str, sources: Collection[str] | None = None) -> list[str]:

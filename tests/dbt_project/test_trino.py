@@ -302,7 +302,7 @@ def _frame_rows(frame: object) -> Rows:
 def test_gold_check_frames_agree_on_trino_and_duckdb(
     stages: dict[str, Stage], dbt_workspace: DbtWorkspace, trino_server: LocalTrino
 ) -> None:
-    """The gold suites' own queries (quality/frames.py) run on Trino and give DuckDB's answers."""
+    """The gold suites' own queries (quality/sql/gold/) run on Trino and give DuckDB's answers."""
     from flows.warehouse import trino_frame
     from quality.frames import GOLD_DISTRIBUTIONS, GOLD_FRESHNESS, GOLD_RATINGS
 
@@ -318,7 +318,8 @@ def test_gold_check_frames_agree_on_trino_and_duckdb(
     assert _frame_rows(on_trino) == _frame_rows(on_duckdb)
     ratings_trino = trino_frame(GOLD_RATINGS)
     assert _frame_rows(ratings_trino) == _frame_rows(ratings_duckdb)
-    assert int(ratings_trino["row_count"].iloc[0]) > 0 and int(ratings_trino["duplicated_keys"].iloc[0]) == 0
+    # Its key is dbt's test (passed in dbt build above) and test_incremental_models_hold_one_row_per_key's.
+    assert int(ratings_trino["row_count"].iloc[0]) > 0
     # A share, not the whole number integer division would give on Trino.
     assert float(on_trino["share_of_movies_with_financials"].iloc[0]) == pytest.approx(financials / movies)
     freshness_trino = trino_frame(GOLD_FRESHNESS)
