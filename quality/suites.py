@@ -13,6 +13,9 @@ from typing import Any
 
 from lakehouse.sql import sql_identifier
 
+# The check frames' SQL templates (quality.frames renders them).
+SQL_DIR = Path(__file__).resolve().parent / "sql"
+
 # The two kinds of row in an `offending_rows` frame (its `kind` column).
 DELIVERY, OFFENDING = "delivery", "offending"
 # Expectations that look at the whole column set: a frame they check keeps every column.
@@ -43,9 +46,11 @@ def suite_columns(gx_dir: Path, layer: str, table: str) -> list[str] | None:
 
 
 def suites_digest(gx_dir: Path, layer: str) -> str:
-    """A digest of the layer's suites: the same data checked by other expectations is checked again."""
+    """A digest of the layer's suites and of the SQL their check frames are rendered from (the
+    layer's templates and the shared ones): the same data checked another way is checked again."""
     digest = hashlib.sha256()
-    for path in sorted((gx_dir / "expectations").glob(f"{layer}__*.json")):
+    frames = [*SQL_DIR.glob("*.sql"), *(SQL_DIR / layer).glob("*.sql")]
+    for path in [*sorted((gx_dir / "expectations").glob(f"{layer}__*.json")), *sorted(frames)]:
         digest.update(path.name.encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()
 

@@ -15,6 +15,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from lakehouse.duckdb import load_extensions
+from quality import suites
 from quality.frames import FILE_DELIVERIES, TABLES, Lake, layer_tables
 from tests.silver_tables import write_silver_tables
 
@@ -455,3 +456,20 @@ def test_a_run_checking_some_raw_tables_renders_only_its_own_data_docs_pages(tmp
     assert (site / "expectations" / "raw__fred_cpiaucsl.html").is_file()
     index = (site / "index.html").read_text(encoding="utf-8")
     assert earlier_run in index and this_run in index  # the index lists every page on the site
+
+
+def test_a_changed_frame_template_makes_its_layer_check_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The skip-unchanged key of a layer's checks covers the SQL its frames are rendered from.
+    templates = tmp_path / "sql"
+    shutil.copytree(suites.SQL_DIR, templates)
+    monkeypatch.setattr(suites, "SQL_DIR", templates)
+    before = {layer: suites.suites_digest(GX_DIR, layer) for layer in ("raw", "silver", "gold")}
+    freshness = templates / "gold" / "freshness.sql"
+    freshness.write_text(freshness.read_text() + "\n-- changed\n")
+    after = {layer: suites.suites_digest(GX_DIR, layer) for layer in ("raw", "silver", "gold")}
+    assert [layer for layer in before if before[layer] != after[layer]] == ["gold"]
+    shared = templates / "macros.sql"
+    shared.write_text(shared.read_text() + "\n{# changed #}\n")
+    assert all(suites.suites_digest(GX_DIR, layer) != after[layer] for layer in after)
