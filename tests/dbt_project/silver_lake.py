@@ -8,7 +8,7 @@ test_dbt_build.py next to the assertions.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
 
@@ -423,6 +423,14 @@ BATCH_2 = SilverBatch(
         ],
     }
 )
+
+# BATCH_2 without its rating loaded before the lookback window (LATE_OUTSIDE_LOOKBACK), the one kind
+# of row an incremental build may miss: incremental marts over it must equal a full refresh.
+BATCH_2_IN_WINDOW = replace(
+    BATCH_2,
+    tables={**BATCH_2.tables,
+            "ratings": [row for row in BATCH_2.tables["ratings"] if row[-1] != LATE_OUTSIDE_LOOKBACK]},
+)  # fmt: skip
 
 
 # Late dimension rows (L3): the catalog movie that MovieLens 7's ratings point at (TMDB 424242,

@@ -17,8 +17,7 @@ import pytest
 from tests.silver_tables import drop_silver_table
 
 from .conftest import DbtWorkspace, RunDbt
-from .silver_lake import BATCH_1, write_silver
-from .test_full_refresh import BATCH_2_IN_WINDOW
+from .silver_lake import BATCH_1, BATCH_2_IN_WINDOW, write_silver
 from .warehouse import DBT_VARS, MART_TABLES, build, query
 
 pytestmark = pytest.mark.slow

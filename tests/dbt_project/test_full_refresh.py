@@ -1,28 +1,21 @@
 """`dbt build --full-refresh` and the incremental path end with identical marts.
 
 The incremental run reads only rows loaded inside the lookback window; the one kind of row it is
-allowed to miss is a row loaded before that window (silver_lake.LATE_OUTSIDE_LOOKBACK), which this
-module leaves out, so every mart must match a full rebuild row for row.
+allowed to miss is a row loaded before that window (silver_lake.LATE_OUTSIDE_LOOKBACK), which
+silver_lake.BATCH_2_IN_WINDOW leaves out, so every mart must match a full rebuild row for row.
 """
 
 from __future__ import annotations
 
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from .conftest import DbtWorkspace, RunDbt
-from .silver_lake import BATCH_1, BATCH_2, LATE_OUTSIDE_LOOKBACK
+from .silver_lake import BATCH_1, BATCH_2, BATCH_2_IN_WINDOW
 from .warehouse import DBT_VARS, MART_TABLES, build, query
 
 pytestmark = pytest.mark.slow
-
-BATCH_2_IN_WINDOW = replace(
-    BATCH_2,
-    tables={**BATCH_2.tables,
-            "ratings": [row for row in BATCH_2.tables["ratings"] if row[-1] != LATE_OUTSIDE_LOOKBACK]},
-)  # fmt: skip
 
 
 @pytest.fixture(scope="module")

@@ -18,7 +18,7 @@ import pytest
 from extract.csv_files import location
 from extract.fred import fred_source
 from extract.pipelines import load_file_sources, run_source
-from tests.extract.test_pipelines import query, write_source_files
+from tests.extract.source_files import query, write_source_files
 from tests.s3_endpoint import CREDENTIALS, moto_s3
 
 pytestmark = pytest.mark.slow

@@ -21,7 +21,7 @@ from extract.omdb.priority import rating_counts
 from extract.pipelines import ApiTarget, LoadSummary, run_api_sources, run_source
 from sample.replay import ReplayServer
 from tests.extract.api_fakes import Api, imdb_id, omdb_record, write_sample
-from tests.extract.test_omdb_priority import write_links, write_ratings
+from tests.extract.rating_inputs import write_links, write_ratings
 
 pytestmark = pytest.mark.slow
 FILMS = 12

@@ -2,12 +2,7 @@
 
 from __future__ import annotations
 
-import os
 import signal
-import subprocess
-import sys
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 import pyarrow as pa
@@ -18,6 +13,7 @@ from pyspark.sql.types import LongType, StringType, StructField, StructType
 
 from lakehouse.catalog import lake_root_url
 from spark.lake import Lake
+from tests.spark.killed_write import kill_mid_write
 
 EMPTY_SCHEMA = StructType(
     [StructField("source_file", StringType()), StructField("_dlt_load_id", StringType())]
@@ -174,33 +170,6 @@ def test_lake_root_url_of_a_local_folder_is_absolute(tmp_path: Path) -> None:
 
 def _movie_ids(lake: Lake) -> list[int]:
     return sorted(row["movie_id"] for row in lake.read_silver("movies").collect())
-
-
-WRITE_A_LOT = """
-import sys
-from spark.lake import Lake
-from spark.session import get_spark
-
-spark = get_spark("killed-commit", {"spark.sql.shuffle.partitions": "1"})
-frame = spark.range(0, 200_000_000, numPartitions=400).selectExpr("id as movie_id")
-Lake(spark, sys.argv[1]).replace(frame, "movies", {})
-"""
-
-
-def kill_mid_write(lake_url: str, started: Callable[[], bool]) -> int:
-    """Run WRITE_A_LOT on the lake in its own process; SIGKILL it once `started()` says it is
-    writing data files; returns its exit code."""
-    job = subprocess.Popen([sys.executable, "-c", WRITE_A_LOT, lake_url], start_new_session=True)
-    try:
-        deadline = time.monotonic() + 240
-        while not started():
-            assert job.poll() is None, "the job ended before it was killed"
-            assert time.monotonic() < deadline, "the job never started writing"
-            time.sleep(0.2)
-    finally:
-        os.killpg(job.pid, signal.SIGKILL)
-        job.wait()
-    return job.returncode
 
 
 @pytest.mark.slow

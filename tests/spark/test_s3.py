@@ -20,7 +20,7 @@ import pytest
 
 from spark.session import AWS_SDK_BUNDLE, HADOOP_AWS, s3a_settings
 from tests.s3_endpoint import moto_s3
-from tests.spark.test_lake import kill_mid_write
+from tests.spark.killed_write import kill_mid_write
 
 ROOT = Path(__file__).resolve().parents[2]
 BUCKET = "movies-lake-spark"
