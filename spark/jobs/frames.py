@@ -62,7 +62,8 @@ def entity_frames(
     parsed_genres = movies.parsed_kaggle_genres(typed_movies, movie_rows).cache()
     kaggle_genres, genre_rejects = movies.movie_genres(parsed_genres)
     genres = kaggle_genres.unionByName(tmdb.tmdb_genres(tmdb_latest, movie_rows))
-    links = ratings.silver_movie_links(reader.read("kaggle", "links")).cache()
+    raw_links = reader.read("kaggle", "links")
+    links = ratings.silver_movie_links(raw_links).cache()
     # The rows are merged from the loads silver has not consumed yet (spark.jobs.ratings); here only
     # their rejects are wanted.
     _, rating_rejects = ratings.silver_ratings(reader.read("kaggle", "ratings"), links, movie_rows)
@@ -84,6 +85,7 @@ def entity_frames(
         movies.movie_quarantine(typed_movies),
         genre_rejects,
         rating_rejects,
+        ratings.link_rejects(raw_links),
         *list_rejects,
         tmdb.tmdb_rejects(tmdb_typed, movie_rows, tmdb_latest),
         keywords.kaggle_keyword_rejects(raw_keywords, movie_rows, kaggle_keywords),

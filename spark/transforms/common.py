@@ -62,6 +62,11 @@ def quarantine_rows(
     )
 
 
+def not_an_integer(column: str) -> Column:
+    """The reason a row's id cannot key it: `<column> is not an integer: <its text>`."""
+    return F.concat(F.lit(f"{column} is not an integer: "), F.coalesce(F.col(column), F.lit("<null>")))
+
+
 def raw_quarantine(df: DataFrame, source: str) -> DataFrame:
     """Rows extract/ already rejected (raw/<dataset>/quarantine), kept as layer `raw`."""
     return quarantine_rows(
@@ -120,10 +125,27 @@ def not_available(value: Column) -> Column:
     return F.when((text != "") & (F.upper(text) != "N/A"), text)
 
 
+def to_double(value: Column) -> Column:
+    """A number from text or any numeric type; null when it is not one."""
+    return value.cast("string").try_cast("double")
+
+
 def to_bigint(value: Column) -> Column:
     """A whole number from text or any numeric type ("12", 12, "12.0"); null when it is not one."""
     number = value.cast("string").try_cast("double")
     return F.when(number == F.floor(number), number.try_cast("bigint"))
+
+
+def language_code(value: Column) -> Column:
+    """An ISO 639-1 code (two letters, lower case; TMDB's `xx` is "no language"), else null."""
+    text = F.lower(F.trim(value.cast("string")))
+    return F.when(text.rlike("^[a-z]{2}$"), text)
+
+
+def country_code(value: Column) -> Column:
+    """An ISO 3166-1 alpha-2 code (two letters, upper case), else null."""
+    text = F.upper(F.trim(value.cast("string")))
+    return F.when(text.rlike("^[A-Z]{2}$"), text)
 
 
 def imdb_id(value: Column) -> Column:

@@ -16,6 +16,7 @@ from spark.transforms.common import (
     first_per_key,
     latest_per_key,
     natural_key,
+    not_an_integer,
     preferred_source_per_movie,
     quarantine_rows,
     with_loaded_at,
@@ -104,7 +105,7 @@ def kaggle_credit_rejects(typed: DataFrame, movies: DataFrame, parsed: DataFrame
         entity="credits",
         key=F.col("id"),
         raw_value=whole_row,
-        reason=F.concat(F.lit("id is not an integer: "), F.coalesce(F.col("id"), F.lit("<null>"))),
+        reason=not_an_integer("id"),
     )
     orphans = quarantine_rows(
         latest_per_key(typed.where(F.col("movie_id").isNotNull()), ["movie_id"], [F.col("cast")]).join(

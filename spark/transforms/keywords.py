@@ -14,6 +14,7 @@ from spark.transforms.common import (
     clean_text,
     first_per_key,
     latest_per_key,
+    not_an_integer,
     preferred_source_per_movie,
     quarantine_rows,
     to_bigint,
@@ -57,7 +58,7 @@ def kaggle_keyword_rejects(raw: DataFrame, movies: DataFrame, parsed: DataFrame)
     orphans = orphans.join(movies.select("movie_id"), "movie_id", "anti")
     rejected = [
         (bad_id, F.col("id"), whole_row,
-         F.concat(F.lit("id is not an integer: "), F.coalesce(F.col("id"), F.lit("<null>")))),
+         not_an_integer("id")),
         (orphans, F.col("movie_id"), whole_row, F.lit(NO_MOVIE)),
         (parsed.where(F.col("keyword_list_error").isNotNull()), F.col("movie_id"), F.col("keywords"),
          F.concat(F.lit("keywords: "), F.col("keyword_list_error"))),

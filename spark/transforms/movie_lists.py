@@ -13,7 +13,9 @@ from pyspark.sql.types import ArrayType, StringType, StructField, StructType
 
 from spark.transforms.common import (
     clean_text,
+    country_code,
     first_per_key,
+    language_code,
     latest_per_key,
     natural_key,
     preferred_source_per_movie,
@@ -86,14 +88,22 @@ def _entries(movie_lists: DataFrame, column: str) -> DataFrame:
     return movie_lists.select("movie_id", "source", "_loaded_at", F.explode(column).alias("entry"))
 
 
-def _entry_rejects(entries: DataFrame, missing: Column, entity: str, reason: str) -> DataFrame:
+def _entry_rejects(entries: DataFrame, missing: Column, entity: str, reason: str | Column) -> DataFrame:
     return quarantine_rows(
         entries.where(missing),
         source=F.col("source"),
         entity=entity,
         key=F.col("movie_id"),
         raw_value=F.to_json("entry"),
-        reason=F.lit(reason),
+        reason=F.lit(reason) if isinstance(reason, str) else reason,
+    )
+
+
+def _code_reason(field: str, standard: str) -> Column:
+    """Why an entry's code is unusable: absent, or not of the standard's form."""
+    absent = clean_text(F.col(f"entry.{field}")).isNull()
+    return F.when(absent, F.lit(f"entry has no {field} code")).otherwise(
+        F.lit(f"{field}: not an {standard} code")
     )
 
 
@@ -124,10 +134,11 @@ def companies(movie_companies_rows: DataFrame) -> DataFrame:
 
 
 def movie_countries(movie_lists: DataFrame) -> tuple[DataFrame, DataFrame]:
-    """One row per (movie, ISO 3166-1 code, upper case); an entry without a code goes to quarantine."""
+    """One row per (movie, ISO 3166-1 code, upper case); an entry without a valid code goes to
+    quarantine."""
     entries = _entries(movie_lists, "countries").select(
         "*",
-        F.upper(clean_text(F.col("entry.iso_3166_1"))).alias("country_code"),
+        country_code(F.col("entry.iso_3166_1")).alias("country_code"),
         clean_text(F.col("entry.name")).alias("country_name"),
     )
     bridge = first_per_key(
@@ -136,16 +147,20 @@ def movie_countries(movie_lists: DataFrame) -> tuple[DataFrame, DataFrame]:
         [F.col("country_name").asc_nulls_last()],
     ).select(*MOVIE_COUNTRIES_COLUMNS)
     rejects = _entry_rejects(
-        entries, F.col("country_code").isNull(), "movie_countries", "country entry has no iso_3166_1 code"
+        entries,
+        F.col("country_code").isNull(),
+        "movie_countries",
+        F.concat(F.lit("country "), _code_reason("iso_3166_1", "ISO 3166-1 alpha-2")),
     )
     return bridge, rejects
 
 
 def movie_languages(movie_lists: DataFrame) -> tuple[DataFrame, DataFrame]:
-    """One row per (movie, ISO 639-1 code, lower case); an entry without a code goes to quarantine."""
+    """One row per (movie, ISO 639-1 code, lower case); an entry without a valid code goes to
+    quarantine."""
     entries = _entries(movie_lists, "languages").select(
         "*",
-        F.lower(clean_text(F.col("entry.iso_639_1"))).alias("language_code"),
+        language_code(F.col("entry.iso_639_1")).alias("language_code"),
         clean_text(F.col("entry.name")).alias("language_name"),
     )
     bridge = first_per_key(
@@ -154,7 +169,10 @@ def movie_languages(movie_lists: DataFrame) -> tuple[DataFrame, DataFrame]:
         [F.col("language_name").asc_nulls_last()],
     ).select(*MOVIE_LANGUAGES_COLUMNS)
     rejects = _entry_rejects(
-        entries, F.col("language_code").isNull(), "movie_languages", "language entry has no iso_639_1 code"
+        entries,
+        F.col("language_code").isNull(),
+        "movie_languages",
+        F.concat(F.lit("language "), _code_reason("iso_639_1", "ISO 639-1")),
     )
     return bridge, rejects
 

@@ -12,13 +12,17 @@ from pyspark.sql import functions as F
 from pyspark.sql.types import ArrayType, LongType, StringType, StructField, StructType
 
 from spark.transforms.common import (
+    language_code,
     latest_per_key,
+    not_an_integer,
     preferred_source_per_movie,
     quarantine_rows,
+    to_double,
     union_all,
     with_loaded_at,
 )
 from spark.transforms.literals import with_parsed_literal
+from spark.transforms.validity import Readable, unreadable_values
 
 ID_NAME = StructType([StructField("id", LongType()), StructField("name", StringType())])
 ID_NAME_LIST = ArrayType(ID_NAME)
@@ -62,6 +66,7 @@ def typed_movies(raw: DataFrame) -> DataFrame:
         .select(
             "*",
             F.when(F.col("imdb_id").rlike(r"^tt\d+$"), F.col("imdb_id")).alias("imdb_id_clean"),
+            parsed.alias("release_date_read"),
             release.alias("release_date_parsed"),
             F.coalesce(released_after_load(parsed), F.lit(False)).alias("release_after_load"),
             F.year(release).alias("release_year"),
@@ -84,7 +89,7 @@ def silver_movies(typed: DataFrame) -> DataFrame:
         F.col("imdb_id_clean").alias("imdb_id"),
         text_value("title").alias("title"),
         text_value("original_title").alias("original_title"),
-        text_value("original_language").alias("original_language"),
+        language_code(F.col("original_language")).alias("original_language"),
         text_value("overview").alias("overview"),
         text_value("status").alias("status"),
         F.col("release_date_parsed").alias("release_date"),
@@ -148,8 +153,12 @@ def movie_genres(parsed: DataFrame) -> tuple[DataFrame, DataFrame]:
     return bridge, rejected
 
 
+def _amount(column: str) -> Column:
+    return to_double(F.col(column))
+
+
 def _negative_money(typed: DataFrame, column: str) -> DataFrame:
-    amount = F.col(column).cast("string").try_cast("double")
+    amount = _amount(column)
     return quarantine_rows(
         typed.where(F.col("movie_id").isNotNull() & (amount < 0)),
         source="kaggle",
@@ -160,16 +169,36 @@ def _negative_money(typed: DataFrame, column: str) -> DataFrame:
     )
 
 
+def unreadable_movie_values(typed: DataFrame, source: str = "kaggle") -> DataFrame:
+    """Every delivered value of a movie row (`typed_movies`' columns) that could not be read."""
+    with_id = typed.where(F.col("movie_id").isNotNull())
+    movies = [
+        Readable.of("imdb_id", F.col("imdb_id_clean"), "an IMDb id (tt + digits)"),
+        Readable.of("release_date", F.col("release_date_read"), "a date (yyyy-MM-dd)"),
+        Readable.of("runtime", F.col("runtime_minutes"), "a number of minutes"),
+        Readable.of("popularity", F.col("popularity_value"), "a number"),
+        Readable.of("vote_average", F.col("vote_average_value"), "a number"),
+        Readable.of("vote_count", F.col("vote_count_value"), "a whole number"),
+        Readable.of("original_language", language_code(F.col("original_language")), "an ISO 639-1 code"),
+    ]
+    money = [Readable.of(name, _amount(name), "an amount") for name in ("budget", "revenue")]
+    key = F.col("movie_id")
+    return unreadable_values(with_id, source=source, entity="movies", key=key, columns=movies).unionByName(
+        unreadable_values(with_id, source=source, entity="movie_financials", key=key, columns=money)
+    )
+
+
 def movie_quarantine(typed: DataFrame) -> DataFrame:
     """Rows with no integer id (Kaggle's shifted-column rows), unparseable collections, negative
-    budgets and revenues, and release dates after the delivery (the movie stays, the value is null)."""
+    budgets and revenues, release dates after the delivery, and any other value that could not be
+    read (the movie stays, the value is null)."""
     bad_id = quarantine_rows(
         typed.where(F.col("movie_id").isNull()),
         source="kaggle",
         entity="movies",
         key=F.col("imdb_id"),
         raw_value=F.to_json(F.struct(*[F.col(c) for c in ("id", "imdb_id", "title", "release_date")])),
-        reason=F.concat(F.lit("id is not an integer: "), F.coalesce(F.col("id"), F.lit("<null>"))),
+        reason=not_an_integer("id"),
     )
     bad_collection = quarantine_rows(
         typed.where(F.col("movie_id").isNotNull() & F.col("collection_error").isNotNull()),
@@ -196,5 +225,6 @@ def movie_quarantine(typed: DataFrame) -> DataFrame:
         bad_collection,
         future_release,
         *(_negative_money(typed, c) for c in ("budget", "revenue")),
+        unreadable_movie_values(typed),
     ]
     return union_all(*rejected)

@@ -17,9 +17,11 @@ from spark.transforms.common import (
     not_available,
     quarantine_rows,
     to_bigint,
+    union_all,
     with_loaded_at,
     with_text_columns,
 )
+from spark.transforms.validity import Readable, unreadable_values
 
 RAW_COLUMNS = (
     "title", "year", "rated", "released", "runtime", "genre", "director", "writer", "actors", "plot",
@@ -78,34 +80,48 @@ def latest_omdb(typed: DataFrame) -> DataFrame:
     return latest_per_key(typed.where(_usable(typed)), ["imdb_key"], [F.col("title").asc_nulls_last()])
 
 
+def _typed_values() -> dict[str, tuple[Column, str]]:
+    """OMDb's typed columns: raw column -> (typed value, what a readable value is)."""
+    runtime = F.regexp_extract(not_available(F.col("runtime")), r"^(\d+)\s*min", 1).try_cast("int")
+    return {
+        "year": (F.regexp_extract(not_available(F.col("year")), r"^(\d{4})", 1).try_cast("int"), "a year"),
+        "released": (_date(F.col("released")), "a date (d MMM yyyy)"),
+        "runtime": (runtime, "a number of minutes (N min)"),
+        "metascore": (to_bigint(not_available(F.col("metascore"))).cast("int"), "a whole number"),
+        "imdb_rating": (not_available(F.col("imdb_rating")).try_cast("double"), "a number"),
+        "imdb_votes": (_digits(F.col("imdb_votes")), "a count"),
+        "dvd": (_date(F.col("dvd")), "a date (d MMM yyyy)"),
+        "box_office": (_digits(F.col("box_office")), "an amount in dollars"),
+    }
+
+
 def omdb_movies(latest: DataFrame) -> DataFrame:
     """One row per IMDb id, typed: "N/A" null, votes without commas, box office in whole dollars."""
     text = {name: not_available(F.col(name)).alias(name) for name in RAW_COLUMNS}
+    typed = {name: value.alias(name) for name, (value, _) in _typed_values().items()}
     return latest.select(
         F.col("imdb_key").alias("imdb_id"),
         text["title"],
-        F.regexp_extract(not_available(F.col("year")), r"^(\d{4})", 1).try_cast("int").alias("year"),
+        typed["year"],
         text["rated"],
-        _date(F.col("released")).alias("released"),
-        F.regexp_extract(not_available(F.col("runtime")), r"^(\d+)\s*min", 1)
-        .try_cast("int")
-        .alias("runtime_minutes"),
+        typed["released"],
+        typed["runtime"].alias("runtime_minutes"),
         *[text[name] for name in ("genre", "director", "writer", "actors", "plot", "language")],
         *[text[name] for name in ("country", "awards", "poster")],
-        to_bigint(not_available(F.col("metascore"))).cast("int").alias("metascore"),
-        not_available(F.col("imdb_rating")).try_cast("double").alias("imdb_rating"),
-        _digits(F.col("imdb_votes")).alias("imdb_votes"),
+        typed["metascore"],
+        typed["imdb_rating"],
+        typed["imdb_votes"],
         text["type"],
-        _date(F.col("dvd")).alias("dvd"),
-        _digits(F.col("box_office")).alias("box_office_usd"),
+        typed["dvd"],
+        typed["box_office"].alias("box_office_usd"),
         text["production"],
         text["website"],
         "_loaded_at",
     )
 
 
-def omdb_ratings(latest: DataFrame) -> DataFrame:
-    """One row per (IMDb id, rating source) with the raw value and its 0-100 score."""
+def _rating_entries(latest: DataFrame) -> DataFrame:
+    """Every entry of each response's Ratings array, with its 0-100 score (null: not a score)."""
     entries = latest.select(
         F.col("imdb_key").alias("imdb_id"), "_loaded_at", F.explode("ratings_list").alias("rating")
     ).select(
@@ -114,7 +130,12 @@ def omdb_ratings(latest: DataFrame) -> DataFrame:
         not_available(F.col("rating.Value")).alias("value"),
         "_loaded_at",
     )
-    scored = entries.where(F.col("source").isNotNull()).withColumn("score", normalised_score(F.col("value")))
+    return entries.withColumn("score", normalised_score(F.col("value")))
+
+
+def omdb_ratings(latest: DataFrame) -> DataFrame:
+    """One row per (IMDb id, rating source) with the raw value and its 0-100 score."""
+    scored = _rating_entries(latest).where(F.col("source").isNotNull())
     return latest_per_key(scored, ["imdb_id", "source"], [F.col("score").desc_nulls_last()]).select(
         *OMDB_RATINGS_COLUMNS
     )
@@ -140,4 +161,21 @@ def omdb_rejects(typed: DataFrame, latest: DataFrame) -> DataFrame:
         raw="ratings",
         parsed="ratings_list",
     )
-    return bad.unionByName(ratings)
+    values = [Readable.of(name, value, expected) for name, (value, expected) in _typed_values().items()]
+    unreadable = unreadable_values(
+        latest, source="omdb", entity="omdb_movies", key=F.col("imdb_key"), columns=values
+    )
+    entries = _rating_entries(latest)
+    reason = F.when(F.col("source").isNull(), F.lit("Ratings entry has no Source")).when(
+        F.col("value").isNotNull() & F.col("score").isNull(),
+        F.lit("Ratings value: not a score (n/10, n/100 or n%; kept as unknown)"),
+    )
+    scores = quarantine_rows(
+        entries.where(reason.isNotNull()),
+        source="omdb",
+        entity="omdb_ratings",
+        key=F.concat_ws(":", "imdb_id", "source"),
+        raw_value=F.to_json(F.struct("source", "value")),
+        reason=reason,
+    )
+    return union_all(bad, ratings, unreadable, scores)

@@ -20,13 +20,17 @@ from pyspark.sql.types import (
 from spark.transforms import keywords
 from spark.transforms.common import (
     clean_text,
+    country_code,
     first_per_key,
     imdb_id,
     json_rejects,
+    language_code,
     latest_per_key,
     not_available,
     quarantine_rows,
     to_bigint,
+    to_double,
+    union_all,
     with_loaded_at,
     with_text_columns,
 )
@@ -41,6 +45,7 @@ from spark.transforms.movies import (
     money_value,
     text_value,
 )
+from spark.transforms.validity import Readable, unreadable_values
 
 RELEASE_DATES = StructType(
     [
@@ -127,7 +132,8 @@ def tmdb_movie_rows(latest: DataFrame) -> DataFrame:
     return latest.select(
         "movie_id",
         F.coalesce(imdb_id(F.col("external_ids_json.imdb_id")), imdb_id(F.col("imdb_id"))).alias("imdb_id"),
-        *[text_value(name).alias(name) for name in ("title", "original_title", "original_language")],
+        *[text_value(name).alias(name) for name in ("title", "original_title")],
+        language_code(F.col("original_language")).alias("original_language"),
         *[text_value(name).alias(name) for name in ("overview", "status")],
         release.alias("release_date"),
         F.year(release).alias("release_year"),
@@ -213,31 +219,85 @@ def _external_value(source: str) -> Column:
     return imdb_id(value) if source == "imdb" else clean_text(value)
 
 
-def movie_release_dates(latest: DataFrame) -> DataFrame:
-    """One row per (movie, country, type, release_date): TMDB's release dates by country."""
+def _release_date_entries(latest: DataFrame) -> DataFrame:
+    """Every (movie, country, release) entry as delivered (`country_text`, `date_text`), typed."""
     per_country = latest.select(
         "movie_id", "_loaded_at", F.explode("release_dates_json.results").alias("country_dates")
     )
     entries = per_country.select(
         "movie_id",
         "_loaded_at",
-        F.upper(clean_text(F.col("country_dates.iso_3166_1"))).alias("country"),
+        not_available(F.col("country_dates.iso_3166_1")).alias("country_text"),
         F.explode("country_dates.release_dates").alias("entry"),
     )
-    rows = entries.select(
-        "movie_id",
-        "country",
-        clean_text(F.col("entry.certification")).alias("certification"),
+    return entries.select(
+        "*",
+        country_code(F.col("country_text")).alias("country"),
+        not_available(F.col("entry.release_date")).alias("date_text"),
         F.substring(F.col("entry.release_date"), 1, 10).try_cast("date").alias("release_date"),
-        F.col("entry.type").alias("type"),
-        clean_text(F.col("entry.note")).alias("note"),
-        "_loaded_at",
-    ).where(F.col("country").isNotNull() & F.col("release_date").isNotNull())
+    )
+
+
+def movie_release_dates(latest: DataFrame) -> DataFrame:
+    """One row per (movie, country, type, release_date): TMDB's release dates by country."""
+    rows = (
+        _release_date_entries(latest)
+        .select(
+            "movie_id",
+            "country",
+            clean_text(F.col("entry.certification")).alias("certification"),
+            "release_date",
+            F.col("entry.type").alias("type"),
+            clean_text(F.col("entry.note")).alias("note"),
+            "_loaded_at",
+        )
+        .where(F.col("country").isNotNull() & F.col("release_date").isNotNull())
+    )
     return first_per_key(
         rows,
         ["movie_id", "country", "type", "release_date"],
         [F.col("certification").asc_nulls_last(), F.col("note").asc_nulls_last()],
     ).select(*RELEASE_DATES_COLUMNS)
+
+
+def release_date_rejects(latest: DataFrame) -> DataFrame:
+    """Release entries that cannot load: no ISO 3166-1 country code, or no readable date."""
+    entries = _release_date_entries(latest)
+    reason = (
+        F.when(F.col("country_text").isNull(), F.lit("release entry has no iso_3166_1 code"))
+        .when(F.col("country").isNull(), F.lit("iso_3166_1: not an ISO 3166-1 alpha-2 code"))
+        .when(F.col("date_text").isNull(), F.lit("release entry has no release_date"))
+        .when(F.col("release_date").isNull(), F.lit("release_date: not a date (yyyy-MM-dd...)"))
+    )
+    return quarantine_rows(
+        entries.where(reason.isNotNull()),
+        source="tmdb",
+        entity="movie_release_dates",
+        key=F.col("movie_id"),
+        raw_value=F.to_json(F.struct(F.col("country_text").alias("iso_3166_1"), "entry")),
+        reason=reason,
+    )
+
+
+def unreadable_tmdb_values(latest: DataFrame) -> DataFrame:
+    """Every delivered value of a held movie's response that silver's columns could not read."""
+    release = F.to_date(F.try_to_timestamp(text_value("release_date"), F.lit("yyyy-MM-dd")))
+    movies = [
+        Readable.of("imdb_id", imdb_id(F.col("imdb_id")), "an IMDb id (tt + 7 or more digits)"),
+        Readable("external_ids.imdb_id", not_available(F.col("external_ids_json.imdb_id")),
+                 imdb_id(F.col("external_ids_json.imdb_id")), "an IMDb id (tt + 7 or more digits)"),
+        Readable.of("release_date", release, "a date (yyyy-MM-dd)"),
+        Readable.of("runtime", to_double(F.col("runtime")), "a number of minutes"),
+        Readable.of("popularity", to_double(F.col("popularity")), "a number"),
+        Readable.of("vote_average", to_double(F.col("vote_average")), "a number"),
+        Readable.of("vote_count", to_bigint(F.col("vote_count")), "a whole number"),
+        Readable.of("original_language", language_code(F.col("original_language")), "an ISO 639-1 code"),
+    ]  # fmt: skip
+    money = [Readable.of(name, to_double(F.col(name)), "an amount") for name in ("budget", "revenue")]
+    key = F.col("movie_id")
+    return unreadable_values(latest, source="tmdb", entity="movies", key=key, columns=movies).unionByName(
+        unreadable_values(latest, source="tmdb", entity="movie_financials", key=key, columns=money)
+    )
 
 
 def tmdb_keyword_lists(latest: DataFrame) -> DataFrame:
@@ -271,7 +331,7 @@ def tmdb_rejects(typed: DataFrame, movies: DataFrame, latest: DataFrame) -> Data
         raw_value=F.to_json(F.struct("imdb_id", "title")),
         reason=F.lit(NO_MOVIE),
     )
-    result = bad_id.unionByName(orphans)
+    result = union_all(bad_id, orphans, release_date_rejects(latest), unreadable_tmdb_values(latest))
     for column, (_, entity) in JSON_COLUMNS.items():
         result = result.unionByName(
             json_rejects(

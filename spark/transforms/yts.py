@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pyspark.sql import DataFrame
+from pyspark.sql import Column, DataFrame
 from pyspark.sql import functions as F
 from pyspark.sql.types import ArrayType, StringType, StructField, StructType
 
@@ -15,9 +15,11 @@ from spark.transforms.common import (
     not_available,
     quarantine_rows,
     to_bigint,
+    union_all,
     with_loaded_at,
     with_text_columns,
 )
+from spark.transforms.validity import Readable, unreadable_values
 
 RAW_COLUMNS = (
     "id", "imdb_code", "title", "year", "rating", "runtime", "genres", "torrents", "date_uploaded",
@@ -58,35 +60,63 @@ def latest_yts(typed: DataFrame) -> DataFrame:
     )
 
 
+def _typed_movie_values() -> dict[str, tuple[Column, str]]:
+    """YTS's typed movie columns: raw column -> (typed value, what a readable value is)."""
+    return {
+        "imdb_code": (imdb_id(F.col("imdb_code")), "an IMDb id (tt + 7 or more digits)"),
+        "year": (to_bigint(not_available(F.col("year"))).cast("int"), "a year"),
+        "rating": (not_available(F.col("rating")).try_cast("double"), "a number"),
+        "runtime": (to_bigint(not_available(F.col("runtime"))), "a number of minutes"),
+        "date_uploaded_unix": (_unix_time(F.col("date_uploaded_unix")), "a unix time"),
+    }
+
+
+def _typed_torrent_values() -> dict[str, tuple[Column, str]]:
+    """The typed columns of a torrent entry (`torrent.<name>`)."""
+    return {
+        name: (to_bigint(not_available(F.col(f"torrent.{name}"))), "a whole number")
+        for name in ("seeds", "peers", "size_bytes")
+    } | {"date_uploaded_unix": (_unix_time(F.col("torrent.date_uploaded_unix")), "a unix time")}
+
+
+def _unix_time(value: Column) -> Column:
+    return F.timestamp_seconds(to_bigint(not_available(value)))
+
+
 def yts_movies(latest: DataFrame) -> DataFrame:
     """One row per YTS movie; runtime 0 (YTS's unknown) is null."""
-    runtime = to_bigint(F.col("runtime"))
+    typed = {name: value for name, (value, _) in _typed_movie_values().items()}
     return latest.select(
         "yts_id",
-        imdb_id(F.col("imdb_code")).alias("imdb_id"),
+        typed["imdb_code"].alias("imdb_id"),
         clean_text(F.col("title")).alias("title"),
-        to_bigint(F.col("year")).cast("int").alias("year"),
-        not_available(F.col("rating")).try_cast("double").alias("rating"),
-        F.when(runtime > 0, runtime.cast("int")).alias("runtime_minutes"),
+        typed["year"].alias("year"),
+        typed["rating"].alias("rating"),
+        F.when(typed["runtime"] > 0, typed["runtime"].cast("int")).alias("runtime_minutes"),
         F.coalesce(F.col("genres_list"), F.array().cast(GENRES)).alias("genres"),
-        F.timestamp_seconds(to_bigint(F.col("date_uploaded_unix"))).alias("uploaded_at"),
+        typed["date_uploaded_unix"].alias("uploaded_at"),
         "_loaded_at",
     ).select(*YTS_MOVIES_COLUMNS)
 
 
+def _torrent_entries(latest: DataFrame) -> DataFrame:
+    return latest.select("yts_id", "_loaded_at", F.explode("torrents_list").alias("torrent"))
+
+
 def yts_torrents(latest: DataFrame) -> DataFrame:
-    """One row per (YTS id, torrent hash, upper case); torrents without a hash are dropped."""
-    entries = latest.select("yts_id", "_loaded_at", F.explode("torrents_list").alias("torrent"))
-    rows = entries.select(
+    """One row per (YTS id, torrent hash, upper case); torrents without a hash are dropped (and
+    quarantined by `yts_rejects`)."""
+    typed = {name: value for name, (value, _) in _typed_torrent_values().items()}
+    rows = _torrent_entries(latest).select(
         "yts_id",
         F.upper(clean_text(F.col("torrent.hash"))).alias("torrent_hash"),
         clean_text(F.col("torrent.quality")).alias("quality"),
         clean_text(F.col("torrent.type")).alias("type"),
         clean_text(F.col("torrent.video_codec")).alias("video_codec"),
-        to_bigint(F.col("torrent.seeds")).cast("int").alias("seeds"),
-        to_bigint(F.col("torrent.peers")).cast("int").alias("peers"),
-        to_bigint(F.col("torrent.size_bytes")).alias("size_bytes"),
-        F.timestamp_seconds(to_bigint(F.col("torrent.date_uploaded_unix"))).alias("uploaded_at"),
+        typed["seeds"].cast("int").alias("seeds"),
+        typed["peers"].cast("int").alias("peers"),
+        typed["size_bytes"].alias("size_bytes"),
+        typed["date_uploaded_unix"].alias("uploaded_at"),
         clean_text(F.col("torrent.url")).alias("url"),
         "_loaded_at",
     )
@@ -118,4 +148,29 @@ def yts_rejects(typed: DataFrame, latest: DataFrame) -> DataFrame:
         raw="torrents",
         parsed="torrents_list",
     )
-    return bad_id.unionByName(genres).unionByName(torrents)
+    movie_values = [Readable.of(name, value, why) for name, (value, why) in _typed_movie_values().items()]
+    unreadable_movies = unreadable_values(
+        latest, source="yts", entity="yts_movies", key=F.col("yts_id"), columns=movie_values
+    )
+    entries = _torrent_entries(latest)
+    torrent_values = [
+        Readable(name, not_available(F.col(f"torrent.{name}")), value, why)
+        for name, (value, why) in _typed_torrent_values().items()
+    ]
+    hash_key = F.upper(clean_text(F.col("torrent.hash")))
+    unreadable_torrents = unreadable_values(
+        entries.where(hash_key.isNotNull()),
+        source="yts",
+        entity="yts_torrents",
+        key=F.concat_ws(":", F.col("yts_id").cast("string"), hash_key),
+        columns=torrent_values,
+    )
+    no_hash = quarantine_rows(
+        entries.where(hash_key.isNull()),
+        source="yts",
+        entity="yts_torrents",
+        key=F.col("yts_id"),
+        raw_value=F.to_json(F.col("torrent")),
+        reason=F.lit("torrent has no hash"),
+    )
+    return union_all(bad_id, genres, torrents, unreadable_movies, unreadable_torrents, no_hash)

@@ -139,7 +139,7 @@ def test_one_row_per_integer_id(movies: dict[int, Row]) -> None:
 
 
 def test_shifted_row_is_quarantined_not_published(quarantine: list[Row]) -> None:
-    bad_ids = [row for row in quarantine if row["entity"] == "movies"]
+    bad_ids = [row for row in quarantine if row["entity"] == "movies" and row["movie_id"] is None]
 
     assert len(bad_ids) == 1
     row = bad_ids[0]
@@ -149,6 +149,22 @@ def test_shifted_row_is_quarantined_not_published(quarantine: list[Row]) -> None
     assert row["reason"] == "id is not an integer: 1997-08-20"
     assert row["record_key"] == "0"
     assert '"id":"1997-08-20"' in row["raw_value"]
+
+
+def test_a_kept_movies_unreadable_values_are_quarantined(
+    quarantine: list[Row], movies: dict[int, Row]
+) -> None:
+    # Grumpier Old Men loads with an unknown IMDb id and release date; both values are kept aside.
+    assert (movies[15602]["imdb_id"], movies[15602]["release_date"]) == (None, None)
+    unreadable = sorted(
+        (row["record_key"], row["raw_value"], row["reason"])
+        for row in quarantine
+        if row["entity"] == "movies" and row["movie_id"] is not None
+    )
+    assert unreadable == [
+        ("15602", "0", "imdb_id: not an IMDb id (tt + digits) (kept as unknown)"),
+        ("15602", "not a date", "release_date: not a date (yyyy-MM-dd) (kept as unknown)"),
+    ]
 
 
 def test_unparseable_collection_is_quarantined_for_a_valid_movie_only(

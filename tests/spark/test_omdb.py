@@ -132,5 +132,8 @@ def test_omdb_rejects(built: dict[str, list[Row]]) -> None:
             ("omdb_movies", None, "response is not True"),
             ("omdb_movies", "12345", "imdb_id is not tt + digits"),
             ("omdb_ratings", "tt0000001", "ratings: not JSON of the expected shape"),
+            # The row loads with its value and no score; the unknown notation is kept aside too.
+            ("omdb_ratings", "tt1375666:Letterboxd",
+             "Ratings value: not a score (n/10, n/100 or n%; kept as unknown)"),
         ]
-    )
+    )  # fmt: skip

@@ -228,3 +228,43 @@ def test_absent_raw_table_gives_empty_entities_with_their_columns(spark: SparkSe
     assert tuple(tmdb.movie_keywords(latest).columns) == tmdb.KEYWORDS_COLUMNS
     assert tuple(tmdb.movie_external_ids(latest).columns) == tmdb.EXTERNAL_IDS_COLUMNS
     assert dict(tmdb.movie_release_dates(latest).dtypes)["release_date"] == "date"
+
+
+def test_unreadable_tmdb_values_are_quarantined_and_the_movie_still_loads(spark: SparkSession) -> None:
+    # The text fields of a TMDB answer (its numbers are typed by dlt at extract, schema contract aside).
+    dates = {"results": [
+        {"iso_3166_1": "USA", "release_dates": [{"release_date": "1995-12-22T00:00:00.000Z", "type": 3}]},
+        {"iso_3166_1": "US", "release_dates": [{"release_date": "someday", "type": 3}]},
+        {"iso_3166_1": "GB", "release_dates": [{"release_date": "1996-02-02T00:00:00.000Z", "type": 3}]},
+    ]}  # fmt: skip
+    corrupted = {"imdb_id": "nm0000001", "original_language": "English", "release_date": "22/12/1995"}
+    row = _response(15602, L2, title="Grumpier Old Men", external_ids={"imdb_id": "tt12"},
+                    release_dates=dates, **corrupted)  # fmt: skip
+    schema = StructType([StructField(name, StringType()) for name in RAW_COLUMNS])
+    typed = tmdb.typed_tmdb(spark.createDataFrame([tuple(row[c] for c in RAW_COLUMNS)], schema))
+    latest = tmdb.latest_responses(typed).cache()
+    found = tmdb.tmdb_rejects(typed, latest.select("movie_id"), latest).collect()
+    rejects = {(r["entity"], r["record_key"], r["raw_value"], r["reason"]) for r in found}
+    unknown = "(kept as unknown)"
+    assert rejects >= {
+        ("movies", "15602", "nm0000001", f"imdb_id: not an IMDb id (tt + 7 or more digits) {unknown}"),
+        (
+            "movies",
+            "15602",
+            "tt12",
+            f"external_ids.imdb_id: not an IMDb id (tt + 7 or more digits) {unknown}",
+        ),
+        ("movies", "15602", "22/12/1995", f"release_date: not a date (yyyy-MM-dd) {unknown}"),
+        ("movies", "15602", "English", f"original_language: not an ISO 639-1 code {unknown}"),
+    }
+    release_rejects = sorted(r[3] for r in rejects if r[0] == "movie_release_dates")
+    assert release_rejects == [
+        "iso_3166_1: not an ISO 3166-1 alpha-2 code",
+        "release_date: not a date (yyyy-MM-dd...)",
+    ]
+    movie = tmdb.tmdb_movie_rows(latest).first()
+    assert movie is not None and movie["title"] == "Grumpier Old Men"
+    assert (movie["imdb_id"], movie["original_language"], movie["release_date"]) == (None, None, None)
+    assert [(r["country"], r["release_date"]) for r in tmdb.movie_release_dates(latest).collect()] == [
+        ("GB", date(1996, 2, 2))
+    ]

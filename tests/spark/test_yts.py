@@ -97,5 +97,6 @@ def test_yts_rejects(built: dict[str, list[Row]]) -> None:
         [
             ("yts_movies", "tt0000001", "id is not an integer"),
             ("yts_torrents", "11", "torrents: not JSON of the expected shape"),
+            ("yts_torrents", "10", "torrent has no hash"),  # the {"quality": "3D"} entry
         ]
     )
