@@ -3,30 +3,17 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import pytest
 from dbt.cli.main import dbtRunner, dbtRunnerResult
 
 from flows.dbt_runner import release_duckdb
+from tests.dbt_project.workspace import DbtWorkspace, RunDbt
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DBT_PROJECT_DIR = REPO_ROOT / "dbt_project"
-
-
-@dataclass(frozen=True)
-class DbtWorkspace:
-    """Temporary lake, warehouse, target and log paths for one dbt test session."""
-
-    lake: Path
-    warehouse: Path
-    target_path: Path
-    log_path: Path
-
-
-RunDbt = Callable[[Sequence[str]], dbtRunnerResult]
 
 
 @pytest.fixture(scope="module")

@@ -38,8 +38,8 @@ import pytest
 
 from lakehouse.catalog import catalog_for
 from lakehouse.duckdb import create_silver_views
+from tests.dbt_project.workspace import DbtWorkspace, RunDbt
 
-from .conftest import DbtWorkspace, RunDbt
 from .silver_lake import BATCH_1, BATCH_2, L1, L2, LATE_INSIDE_LOOKBACK
 from .warehouse import DBT_VARS, MART_TABLES, attached, build, query, scalar
 

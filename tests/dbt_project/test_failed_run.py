@@ -14,9 +14,9 @@ import shutil
 import duckdb
 import pytest
 
+from tests.dbt_project.workspace import DbtWorkspace, RunDbt
 from tests.silver_tables import drop_silver_table
 
-from .conftest import DbtWorkspace, RunDbt
 from .silver_lake import BATCH_1, BATCH_2_IN_WINDOW, write_silver
 from .warehouse import DBT_VARS, MART_TABLES, build, query
 

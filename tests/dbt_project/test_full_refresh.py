@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import DbtWorkspace, RunDbt
+from tests.dbt_project.workspace import DbtWorkspace, RunDbt
+
 from .silver_lake import BATCH_1, BATCH_2, BATCH_2_IN_WINDOW
 from .warehouse import DBT_VARS, MART_TABLES, build, query
 

@@ -8,7 +8,8 @@ from dataclasses import replace
 
 import pytest
 
-from .conftest import DbtWorkspace, RunDbt
+from tests.dbt_project.workspace import DbtWorkspace, RunDbt
+
 from .silver_lake import BATCH_1, GENRES, L1, Row
 from .warehouse import build, query
 

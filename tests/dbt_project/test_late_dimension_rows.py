@@ -14,7 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import DbtWorkspace, RunDbt
+from tests.dbt_project.workspace import DbtWorkspace, RunDbt
+
 from .silver_lake import BATCH_2, BATCH_3, L1, L3
 from .warehouse import DBT_VARS, MART_TABLES, build, query
 

@@ -13,7 +13,8 @@ from typing import Any
 
 import pytest
 
-from .conftest import DbtWorkspace, RunDbt
+from tests.dbt_project.workspace import DbtWorkspace, RunDbt
+
 from .silver_lake import BATCH_1
 from .warehouse import DBT_VARS, build
 

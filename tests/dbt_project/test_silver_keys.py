@@ -12,7 +12,8 @@ from typing import Any
 
 import pytest
 
-from .conftest import DbtWorkspace, RunDbt
+from tests.dbt_project.workspace import DbtWorkspace, RunDbt
+
 from .silver_lake import BATCH_1, L0, RATINGS_BATCH_1, Row, write_silver
 from .warehouse import DBT_VARS
 

@@ -26,9 +26,9 @@ from infra.trino.settings import LocalTrino
 from lakehouse.catalog import catalog_for
 from lakehouse.duckdb import load_extensions, metadata_locations, scan
 from tests.answers import sorted_rows
+from tests.dbt_project.workspace import DbtWorkspace, RunDbt
 from tests.local_servers import free_port, trino_query
 
-from .conftest import DbtWorkspace, RunDbt
 from .silver_lake import BATCH_1, BATCH_2, L2, LATE_INSIDE_LOOKBACK, SilverBatch, write_silver
 
 pytestmark = pytest.mark.slow

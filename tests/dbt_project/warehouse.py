@@ -12,8 +12,8 @@ from pathlib import Path
 import duckdb
 
 from lakehouse.duckdb import load_extensions
+from tests.dbt_project.workspace import DbtWorkspace, RunDbt
 
-from .conftest import DbtWorkspace, RunDbt
 from .silver_lake import SilverBatch, write_silver
 
 # roi_min_budget 40M (adjusted): Waiting to Exhale (32M) drops out of rpt_roi_leaders.

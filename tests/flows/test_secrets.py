@@ -10,7 +10,7 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
-from .conftest import OMDB_KEY, TMDB_TOKEN
+from tests.flows.runs import OMDB_KEY, TMDB_TOKEN
 
 pytestmark = pytest.mark.slow
 
