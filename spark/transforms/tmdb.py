@@ -126,9 +126,14 @@ def latest_tmdb(typed: DataFrame, movies: DataFrame) -> DataFrame:
     return latest_responses(typed).join(movies.select("movie_id"), "movie_id", "semi")
 
 
+def _release_date() -> Column:
+    """A response's `release_date` as a date (yyyy-MM-dd), null when it is not one."""
+    return F.to_date(F.try_to_timestamp(text_value("release_date"), F.lit("yyyy-MM-dd")))
+
+
 def tmdb_movie_rows(latest: DataFrame) -> DataFrame:
     """TMDB responses in silver `movies`' columns, `source` tmdb (money 0 = unknown, as Kaggle's)."""
-    release = F.to_date(F.try_to_timestamp(text_value("release_date"), F.lit("yyyy-MM-dd")))
+    release = _release_date()
     return latest.select(
         "movie_id",
         F.coalesce(imdb_id(F.col("external_ids_json.imdb_id")), imdb_id(F.col("imdb_id"))).alias("imdb_id"),
@@ -137,9 +142,9 @@ def tmdb_movie_rows(latest: DataFrame) -> DataFrame:
         *[text_value(name).alias(name) for name in ("overview", "status")],
         release.alias("release_date"),
         F.year(release).alias("release_year"),
-        F.round(F.col("runtime").cast("string").try_cast("double")).try_cast("int").alias("runtime_minutes"),
-        F.col("popularity").cast("string").try_cast("double").alias("popularity"),
-        F.col("vote_average").cast("string").try_cast("double").alias("vote_average"),
+        F.round(to_double(F.col("runtime"))).try_cast("int").alias("runtime_minutes"),
+        to_double(F.col("popularity")).alias("popularity"),
+        to_double(F.col("vote_average")).alias("vote_average"),
         to_bigint(F.col("vote_count")).alias("vote_count"),
         F.col("belongs_to_collection_json.id").alias("collection_id"),
         clean_text(F.col("belongs_to_collection_json.name")).alias("collection_name"),
@@ -281,7 +286,7 @@ def release_date_rejects(latest: DataFrame) -> DataFrame:
 
 def unreadable_tmdb_values(latest: DataFrame) -> DataFrame:
     """Every delivered value of a held movie's response that silver's columns could not read."""
-    release = F.to_date(F.try_to_timestamp(text_value("release_date"), F.lit("yyyy-MM-dd")))
+    release = _release_date()
     movies = [
         Readable.of("imdb_id", imdb_id(F.col("imdb_id")), "an IMDb id (tt + 7 or more digits)"),
         Readable("external_ids.imdb_id", not_available(F.col("external_ids_json.imdb_id")),
