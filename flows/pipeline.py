@@ -27,6 +27,7 @@ from prefect.runtime import flow_run
 from dashboard import DEFAULT_PORT as DASHBOARD_PORT
 from extract.pipelines import API_SOURCES, FILE_SOURCES
 from flows import stages
+from flows.apis import api_route
 from flows.dbt_runner import run_dbt
 from flows.html_report import REPORT_FILE, write_html_report
 from flows.lock import run_lock
@@ -240,12 +241,27 @@ def configure(
     unknown = sorted(set(names) - set(ALL_SOURCES))
     if unknown:
         raise ValueError(f"unknown source(s) {unknown}; choose from {list(ALL_SOURCES)}")
+    names = _reachable(settings, names, asked=sources is not None)
     require_flow_target(target or settings.dbt_target)
     update = {
         "dbt_target": target or settings.dbt_target,
         "cpi_base_month": cpi_base_month or settings.cpi_base_month,
     }
     return settings.model_copy(update=update), names
+
+
+def _reachable(settings: Settings, names: tuple[str, ...], asked: bool) -> tuple[str, ...]:
+    """The sources this run can load: without API keys (flows.apis warns) the API sources leave the
+    run, so no stage checks tables nobody loaded; API sources named explicitly need their keys."""
+    wanted = [name for name in names if name in API_SOURCES]
+    if not wanted or api_route(settings) is not None:
+        return names
+    if asked:
+        raise ValueError(
+            f"source(s) {wanted} need API keys (sources.omdb.api_key, sources.tmdb.access_token in "
+            ".dlt/secrets.toml or SOURCES__* variables); none is configured"
+        )
+    return tuple(name for name in names if name in FILE_SOURCES)
 
 
 @flow(name="movie_warehouse", log_prints=True)

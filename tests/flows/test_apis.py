@@ -12,8 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from extract.pipelines import ApiTarget, load_api_sources
+from extract.pipelines import FILE_SOURCES, ApiTarget, load_api_sources
 from flows.apis import api_route
+from flows.pipeline import configure
 from sample.offline import offline_demo
 from settings import PROJECT_ROOT, Settings
 from tests.extract.api_fakes import write_sample
@@ -59,6 +60,15 @@ def test_without_keys_the_api_sources_are_skipped(tmp_path: Path, caplog: pytest
     write_sample(Settings(data_dir=tmp_path).sample_dir, 3)  # a sample is there, but the flow ignores it
     assert api_route(Settings(data_dir=tmp_path)) is None
     assert "API sources skipped" in caplog.text
+
+
+@pytest.mark.usefixtures("no_keys")
+def test_without_keys_a_run_loads_the_file_sources_and_refuses_api_sources_asked_for(tmp_path: Path) -> None:
+    # The raw checks then check only what was loaded (a deployment without keys used to fail there).
+    assert configure(Settings(data_dir=tmp_path), None, None, None)[1] == tuple(FILE_SOURCES)
+    assert configure(Settings(data_dir=tmp_path), None, ["fred"], None)[1] == ("fred",)
+    with pytest.raises(ValueError, match=r"\['tmdb'\] need API keys"):
+        configure(Settings(data_dir=tmp_path), None, ["kaggle", "tmdb"], None)
 
 
 def test_with_keys_the_configured_services_are_the_route(
