@@ -113,6 +113,12 @@ class Catalog:
         catalog.tmdb = _tmdb_rows(sample_dir / "kaggle")
         return catalog
 
+    def first(self, films: int) -> Catalog:
+        """A smaller replay: the answers for the first `films` OMDb records, TMDB ids and YTS movies."""
+        with self.lock:
+            omdb = dict(list(self.omdb.items())[:films])
+            return Catalog(omdb=omdb, tmdb=dict(sorted(self.tmdb.items())[:films]), yts=self.yts[:films])
+
     def omdb_put(self, record: dict[str, Any]) -> None:
         """Add or replace the OMDb response for `record["imdbID"]`."""
         with self.lock:

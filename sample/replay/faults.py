@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 
@@ -73,6 +73,14 @@ class Faults:
                 return False
             self.omdb_served += 1
             return True
+
+    def clear(self) -> None:
+        """No fault left: every setting and counter back to its default (the lock stays)."""
+        with self.lock:
+            quiet = Faults()
+            for setting in fields(self):
+                if setting.name != "lock":
+                    setattr(self, setting.name, getattr(quiet, setting.name))
 
     def reset_quota(self, quota: int | None = None) -> None:
         """A new day: the OMDb counter starts again (optionally with a new quota)."""

@@ -1,0 +1,104 @@
+"""The chaos bench's workspace: one generated delivery, the sample's API answers on a local replay server,
+and the tables a clean run of that input builds, which every faulted run must end up equal to.
+
+Every run of a scenario reads the same input: the bench generator's files (bench.generate, at the
+given scale) and the real-data sample's OMDb, TMDB and YTS answers, served by the replay server in
+this process (so it outlives the runs it serves and its faults can be set between them). The runs
+reach it with keys, as they would reach the real services.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import shutil
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bench.chaos.runs import Finished, run_to_end
+from bench.chaos.state import Rows, tables_of
+from bench.generate import generate
+from sample.build import MANIFEST_FILE, build_sample
+from sample.offline import REPLAY_KEY, replay_config
+from sample.replay.catalog import Catalog
+from sample.replay.faults import Faults
+from sample.replay.server import ReplayServer
+
+
+@dataclass
+class Bench:
+    """Where the scenarios run, what they read, and the clean run they are held to."""
+
+    root: Path
+    files_dir: Path
+    replay: ReplayServer
+    rng: random.Random
+    apis: bool = True
+    clean: dict[str, Rows] = field(default_factory=dict)
+    clean_lake_bytes: int = 0
+    clean_stages: dict[str, float] = field(default_factory=dict)
+    runs: int = 0
+
+    def data_dir(self, name: str) -> Path:
+        """A new, empty data dir for one run or chain of runs."""
+        folder = self.root / "runs" / name
+        shutil.rmtree(folder, ignore_errors=True)
+        folder.mkdir(parents=True)
+        return folder
+
+    def env(self, data_dir: Path, extra: Mapping[str, str] | None = None) -> dict[str, str]:
+        """The environment of a run on `data_dir`: the bench's files and the replayed APIs."""
+        return {
+            "MOVIES_DATA_DIR": str(data_dir),
+            "MOVIES_FILES_DIR": str(self.files_dir),
+            "MOVIES_LOCK_WAIT_SECONDS": "0",
+            **(replay_config(self.replay.url) if self.apis else {}),
+            **(extra or {}),
+        }
+
+    def run(self, data_dir: Path, name: str, extra: Mapping[str, str] | None = None) -> Finished:
+        """One run on `data_dir`, to its end."""
+        self.runs += 1
+        return run_to_end(self.env(data_dir, extra), data_dir / "logs" / f"{name}.log")
+
+    def tables(self, data_dir: Path) -> dict[str, Rows]:
+        """What the runs on `data_dir` built."""
+        return tables_of(str(data_dir / "lake"), data_dir / "warehouse.duckdb")
+
+    def reset_faults(self) -> None:
+        """A quiet API again, with a new day's quota."""
+        self.replay.faults.clear()
+
+
+def _stage_seconds(data_dir: Path) -> dict[str, float]:
+    report = json.loads((data_dir / "reports" / "run_report.json").read_text())
+    return {stage: float(seconds) for stage, seconds in report["durations_s"].items()}
+
+
+def _size(folder: Path) -> int:
+    return sum(path.stat().st_size for path in folder.rglob("*") if path.is_file())
+
+
+@contextmanager
+def prepared(root: Path, scale: float, seed: int, api_films: int | None = None) -> Iterator[Bench]:
+    """Generate the input (once per scale), serve the APIs, and make the clean run. `api_films`: how
+    many of the sample's films the APIs answer for (None: the runs load the file sources only)."""
+    sample = root / "sample"
+    if not (sample / MANIFEST_FILE).is_file():
+        build_sample(sample)
+    files = root / f"files_{scale}"
+    if not (files / "kaggle" / "ratings.csv").is_file():
+        generate(sample, files, scale, seed)
+    answers = Catalog.from_sample(sample).first(api_films or 0)
+    with ReplayServer(answers, Faults(), REPLAY_KEY, REPLAY_KEY) as replay:
+        bench = Bench(root, files, replay, random.Random(seed), apis=api_films is not None)
+        clean_dir = bench.data_dir("clean")
+        clean = bench.run(clean_dir, "clean")
+        if not clean.ok:
+            raise RuntimeError(f"the clean run failed (exit {clean.returncode}):\n{clean.log[-4000:]}")
+        bench.clean = bench.tables(clean_dir)
+        bench.clean_stages = _stage_seconds(clean_dir)
+        bench.clean_lake_bytes = _size(clean_dir / "lake")
+        yield bench

@@ -1,0 +1,375 @@
+"""The fault scenarios: each injects its fault into real `movies run`s on the bench's input, lets the
+next run recover, and holds what the runs leave to the clean run's tables (bench.chaos.state).
+
+A fault is a function that makes one faulted run on a data dir and says whether the fault struck (a
+kill timed for a stage that ended first did not). A scenario injects its fault `injections` times,
+each on a fresh data dir followed by the run that must recover, and returns an `Outcome`: the runs
+it made, the faults injected, how many the next run recovered from, and the damage left. `chained`
+injects several faults one after another into the runs of one data dir, each run being the recovery
+of the fault before it, and holds the last run's tables to the clean run's: one injection of each
+for the price of about one run (the pytest tests).
+"""
+
+from __future__ import annotations
+
+import random
+import re
+import sqlite3
+import subprocess
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bench.chaos.bench import Bench
+from bench.chaos.runs import Finished, FlowRun
+from bench.chaos.state import Damage, Rows, compare
+from lakehouse.catalog import SQLITE_FILE
+
+QUEUED_WAIT_S = "1800"  # a queued run waits this long for the lock: longer than any run here
+REFUSED_MARK = "another movie_warehouse run is using"
+DBT_NODE = re.compile(r"\d+ of \d+ START ")  # dbt's line as it starts a node
+GX_METRICS = re.compile(r"Calculating Metrics")  # GX's progress line as it validates a batch
+
+
+@dataclass
+class Outcome:
+    """One scenario's line of the table."""
+
+    scenario: str
+    runs: int = 0
+    faults: int = 0
+    recovered: int = 0
+    rows_lost: int = 0
+    duplicate_rows: int = 0
+    changed_rows: int = 0
+    seconds: float = 0.0
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        """Every injected fault was recovered from, and nothing was lost, duplicated or changed."""
+        return (self.faults > 0 and self.recovered == self.faults
+                and not (self.rows_lost or self.duplicate_rows or self.changed_rows))  # fmt: skip
+
+    def settle(self, damage: Damage) -> None:
+        """Count one recovery's damage (none: recovered)."""
+        self.rows_lost += damage.rows_lost
+        self.duplicate_rows += damage.duplicate_rows
+        self.changed_rows += damage.changed_rows
+        if damage.none:
+            self.recovered += 1
+        else:
+            self.notes.append(f"differs: {', '.join(damage.differing + damage.tables_missing)}")
+
+
+def _last_error(finished: Finished) -> str:
+    lines = [line for line in finished.log.splitlines() if "Error" in line or "error" in line]
+    return (lines[-1] if lines else finished.log)[-300:]
+
+
+def _silver_commits(catalog: Path) -> dict[str, str]:
+    """Each silver table's metadata file as the embedded catalog records it now (read-only)."""
+    if not catalog.is_file():
+        return {}
+    try:
+        with sqlite3.connect(f"file:{catalog}?mode=ro", uri=True, timeout=1) as connection:
+            rows = connection.execute("select table_name, metadata_location from iceberg_tables").fetchall()
+    except sqlite3.Error:  # not created yet, or busy: no commit seen this time
+        return {}
+    return dict(rows)
+
+
+# When a kill strikes, given the run, its data dir and a random draw: a condition the run is polled on.
+Trigger = Callable[[FlowRun, Path, random.Random], Callable[[], bool]]
+
+
+def after_seconds(stage: str, span: tuple[float, float], bench: Bench) -> Trigger:
+    """A draw from `span` of the clean run's time for `stage`, after the stage starts."""
+
+    def trigger(run: FlowRun, data_dir: Path, rng: random.Random) -> Callable[[], bool]:
+        delay = rng.uniform(*span) * bench.clean_stages.get(stage, 1.0)
+        started = time.monotonic()
+        return lambda: time.monotonic() - started >= delay
+
+    return trigger
+
+
+def after_lines(stage: str, pattern: re.Pattern[str], most: int) -> Trigger:
+    """After the k-th line matching `pattern` in `stage` (k drawn from 1..most): dbt's nodes, GX's batches."""
+
+    def trigger(run: FlowRun, data_dir: Path, rng: random.Random) -> Callable[[], bool]:
+        k = rng.randint(1, most)
+        return lambda: run.count_in_stage(stage, pattern) >= k
+
+    return trigger
+
+
+def after_commits(most: int) -> Trigger:
+    """After the k-th silver table this run commits (k drawn from 1..most), seen in the catalog."""
+
+    def trigger(run: FlowRun, data_dir: Path, rng: random.Random) -> Callable[[], bool]:
+        catalog = data_dir / "lake" / SQLITE_FILE
+        before, k = _silver_commits(catalog), rng.randint(1, most)
+        return lambda: sum(1 for t, at in _silver_commits(catalog).items() if before.get(t) != at) >= k
+
+    return trigger
+
+
+@dataclass(frozen=True)
+class KillPoint:
+    """Where a kill lands: in `stage`, when `trigger` says (None: the moment the stage starts)."""
+
+    stage: str
+    trigger: Trigger | None = None
+
+
+def kill_points(bench: Bench) -> dict[str, list[KillPoint]]:
+    """The kill scenarios, each with the points a kill is drawn from, timed on the clean run."""
+    gx = [KillPoint(stage, after_lines(stage, GX_METRICS, 4)) for stage in ("validate raw", "validate silver",
+                                                                             "validate gold")]  # fmt: skip
+    return {
+        "kill -9 during extract": [KillPoint("extract", after_seconds("extract", (0.1, 0.7), bench))],
+        "kill -9 during the silver commits": [KillPoint("spark", after_commits(20))],
+        "kill -9 during the dbt build": [KillPoint("dbt build", after_lines("dbt build", DBT_NODE, 300))],
+        "kill -9 during the GX checks": gx,
+        "kill -9 during the report": [
+            KillPoint("html report", after_seconds("html report", (0.1, 0.6), bench))
+        ],
+        "crash between extract and silver": [KillPoint("spark")],
+        "crash between silver and dbt": [KillPoint("dbt build")],
+    }
+
+
+# A fault: one faulted run on the data dir, then whether the fault struck (notes say why not).
+Fault = Callable[[Bench, Path, Outcome], bool]
+
+
+def kill_at(points: list[KillPoint]) -> Fault:
+    """A run killed -9 at one of `points` (drawn per injection)."""
+
+    def fault(bench: Bench, data_dir: Path, outcome: Outcome) -> bool:
+        point = bench.rng.choice(points)
+        run = FlowRun(bench.env(data_dir), data_dir / "logs" / f"killed-{bench.runs}.log")
+        bench.runs += 1
+        struck = run.wait_for_stage(point.stage)
+        if struck and point.trigger is not None:
+            condition = point.trigger(run, data_dir, bench.rng)
+            struck = run.wait_until(lambda: condition() or run.finished_stage(point.stage))
+            struck = struck and not run.finished_stage(point.stage)
+        if struck:
+            run.kill()
+        run.finish()
+        if not struck:
+            outcome.notes.append(f"{point.stage} ended before the kill: not counted")
+        return struck
+
+    return fault
+
+
+@contextmanager
+def _held_exclusively(database: Path) -> Iterator[None]:
+    """Another process's exclusive transaction on an SQLite file: every other connection gets
+    SQLITE_BUSY (`database is locked`) until the block ends, as with a catalog that cannot be reached."""
+    connection = sqlite3.connect(database, timeout=0, isolation_level=None)
+    try:
+        connection.execute("begin exclusive")
+        yield
+    finally:
+        connection.close()
+
+
+def catalog_unreachable(bench: Bench, data_dir: Path, outcome: Outcome) -> bool:
+    """The embedded catalog cannot be written once silver has committed a table: the run fails,
+    naming the catalog's refusal."""
+    run = FlowRun(bench.env(data_dir), data_dir / "logs" / f"catalog-{bench.runs}.log")
+    bench.runs += 1
+    commit = after_commits(3)(run, data_dir, bench.rng)
+    if not (run.wait_for_stage("spark") and run.wait_until(commit)):
+        outcome.notes.append(f"silver committed nothing to interrupt: {_last_error(run.finish())}")
+        return False
+    with _held_exclusively(data_dir / "lake" / SQLITE_FILE):
+        failed = run.finish(timeout=900)
+    if failed.ok:
+        outcome.notes.append("the run committed with its catalog locked: not counted")
+        return False
+    if "database is locked" not in failed.log:
+        outcome.notes.append(f"unclear failure: {_last_error(failed)}")
+    return True
+
+
+def overlapped(bench: Bench, data_dir: Path, outcome: Outcome) -> bool:
+    """While a run holds the data dir, a second run with no wait refuses naming the holder, and a
+    third, queued with a long wait, runs after it. Both queued and first runs must complete."""
+    first = FlowRun(bench.env(data_dir), data_dir / "logs" / f"first-{bench.runs}.log")
+    queued: FlowRun | None = None
+    refused: Finished | None = None
+    if first.wait_for_stage("validate raw"):  # the lock is held from before the first stage
+        refused = bench.run(data_dir, "refused", {"MOVIES_LOCK_WAIT_SECONDS": "1"})
+        queued = FlowRun(bench.env(data_dir, {"MOVIES_LOCK_WAIT_SECONDS": QUEUED_WAIT_S}),
+                         data_dir / "logs" / f"queued-{bench.runs}.log")  # fmt: skip
+    finished = [first.finish(), *([queued.finish()] if queued else [])]
+    bench.runs += len(finished)
+    if refused is None or refused.ok or REFUSED_MARK not in refused.log:
+        outcome.notes.append("no second run overlapped and was refused: not counted")
+        return False
+    for run in finished:
+        if not run.ok:
+            outcome.notes.append(f"an overlapped run failed: {_last_error(run)}")
+    return True
+
+
+def disk_full(bench: Bench, data_dir: Path, outcome: Outcome) -> bool:
+    """The lake is on a filesystem of its own (tmpfs), with room for `30-80%` of the clean run's lake:
+    the run fails with `No space left on device`; then the filesystem grows, as when space is freed.
+    The mount stays for the data dir's later runs; `unmount_lake` removes it. Needs root: where the
+    machine refuses the mount, the note says so and nothing is counted."""
+    lake = data_dir / "lake"
+    lake.mkdir(exist_ok=True)
+    used = sum(p.stat().st_size for p in lake.rglob("*") if p.is_file())
+    room = used + int(bench.clean_lake_bytes * bench.rng.uniform(0.3, 0.8))
+    options = f"remount,size={room}" if lake.is_mount() else f"size={room}"
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", options, "tmpfs", str(lake)],
+                             capture_output=True, text=True, check=False)  # fmt: skip
+    if mounted.returncode != 0:
+        outcome.notes.append(f"this machine allows no filesystem of its own: {mounted.stderr.strip()}")
+        return False
+    failed = bench.run(data_dir, f"disk-full-{bench.runs}")
+    subprocess.run(["mount", "-o", f"remount,size={bench.clean_lake_bytes * 4}", str(lake)], check=True)
+    if failed.ok or "No space left on device" not in failed.log:
+        outcome.notes.append(f"the run did not stop on a full disk: {_last_error(failed)}")
+        return False
+    return True
+
+
+def unmount_lake(data_dir: Path) -> None:
+    """Remove disk_full's filesystem (its files go with it)."""
+    lake = data_dir / "lake"
+    if lake.is_mount():
+        subprocess.run(["umount", str(lake)], check=True)
+
+
+def api_faults(bench: Bench, data_dir: Path, outcome: Outcome) -> bool:
+    """The APIs misbehave through a whole run: a storm of 429s, a listing page that is not JSON, and
+    OMDb's daily quota reached. The run completes (the bad page quarantined, cursors held); the API
+    is quiet again, with a new day's quota, for the next run."""
+    faults = bench.replay.faults
+    faults.throttle, faults.retry_after_s = bench.rng.randint(20, 60), 0
+    faults.invalid_pages = frozenset({bench.rng.randint(1, 2)})
+    faults.omdb_quota = bench.rng.randint(2, 5)
+    run = bench.run(data_dir, f"faulty-api-{bench.runs}")
+    reached = faults.throttle == 0 and faults.omdb_served >= (faults.omdb_quota or 0)
+    faults.clear()
+    if not run.ok:
+        outcome.notes.append(f"the run on a faulty API failed: {_last_error(run)}")
+        return False
+    if not reached:
+        outcome.notes.append("not every API fault was reached: not counted")
+    return reached
+
+
+def quarantine_tables(name: str) -> bool:
+    """Tables that rightly hold a record of a fault (the quarantine of a page that was not JSON)."""
+    return "quarantin" in name
+
+
+def _recover(bench: Bench, outcome: Outcome, data_dir: Path, faults: int = 1) -> None:
+    """The next run, left to finish; then its tables against the clean run's, the quarantine's aside."""
+    finished = bench.run(data_dir, f"recovery-{bench.runs}")
+    if not finished.ok:
+        outcome.notes.append(f"recovery run failed (exit {finished.returncode}): {_last_error(finished)}")
+        return
+    damage = compare(_without(bench.tables(data_dir)), _without(bench.clean))
+    for _ in range(faults):
+        outcome.settle(damage)
+
+
+def _without(tables: dict[str, Rows]) -> dict[str, Rows]:
+    return {name: rows for name, rows in tables.items() if not quarantine_tables(name)}
+
+
+def repeated(name: str, fault: Fault, cleanup: Callable[[Path], None] | None = None) -> Scenario:
+    """The scenario that injects `fault` on fresh data dirs, each followed by its recovery run."""
+
+    def scenario(bench: Bench, injections: int) -> Outcome:
+        outcome = Outcome(name)
+        for attempt in range(injections):
+            data_dir = bench.data_dir(f"{_slug(name)}-{attempt}")
+            try:
+                if fault(bench, data_dir, outcome):
+                    outcome.faults += 1
+                    _recover(bench, outcome, data_dir)
+            finally:
+                if cleanup is not None:
+                    cleanup(data_dir)
+        return outcome
+
+    return scenario
+
+
+Scenario = Callable[[Bench, int], Outcome]
+
+
+# In the order a run meets them: a chain injects them in this order.
+NAMES = (
+    "API 429 storm, invalid JSON, quota exhausted",
+    "kill -9 during extract",
+    "crash between extract and silver",
+    "disk full while the lake is written",
+    "catalog unreachable during a commit",
+    "kill -9 during the silver commits",
+    "crash between silver and dbt",
+    "kill -9 during the dbt build",
+    "kill -9 during the GX checks",
+    "kill -9 during the report",
+    "overlapping runs",
+)
+
+
+def faults(bench: Bench, chain: bool = False) -> dict[str, tuple[Fault, Callable[[Path], None] | None]]:
+    """Every fault by scenario name, in `NAMES`' order, with its clean-up. In a chain the GX kill
+    strikes the gold checks: the raw and silver checks have nothing new to check by then."""
+    points = kill_points(bench)
+    if chain:
+        points["kill -9 during the GX checks"] = points["kill -9 during the GX checks"][-1:]
+    every: dict[str, tuple[Fault, Callable[[Path], None] | None]] = {
+        **{name: (kill_at(kills), None) for name, kills in points.items()},
+        "API 429 storm, invalid JSON, quota exhausted": (api_faults, None),
+        "disk full while the lake is written": (disk_full, unmount_lake),
+        "catalog unreachable during a commit": (catalog_unreachable, None),
+        "overlapping runs": (overlapped, None),
+    }
+    return {name: every[name] for name in NAMES}
+
+
+def scenarios(bench: Bench) -> dict[str, Scenario]:
+    """Every scenario, each on data dirs of its own."""
+    return {name: repeated(name, fault, cleanup) for name, (fault, cleanup) in faults(bench).items()}
+
+
+def chained(bench: Bench, names: list[str]) -> dict[str, Outcome]:
+    """One injection of each named fault into successive runs of one data dir, in the order a run meets
+    them; then a last run. Each run after a fault is that fault's recovery: it must get past the point
+    the fault struck (the next fault is timed later). The last run's tables must equal the clean run's."""
+    data_dir = bench.data_dir("chain")
+    every = faults(bench, chain=True)
+    outcomes = {name: Outcome(name) for name in every if name in names}
+    try:
+        for name, outcome in outcomes.items():
+            runs_before = bench.runs
+            outcome.faults += int(every[name][0](bench, data_dir, outcome))
+            outcome.runs = bench.runs - runs_before
+        _recover(bench, (last := Outcome("last run")), data_dir)
+    finally:
+        unmount_lake(data_dir)
+    for outcome in outcomes.values():
+        outcome.notes += last.notes
+        outcome.rows_lost, outcome.duplicate_rows = last.rows_lost, last.duplicate_rows
+        outcome.changed_rows = last.changed_rows
+        outcome.recovered = outcome.faults if last.recovered else 0
+    return outcomes
+
+
+def _slug(name: str) -> str:
+    return "-".join("".join(c if c.isalnum() else " " for c in name).split())
