@@ -14,8 +14,8 @@ import pytest
 from extract.omdb.ids import tmdb_imdb_ids
 from extract.pipelines import ApiTarget, run_api_sources
 from sample.replay import ReplayServer
+from sample.s3 import moto_s3
 from tests.extract.api_fakes import imdb_id, write_sample
-from tests.s3_endpoint import moto_s3
 
 pytestmark = pytest.mark.slow
 BUCKET = "movies-lake-extract"

@@ -18,8 +18,8 @@ import pytest
 from extract.csv_files import location
 from extract.fred import fred_source
 from extract.pipelines import load_file_sources, run_source
+from sample.s3 import CREDENTIALS, moto_s3
 from tests.extract.source_files import query, write_source_files
-from tests.s3_endpoint import CREDENTIALS, moto_s3
 
 pytestmark = pytest.mark.slow
 BUCKET = "movies-files"

@@ -19,8 +19,8 @@ from infra.trino.distribution import default_cache_dir
 from infra.trino.server import start, stop
 from infra.trino.settings import LocalTrino
 from lakehouse.catalog import NAMESPACE
+from sample.s3 import CREDENTIALS, moto_s3
 from tests.local_servers import free_port, trino_query
-from tests.s3_endpoint import CREDENTIALS, moto_s3
 
 pytestmark = pytest.mark.slow
 

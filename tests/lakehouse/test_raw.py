@@ -8,7 +8,7 @@ import boto3
 import pytest
 
 from lakehouse.raw import RawListing, load_id_of
-from tests.s3_endpoint import CREDENTIALS, moto_s3
+from sample.s3 import CREDENTIALS, moto_s3
 
 # dlt's layout: raw/<dataset>/<table>/<load_id>.<file_id>.parquet; its own state tables start _dlt.
 FILES = [

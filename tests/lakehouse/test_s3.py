@@ -15,7 +15,7 @@ import pytest
 
 from lakehouse.duckdb import open_lake
 from lakehouse.s3 import S3Access
-from tests.s3_endpoint import CREDENTIALS, moto_s3
+from sample.s3 import CREDENTIALS, moto_s3
 
 pytestmark = pytest.mark.scaleout
 

@@ -18,8 +18,8 @@ from pathlib import Path
 import boto3
 import pytest
 
+from sample.s3 import moto_s3
 from spark.session import AWS_SDK_BUNDLE, HADOOP_AWS, s3a_settings
-from tests.s3_endpoint import moto_s3
 from tests.spark.killed_write import kill_mid_write
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -1,4 +1,8 @@
-"""A real S3 HTTP endpoint on 127.0.0.1 (moto's server) for tests of the s3:// lake paths."""
+"""A real S3 HTTP endpoint on 127.0.0.1 (moto's server) for the s3:// lake paths, offline.
+
+Part of the development harness (tests and the chaos bench start it; `sample.s3_faults` puts faults
+in front of it); moto is a development dependency, so nothing the pipeline runs imports this.
+"""
 
 from __future__ import annotations
 
