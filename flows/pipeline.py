@@ -66,7 +66,9 @@ def validate_task(
     result = checks[layer]()
     if result.get("skipped"):
         get_run_logger().info(
-            "%s checks skipped (source not in this run): %s", layer, ", ".join(result["skipped"])
+            "%s checks skipped (source not in this run, or nothing loaded yet): %s",
+            layer,
+            ", ".join(result["skipped"]),
         )
     for failure in result.get("warnings", []):
         get_run_logger().warning("quality warning: %s", failure)

@@ -191,11 +191,13 @@ class Frame:
     on_warehouse: bool = False
     offending_only: bool = False  # checked as `offending_rows` of the SQL, not row by row
     on_clock: bool = False  # its result depends on the time of the check, not only on the data
+    raw_table: str | None = None  # a raw frame's `<dataset>/<table>`: checked once it holds a load
 
 
 def _raw(dataset: str, table: str, template: str = "raw/latest_load.sql", **flags: bool) -> Frame:
     """The frame of a raw table: its latest load, by `template`."""
-    return Frame(lambda lake: raw_latest(lake.url, dataset, table, template), **flags)
+    return Frame(lambda lake: raw_latest(lake.url, dataset, table, template), raw_table=f"{dataset}/{table}",
+                 **flags)  # fmt: skip
 
 
 TABLES: dict[str, dict[str, Frame]] = {
@@ -204,7 +206,7 @@ TABLES: dict[str, dict[str, Frame]] = {
         "kaggle_ratings": _raw("kaggle", "ratings", offending_only=True),
         "kaggle_links": _raw("kaggle", "links"),
         "kaggle_credits": _raw("kaggle", "credits"),
-        "fred_cpiaucsl": Frame(lambda lake: _cpi_months(lake.url)),
+        "fred_cpiaucsl": Frame(lambda lake: _cpi_months(lake.url), raw_table="fred/cpiaucsl"),
         "omdb_movies": _raw("omdb", "movies"),
         "tmdb_movies": _raw("tmdb", "movies"),
         "yts_movies": _raw("yts", "movies"),
@@ -229,10 +231,15 @@ TABLES: dict[str, dict[str, Frame]] = {
 }
 
 
-def layer_tables(layer: str, sources: Collection[str] | None = None) -> list[str]:
+def layer_tables(
+    layer: str, sources: Collection[str] | None = None, loaded: Collection[str] | None = None
+) -> list[str]:
     """The tables a layer checks. Raw tables belong to a source (`<source>_<table>`): with `sources`
-    given, only the ones this run delivered; silver and gold are always checked whole."""
+    given, only the ones this run delivered, and with `loaded` (the lake's raw tables that hold a
+    load) only those: a source may have loaded nothing yet (OMDb with its day's quota spent at the
+    first call). Silver and gold are always checked whole."""
     tables = list(TABLES[layer])
     if layer != "raw" or sources is None:
         return tables
-    return [table for table in tables if table.split("_", 1)[0] in sources]
+    delivered = [table for table in tables if table.split("_", 1)[0] in sources]
+    return [t for t in delivered if loaded is None or TABLES[layer][t].raw_table in loaded]

@@ -15,6 +15,7 @@ import duckdb
 from flows.lock import file_lock
 from flows.warehouse import trino_frame, warehouse_query
 from lakehouse.duckdb import open_lake
+from lakehouse.raw import RawListing
 from lakehouse.sql import sql_string
 from quality.context import FRAMES_DIR, checkpoint, failure_of, open_context
 from quality.data_docs import vendor_data_docs
@@ -66,13 +67,17 @@ def validate_layer(
 ) -> LayerResult:
     """Write the layer's check frames, run its checkpoint, raise QualityError on critical failures.
 
-    `sources`: the sources this run delivered. Raw checks cover only their tables (a source left out
-    of a run may have nothing in the lake yet); the others are listed as skipped. `clock_only`: only
+    `sources`: the sources this run delivered. Raw checks cover only their tables that hold a load (a
+    source left out of a run, or one that has loaded nothing yet, has nothing to check); the others are
+    listed as skipped. `clock_only`: only
     the checks whose result depends on the time (gold's freshness), for data already checked.
     """
     gx_dir = settings.gx_root / "gx"
+    loaded = RawListing(settings.lake_url).watermarks() if layer == "raw" else None
     tables = [
-        table for table in layer_tables(layer, sources) if TABLES[layer][table].on_clock or not clock_only
+        table
+        for table in layer_tables(layer, sources, loaded)
+        if TABLES[layer][table].on_clock or not clock_only
     ]
     # Frames, results and Data Docs are files shared by every validation of the context.
     with file_lock(gx_dir / "uncommitted" / "validate.lock"):

@@ -82,9 +82,10 @@ def _size(folder: Path) -> int:
 
 
 @contextmanager
-def prepared(root: Path, scale: float, seed: int, api_films: int | None = None) -> Iterator[Bench]:
-    """Generate the input (once per scale), serve the APIs, and make the clean run. `api_films`: how
-    many of the sample's films the APIs answer for (None: the runs load the file sources only)."""
+def inputs(root: Path, scale: float, seed: int, api_films: int | None = None) -> Iterator[Bench]:
+    """Generate the input (once per scale) and serve the APIs; the bench has no clean run yet
+    (`held_to`). `api_films`: how many of the sample's films the APIs answer for (None: the runs load
+    the file sources only)."""
     sample = root / "sample"
     if not (sample / MANIFEST_FILE).is_file():
         build_sample(sample)
@@ -93,12 +94,23 @@ def prepared(root: Path, scale: float, seed: int, api_films: int | None = None) 
         generate(sample, files, scale, seed)
     answers = Catalog.from_sample(sample).first(api_films or 0)
     with ReplayServer(answers, Faults(), REPLAY_KEY, REPLAY_KEY) as replay:
-        bench = Bench(root, files, replay, random.Random(seed), apis=api_films is not None)
+        yield Bench(root, files, replay, random.Random(seed), apis=api_films is not None)
+
+
+def held_to(bench: Bench, clean_dir: Path) -> Bench:
+    """The bench, holding every faulted run to the tables a clean run made in `clean_dir`."""
+    bench.clean = bench.tables(clean_dir)
+    bench.clean_stages = _stage_seconds(clean_dir)
+    bench.clean_lake_bytes = _size(clean_dir / "lake")
+    return bench
+
+
+@contextmanager
+def prepared(root: Path, scale: float, seed: int, api_films: int | None = None) -> Iterator[Bench]:
+    """The inputs, and the clean run every faulted run is held to."""
+    with inputs(root, scale, seed, api_films) as bench:
         clean_dir = bench.data_dir("clean")
         clean = bench.run(clean_dir, "clean")
         if not clean.ok:
             raise RuntimeError(f"the clean run failed (exit {clean.returncode}):\n{clean.log[-4000:]}")
-        bench.clean = bench.tables(clean_dir)
-        bench.clean_stages = _stage_seconds(clean_dir)
-        bench.clean_lake_bytes = _size(clean_dir / "lake")
-        yield bench
+        yield held_to(bench, clean_dir)

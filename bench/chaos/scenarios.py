@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import random
 import re
+import shutil
 import sqlite3
 import subprocess
 import time
@@ -221,19 +222,15 @@ def overlapped(bench: Bench, data_dir: Path, outcome: Outcome) -> bool:
 
 
 def disk_full(bench: Bench, data_dir: Path, outcome: Outcome) -> bool:
-    """The lake is on a filesystem of its own (tmpfs), with room for `30-80%` of the clean run's lake:
-    the run fails with `No space left on device`; then the filesystem grows, as when space is freed.
-    The mount stays for the data dir's later runs; `unmount_lake` removes it. Needs root: where the
-    machine refuses the mount, the note says so and nothing is counted."""
+    """The lake moves onto a filesystem of its own (tmpfs) with room for what it holds plus 30-80% of a
+    clean run's lake: the run fails with `No space left on device`; then the filesystem grows, as when
+    space is freed. The mount stays for the data dir's later runs; `unmount_lake` removes it. Needs
+    root: where the machine refuses the mount, the note says so and nothing is counted."""
     lake = data_dir / "lake"
-    lake.mkdir(exist_ok=True)
-    used = sum(p.stat().st_size for p in lake.rglob("*") if p.is_file())
-    room = used + int(bench.clean_lake_bytes * bench.rng.uniform(0.3, 0.8))
-    options = f"remount,size={room}" if lake.is_mount() else f"size={room}"
-    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", options, "tmpfs", str(lake)],
-                             capture_output=True, text=True, check=False)  # fmt: skip
-    if mounted.returncode != 0:
-        outcome.notes.append(f"this machine allows no filesystem of its own: {mounted.stderr.strip()}")
+    room = _size(lake) + int(bench.clean_lake_bytes * bench.rng.uniform(0.3, 0.8))
+    refused = _lake_on_tmpfs(lake, room)
+    if refused:
+        outcome.notes.append(f"this machine allows no filesystem of its own: {refused}")
         return False
     failed = bench.run(data_dir, f"disk-full-{bench.runs}")
     subprocess.run(["mount", "-o", f"remount,size={bench.clean_lake_bytes * 4}", str(lake)], check=True)
@@ -241,6 +238,24 @@ def disk_full(bench: Bench, data_dir: Path, outcome: Outcome) -> bool:
         outcome.notes.append(f"the run did not stop on a full disk: {_last_error(failed)}")
         return False
     return True
+
+
+def _lake_on_tmpfs(lake: Path, size: int) -> str:
+    """Mount a tmpfs of `size` bytes at `lake`, carrying over what the lake holds; the mount's error."""
+    before = lake.with_name("lake.before")
+    if lake.exists():
+        lake.rename(before)
+    lake.mkdir()
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(lake)],
+                             capture_output=True, text=True, check=False)  # fmt: skip
+    if before.exists():
+        shutil.copytree(before, lake, dirs_exist_ok=True)
+        shutil.rmtree(before)
+    return mounted.stderr.strip() if mounted.returncode else ""
+
+
+def _size(folder: Path) -> int:
+    return sum(path.stat().st_size for path in folder.rglob("*") if path.is_file())
 
 
 def unmount_lake(data_dir: Path) -> None:

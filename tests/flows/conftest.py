@@ -1,13 +1,25 @@
-"""One pair of whole-flow runs on the real sample (keyed, against the fake APIs), shared by every test
-that needs a built warehouse."""
+"""Whole-flow runs shared by the tests that need a built warehouse: the runs on the real sample (keyed,
+against the fake APIs), and the daily deployment's run on the chaos bench's input, which is also the
+clean run the chaos tests hold their faulted runs to."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 
+from bench.chaos.bench import Bench, inputs
 from sample.build import build_sample
 from sample.replay.catalog import Catalog
 from sample.replay.server import ReplayServer
+from tests.flows.deployment import (
+    CHAOS_API_FILMS,
+    CHAOS_SCALE,
+    CHAOS_SEED,
+    DeployedRun,
+    prefect_server,
+    run_daily_deployment,
+)
 from tests.flows.runs import (
     OMDB_KEY,
     TMDB_TOKEN,
@@ -42,3 +54,20 @@ def pipeline_runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]
     return {"dir": data_dir, "first": first, "second": second, "after_first": after_first,
             "after_second": after_second, "first_report": first_report, "second_report": second_report,
             "broken": broken, "api_hits": api_hits}  # fmt: skip
+
+
+@pytest.fixture(scope="session")
+def chaos_inputs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Bench]:
+    """The chaos bench's files and replayed APIs (bench.chaos.bench.inputs), for the session."""
+    with inputs(tmp_path_factory.mktemp("chaos"), CHAOS_SCALE, CHAOS_SEED, CHAOS_API_FILMS) as bench:
+        yield bench
+
+
+@pytest.fixture(scope="session")
+def deployed_run(tmp_path_factory: pytest.TempPathFactory, chaos_inputs: Bench) -> DeployedRun:
+    """The daily deployment (a real Prefect server, pool, worker) run once on the chaos bench's input,
+    reaching its APIs with keys, in a data dir of its own."""
+    home = tmp_path_factory.mktemp("prefect_home")
+    with prefect_server(home) as env:
+        data_dir = chaos_inputs.data_dir("deployed")
+        return run_daily_deployment(env, tmp_path_factory.mktemp("worker"), chaos_inputs.env(data_dir))

@@ -1,30 +1,28 @@
 """The fault matrix in CI: one injection of every fault scenario (bench.chaos) into real `movies run`s.
 
-The faults are chained into the runs of one data dir, in the order a run meets them (the API's
+The faults are chained into the runs of one data dir, in the order a run meets them (the APIs'
 faults, kills -9 timed to each stage, a full disk, a locked catalog, overlapping runs): each run after
 a fault is its recovery, and must get past the point the fault struck. The last run's silver tables
-and marts must equal, table by table, what a clean run of the same input built: no row lost,
-duplicated or changed. `make chaos` runs the same faults many times each, on data dirs of their own.
+and marts must equal, table by table, what a clean run of the same input built (the daily
+deployment's run, tests/flows/conftest.py): no row lost, duplicated or changed. `make chaos` runs
+the same faults many times each, on data dirs of their own.
 """
 
 from __future__ import annotations
 
 import pytest
 
-from bench.chaos.bench import prepared
+from bench.chaos.bench import Bench, held_to
 from bench.chaos.scenarios import NAMES, Outcome, chained
+from tests.flows.deployment import DeployedRun
 
 pytestmark = pytest.mark.slow
 
-SCALE = 0.005  # 227 films, 130,120 ratings: a run costs mostly its fixed work; the faults strike the same code
-API_FILMS = 30
-SEED = 20261207
-
 
 @pytest.fixture(scope="module")
-def chain(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Outcome]:
-    with prepared(tmp_path_factory.mktemp("chaos"), SCALE, SEED, API_FILMS) as bench:
-        return chained(bench, list(NAMES))
+def chain(chaos_inputs: Bench, deployed_run: DeployedRun) -> dict[str, Outcome]:
+    assert "COMPLETED" in deployed_run.run.upper(), "the clean run (the deployment's) failed"
+    return chained(held_to(chaos_inputs, deployed_run.data_dir), list(NAMES))
 
 
 @pytest.mark.parametrize("scenario", NAMES)

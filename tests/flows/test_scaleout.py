@@ -5,9 +5,11 @@ worker from the installed pyspark, `MOVIES_SPARK_MASTER=spark://...`), and dbt, 
 the report on a real Trino (`MOVIES_DBT_TARGET=trino`) that reads silver through the same catalog.
 A second run on the same lake and catalog, from another data dir, builds the DuckDB target.
 
-Every stage reads and writes the bucket. Both warehouses must hold the answers the embedded default's
-run (tests/flows/conftest.py) built from the same sample, and the keys given to the runs must appear
-in nothing they wrote or printed.
+Every stage reads and writes the bucket, through a proxy that answers some of the first run's writes
+with S3's errors (503 SlowDown, 500 InternalError) or stalls them, as S3 does under load (issue 32's
+S3 faults, sample.s3_faults): extract's and Spark's clients must absorb them. Both warehouses must
+hold the answers the embedded default's run (tests/flows/conftest.py) built from the same sample, and
+the keys given to the runs must appear in nothing they wrote or printed.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from infra.trino.server import start, stop
 from infra.trino.settings import LocalTrino
 from lakehouse.catalog import catalog_for, current_tables
 from sample.s3 import moto_s3
+from sample.s3_faults import WRITES, Fault, S3Faults, faulty_s3
 from tests.answers import sorted_rows
 from tests.flows.runs import movies_run
 from tests.local_servers import free_port, trino_query
@@ -41,6 +44,13 @@ KEY_ID = "FAKEKEYIDMOVIESLEAKCHECK"
 SECRET = "fake-key-that-must-never-be-written"
 
 Answers = dict[str, list[tuple[object, ...]]]
+# The faults the first run's writes meet: extract's raw files (dlt through s3fs) and silver's commits
+# (Spark's s3a on the cluster), each kind once or twice.
+S3_FAULTS = (
+    (Fault.SLOWDOWN, 2, "lake/raw/", 0.0), (Fault.INTERNAL_ERROR, 1, "lake/raw/", 0.0),
+    (Fault.STALL, 1, "lake/raw/", 3.0), (Fault.SLOWDOWN, 2, "lake/silver/", 0.0),
+    (Fault.INTERNAL_ERROR, 1, "lake/silver/", 0.0), (Fault.STALL, 1, "lake/silver/", 3.0),
+)  # fmt: skip
 
 
 # Mart columns two runs of the same input need not share: when a run happened (load and build
@@ -79,16 +89,25 @@ def trino_answers(settings: LocalTrino) -> Answers:
     )
 
 
+def _s3_faults() -> S3Faults:
+    faults = S3Faults()
+    for kind, times, prefix, seconds in S3_FAULTS:
+        faults.add(kind, times, methods=WRITES, prefix=f"/{BUCKET}/{prefix}", seconds=seconds)
+    return faults
+
+
 @pytest.fixture(scope="module")
 def scaleout(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
     """Both runs on one S3 lake, one catalog service and one Spark cluster; the Trino run first."""
     dirs = {name: tmp_path_factory.mktemp(name) for name in ("on_trino", "on_duckdb", "trino", "spark")}
     with (
         postgres_server() as catalog,
-        moto_s3(BUCKET) as endpoint,
+        moto_s3(BUCKET) as upstream,
+        faulty_s3(upstream, _s3_faults()) as proxy,
         standalone_cluster(dirs["spark"], classpath=s3a_jars()) as cluster,
         pytest.MonkeyPatch.context() as patch,
     ):
+        endpoint = proxy.url
         env = {
             "MOVIES_LAKE": f"s3://{BUCKET}/lake",
             "MOVIES_ICEBERG_CATALOG_URI": catalog.jdbc_url,
@@ -108,6 +127,7 @@ def scaleout(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
         try:
             target = {"MOVIES_DBT_TARGET": "trino", "MOVIES_TRINO_PORT": str(trino.port)}
             on_trino = movies_run(dirs["on_trino"], env={**env, **target})
+            s3_faults = (proxy.faults.injected(), proxy.faults.pending())
             trino_marts = trino_answers(trino)
             on_duckdb = movies_run(dirs["on_duckdb"], env=env)
         finally:
@@ -127,6 +147,7 @@ def scaleout(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
             )
             catalogued = sorted(cursor.fetchall())
     return {"dirs": dirs, "runs": {"on_trino": on_trino, "on_duckdb": on_duckdb}, "trino_marts": trino_marts,
+            "s3_faults": s3_faults,
             "keys": keys, "tables": tables, "catalogued": catalogued, "apps": apps}  # fmt: skip
 
 
@@ -139,6 +160,13 @@ def test_the_lake_is_in_the_bucket_and_its_tables_in_the_catalog_service(scaleou
     assert len(tables) == 24
     assert all(t.metadata_location.startswith(f"s3a://{BUCKET}/lake/silver/") for t in tables.values())
     assert scaleout["catalogued"] == sorted(("silver", name) for name in tables)
+
+
+def test_s3_errors_and_stalls_during_extract_and_silver_were_absorbed(scaleout):
+    # Every fault was served to the first run's writers, and the run still completed (movies_run checks).
+    injected, pending = scaleout["s3_faults"]
+    assert injected == {"slowdown": 4, "internal_error": 2, "stall": 2}
+    assert pending == 0
 
 
 def test_silver_was_built_once_on_the_cluster(scaleout):
