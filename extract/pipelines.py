@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import dlt
+from dlt.common.schema import Schema
 from dlt.extract.source import DltSource
 
 from extract.csv_files import QUARANTINE_TABLE, location
@@ -39,6 +40,10 @@ class LoadSummary:
     load_ids: tuple[str, ...]
     rows: dict[str, int] = field(default_factory=dict)
     counts: dict[str, int] = field(default_factory=dict)  # read:/skipped:<table>, not_found, retries, ...
+    # Columns this run added to a table the source declares: fields the source began to send
+    # (extract/rest/tables.py), by table; reported by the run that first lands them (and again by
+    # the first run after the pipelines folder was lost, which compares with no stored schema).
+    new_columns: dict[str, list[str]] = field(default_factory=dict)
 
     @property
     def quarantined(self) -> int:
@@ -103,8 +108,13 @@ def run_source(
         finished = pipeline.load()
         finished.raise_on_failed_jobs()
         resumed = tuple(finished.loads_ids)
+    declared = _columns(source.schema)
+    known = _columns(pipeline.schemas[source.name]) if source.name in pipeline.schema_names else {}
     info = pipeline.run(source, loader_file_format="parquet")
     info.raise_on_failed_jobs()
+    new_columns = _new_columns(declared, known, _columns(pipeline.schemas[source.name]))
+    for table, columns in new_columns.items():
+        log.warning("%s.%s: new field(s) %s landed as text columns", source.name, table, ", ".join(columns))
     normalize_info = pipeline.last_trace.last_normalize_info
     rows = {
         table: count
@@ -112,8 +122,28 @@ def run_source(
         if not table.startswith("_dlt")
     }
     loads = (*resumed, *info.loads_ids)
-    summary = LoadSummary(source.name, loads, rows, dict(sorted((counts or {}).items())))
-    return summary
+    return LoadSummary(source.name, loads, rows, dict(sorted((counts or {}).items())), new_columns)
+
+
+def _columns(schema: Schema) -> dict[str, set[str]]:
+    """The columns of each data table of a dlt schema (dlt's own tables left out)."""
+    return {name: set(schema.get_table_columns(name)) for name in schema.data_table_names()}
+
+
+def _new_columns(
+    declared: dict[str, set[str]], known: dict[str, set[str]], after: dict[str, set[str]]
+) -> dict[str, list[str]]:
+    """Columns of declared tables that neither the declaration nor the stored schema had before."""
+    added = {
+        table: sorted(
+            name
+            for name in after.get(table, set()) - columns - known.get(table, set())
+            if not name.startswith("_dlt_")
+        )
+        for table, columns in declared.items()
+        if columns
+    }
+    return {table: names for table, names in added.items() if names}
 
 
 FILE_SOURCES: dict[str, Callable[[str, Counter[str]], DltSource]] = {

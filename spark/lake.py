@@ -15,8 +15,9 @@ silver was built from is read from the table, not from side files.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
+from functools import reduce
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +41,8 @@ TABLE_PROPERTIES = {
 }
 SNAPSHOT_PROPERTY = "spark.sql.iceberg.snapshot-property."  # session settings Iceberg copies into a commit
 PROPERTY_PREFIX = "movies."  # our own keys in a snapshot's summary and in table properties
+# Spark's error classes for parquet files whose column types cannot be merged.
+MERGE_CONFLICTS = ("CANNOT_MERGE_SCHEMAS", "CANNOT_MERGE_INCOMPATIBLE_DATA_TYPE")
 
 
 def _raw_table_of(path: str) -> str | None:
@@ -53,6 +56,12 @@ def _raw_table_of(path: str) -> str | None:
 def _engine_url(url: str) -> str:
     """A raw file's URL as Spark reads it: s3a:// (Hadoop's S3 client) for s3://."""
     return s3a(url)
+
+
+def _as_text(frame: DataFrame, names: set[str]) -> DataFrame:
+    """`frame` with the named columns cast to text (the others as they are)."""
+    return frame.select(*[F.col(name).cast("string").alias(name) if name in names else F.col(name)
+                          for name in frame.columns])  # fmt: skip
 
 
 def use_catalog(spark: SparkSession, catalog: IcebergCatalog) -> None:
@@ -93,7 +102,9 @@ class Lake:
             if empty_schema is None:
                 raise FileNotFoundError(f"raw table {dataset}.{table} not found at {url}")
             return self.empty(empty_schema)
-        return self.spark.read.option("mergeSchema", "true").parquet(url)
+        return self._read_parquet(
+            [url], lambda: [_engine_url(file.url) for file in self.raw.files(dataset, table)]
+        )
 
     def raw_load_ids(self, dataset: str, table: str) -> list[str]:
         """The loads a raw table holds files of, oldest first (load ids are unix times)."""
@@ -104,7 +115,32 @@ class Lake:
         paths = [_engine_url(file.url) for file in self.raw.files(dataset, table) if file.load_id in load_ids]
         if not paths:
             raise FileNotFoundError(f"raw table {dataset}.{table} has no files of loads {sorted(load_ids)}")
-        return self.spark.read.option("mergeSchema", "true").parquet(*paths)
+        return self._read_parquet(paths, lambda: paths)
+
+    def _read_parquet(self, paths: list[str], files: Callable[[], list[str]]) -> DataFrame:
+        """Raw parquet at `paths` (a table's folder or files: `files` lists them) as one frame, its
+        files' columns merged by name.
+
+        A column whose type differs between files cannot be merged: the API sources landed numbers
+        typed before every API column became text (extract/rest/tables.py), so a lake loaded on both
+        sides of that change holds both. Such a column is then read as text from every file.
+        """
+        try:
+            return self.spark.read.option("mergeSchema", "true").parquet(*paths)
+        except Exception as error:  # py4j's wrapper of Spark's job failure: told apart by its error class
+            if not any(condition in str(error) for condition in MERGE_CONFLICTS):
+                raise
+        by_schema: dict[str, list[str]] = {}
+        for file in files():  # a footer read per file: paid only by a lake with such a column
+            by_schema.setdefault(self.spark.read.parquet(file).schema.json(), []).append(file)
+        frames = [self.spark.read.parquet(*group) for group in by_schema.values()]
+        types: dict[str, set[str]] = {}
+        for frame in frames:
+            for column in frame.schema.fields:
+                types.setdefault(column.name, set()).add(column.dataType.simpleString())
+        mixed = {name for name, found in types.items() if len(found) > 1}
+        as_text = [_as_text(frame, mixed) for frame in frames]
+        return reduce(lambda left, right: left.unionByName(right, allowMissingColumns=True), as_text)
 
     def raw_watermarks(self) -> dict[str, Watermark]:
         """Every raw table's watermark (lakehouse.raw.RawListing.watermarks)."""

@@ -11,6 +11,10 @@ carries on.
 Why not `dlt.sources.incremental`: OMDb is asked per IMDb id, not along an ordered field, and an id
 is asked again by the age of its answer; that is a per-id record (`extract.omdb.refresh`), kept in
 dlt's resource state.
+
+OMDb sends every value as a string already; its schema contract (extract.rest.API_CONTRACT) keeps
+it so: an object or number where a string was lands as text for silver to judge, and a field OMDb
+adds (a series' `totalSeasons`) becomes a new text column that the run reports.
 """
 
 from __future__ import annotations
@@ -43,6 +47,7 @@ from extract.omdb.settings import (
     REQUESTS_PER_SECOND,
 )
 from extract.rest import (
+    API_CONTRACT,
     ApiClient,
     Fetched,
     HttpLimits,
@@ -76,7 +81,7 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-@dlt.source(name="omdb", max_table_nesting=0)
+@dlt.source(name="omdb", max_table_nesting=0, schema_contract=API_CONTRACT)
 def omdb_source(
     imdb_ids: Sequence[str] = dlt.config.value,
     api_key: str = dlt.secrets.value,

@@ -6,9 +6,10 @@ from extract.concurrency import ordered_map
 from extract.counts import tally
 from extract.rest.client import ApiClient, HttpLimits, RateLimiter, decode_json
 from extract.rest.outcome import Fetched, classify
-from extract.rest.tables import declare_tables, quarantine_row
+from extract.rest.tables import API_CONTRACT, declare_tables, quarantine_row
 
 __all__ = [
+    "API_CONTRACT",
     "ApiClient",
     "Fetched",
     "HttpLimits",

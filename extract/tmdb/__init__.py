@@ -15,6 +15,10 @@ Why not `dlt.sources.incremental`: its cursor is a field of the yielded items, w
 the `start_date` of the `/movie/changes` request (a changed id carries no date), and it must hold
 when a listing page is unreadable, which dlt's cursor does not (see extract/yts). Details are
 deduplicated by content hash, which no cursor expresses. The state lives in dlt's resource state.
+
+The schema contract (extract.rest.API_CONTRACT) holds whatever TMDB changes: every field lands as
+text, so a number sent as a string (`"runtime": "ninety"`) reaches silver, which quarantines it with
+its column and reason; a field TMDB adds becomes a new text column that the run reports.
 """
 
 from __future__ import annotations
@@ -30,6 +34,7 @@ import dlt
 from dlt.extract.resource import DltResource
 
 from extract.rest import (
+    API_CONTRACT,
     ApiClient,
     Fetched,
     HttpLimits,
@@ -81,7 +86,7 @@ def tmdb_auth(access_token: str | None, api_key: str | None) -> dict[str, Any]:
     )
 
 
-@dlt.source(name="tmdb", max_table_nesting=0)
+@dlt.source(name="tmdb", max_table_nesting=0, schema_contract=API_CONTRACT)
 def tmdb_source(
     access_token: str | None = dlt.secrets.value,
     base_url: str = TMDB_URL,

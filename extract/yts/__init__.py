@@ -10,6 +10,10 @@ Why not `dlt.sources.incremental`: it moves its cursor to the newest value it sa
 extract ends, so a run with an unreadable page in the middle of the listing would move past what
 that page held and never ask for it again. Holding the cursor until a listing is whole needs the
 state in our hands; dlt's resource state still stores it with the destination.
+
+The schema contract (extract.rest.API_CONTRACT) holds whatever YTS changes: every field lands as
+text, so a number sent as a string (`"rating": "high"`) reaches silver, which quarantines it with
+its column and reason; a field YTS adds becomes a new text column that the run reports.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ import dlt
 from dlt.extract.resource import DltResource
 
 from extract.rest import (
+    API_CONTRACT,
     ApiClient,
     HttpLimits,
     declare_tables,
@@ -70,7 +75,7 @@ def page_items(
     return movies, None
 
 
-@dlt.source(name="yts", max_table_nesting=0)
+@dlt.source(name="yts", max_table_nesting=0, schema_contract=API_CONTRACT)
 def yts_source(
     base_url: str = YTS_URL,
     requests_per_second: float = REQUESTS_PER_SECOND,

@@ -88,8 +88,20 @@ class Api:
         return self.server.faults
 
     def rows(self, dataset: str, table: str, columns: str = "*", order: str = "1") -> list[tuple]:
-        pattern = (self.lake / "raw" / dataset / table).as_posix() + "/*.parquet"
+        query = f"select {columns} from read_parquet(?, union_by_name = true) order by {order}"
         with duckdb.connect() as con:
-            return con.execute(
-                f"select {columns} from read_parquet(?) order by {order}", [pattern]
-            ).fetchall()
+            return con.execute(query, [raw_files(self.lake, dataset, table)]).fetchall()
+
+
+def raw_files(lake: Path, dataset: str, table: str) -> str:
+    """The glob of a raw table's parquet files."""
+    return (lake / "raw" / dataset / table).as_posix() + "/*.parquet"
+
+
+def raw_columns(lake: Path, dataset: str, table: str) -> list[str]:
+    """The columns of a raw table over all its files, in name order."""
+    with duckdb.connect() as con:
+        found = con.execute(
+            "select * from read_parquet(?, union_by_name = true) limit 0", [raw_files(lake, dataset, table)]
+        )
+        return sorted(column[0] for column in found.description)

@@ -19,11 +19,12 @@ from extract.rest.client import retry_after_seconds
 from extract.yts import yts_source
 from sample.replay import Faults, ReplayServer
 from sample.replay.catalog import tmdb_detail, yts_movie
-from tests.extract.api_fakes import Api, imdb_id, kaggle_row, omdb_record, write_sample
+from tests.extract.api_fakes import Api, imdb_id, kaggle_row, omdb_record, raw_columns, write_sample
 
 pytestmark = pytest.mark.slow
 FILMS = 45  # 3 TMDB discover pages of 20; one YTS page of 50 (or 5 pages of 10)
 IDS = [imdb_id(number) for number in range(FILMS)]
+TMDB_IDS = [str(1000000 + number) for number in range(FILMS)]  # raw text, as every API column
 
 
 @pytest.fixture
@@ -102,14 +103,16 @@ def test_each_source_lands_one_row_per_record_as_sent(api: Api) -> None:
         IDS[2], "1952", "N/A", "N/A", '[{"Source":"Rotten Tomatoes","Value":"2%"}]'
     )  # fmt: skip
     movie = api.rows("tmdb", "movies", "id, imdb_id, budget, runtime, genres, credits, keywords", "id")[7]
-    assert movie[:4] == (1000007, IDS[7], 7000, 87)
+    assert movie[:4] == ("1000007", IDS[7], "7000", "87")  # every API column is text (extract/rest/tables.py)
     assert json.loads(movie[4]) == [{"id": 18, "name": "Drama"}, {"id": None, "name": "Biography"}]
     assert json.loads(movie[5]) == {"id": 1000007, "cast": [{"name": "A", "order": None}], "crew": []}
     assert json.loads(movie[6]) == {"id": 1000007, "keywords": []}
     assert api.rows("tmdb", "movies", "count(belongs_to_collection), count(*)") == [(0, 45)]
     assert api.rows("yts", "movies", "id, imdb_code, year, date_uploaded, genres, torrents", "id")[0] == (
-        1000000, IDS[0], 1950, "1950-03-01 00:00:00", '["Drama","Comedy"]', "[]"
+        "1000000", IDS[0], "1950", "1950-03-01 00:00:00", '["Drama","Comedy"]', "[]"
     )  # fmt: skip
+    # The sample sends no field the sources do not declare.
+    assert (omdb.new_columns, tmdb.new_columns, yts.new_columns) == ({}, {}, {})
 
 
 # --- faults -------------------------------------------------------------------------------------
@@ -200,7 +203,7 @@ def test_server_errors_and_resets_are_retried(api: Api) -> None:
 
     assert summary.rows == {"movies": 45}
     assert summary.counts["retries"] == 4
-    assert [row[0] for row in api.rows("tmdb", "movies", "id", "id")] == list(range(1000000, 1000045))
+    assert [row[0] for row in api.rows("tmdb", "movies", "id", "id")] == TMDB_IDS
 
 
 def test_slow_answers_time_out_and_are_retried(api: Api) -> None:
@@ -273,6 +276,47 @@ def test_tmdb_404_from_the_changes_list_is_counted_and_skipped(api: Api) -> None
     assert summary.rows == {}
 
 
+# --- schema drift: the contract every API source states (extract/rest/tables.py) ----------------
+
+
+def test_a_new_api_field_lands_as_a_reported_text_column(api: Api) -> None:
+    first = {**api.catalog.tmdb_movie(1000003), "age_rating": 12}
+    first["external_ids"] = {**first["external_ids"], "tiktok_id": "film3"}  # a new nested field
+    api.catalog.tmdb_put(first, today())
+    loaded = load(api, "tmdb")
+    api.catalog.tmdb_put({**api.catalog.tmdb_movie(1000004), "age_rating": "PG-13"}, today())
+
+    again = load(api, "tmdb")
+
+    assert (loaded.rows, loaded.new_columns) == ({"movies": 45}, {"movies": ["age_rating"]})
+    assert (again.rows, again.new_columns) == ({"movies": 1}, {})  # a string now: no variant, no failure
+    rated = api.rows("tmdb", "movies", "id, age_rating", "id")
+    assert [row for row in rated if row[1] is not None] == [("1000003", "12"), ("1000004", "PG-13")]
+    external = api.rows("tmdb", "movies", "external_ids", "id")[3][0]
+    assert json.loads(external)["tiktok_id"] == "film3"  # kept inside its object's JSON text
+    assert [name for name in raw_columns(api.lake, "tmdb", "movies") if "__v_" in name] == []
+
+
+@pytest.mark.parametrize(
+    ("name", "field", "value", "column"),
+    [("omdb", "totalSeasons", 3, "total_seasons"), ("yts", "rating_count", {"imdb": 10}, "rating_count")],
+)
+def test_a_field_omdb_or_yts_adds_lands_as_a_reported_text_column(
+    api: Api, name: str, field: str, value: object, column: str
+) -> None:
+    if name == "omdb":
+        api.catalog.omdb_put({**omdb_record(3), field: value})
+    else:
+        api.catalog.yts[0][field] = value
+
+    summary = load(api, name)
+
+    assert summary.new_columns == {"movies": [column]}
+    assert [row[0] for row in api.rows(name, "movies", column) if row[0] is not None] == [
+        json.dumps(value, separators=(",", ":"))  # compact JSON text, as dlt writes it
+    ]
+
+
 # --- OMDb quota: partial load, then resume ------------------------------------------------------
 
 
@@ -319,7 +363,7 @@ def test_new_and_changed_records_are_loaded_exactly(api: Api) -> None:
 
     assert (omdb.rows, tmdb.rows, yts.rows) == ({"movies": 1}, {"movies": 2}, {"movies": 1})
     latest = api.rows("tmdb", "movies", "id, budget", "_dlt_load_id desc, id")[:2]
-    assert latest == [(1000003, 123), (1000100, 100000)]
+    assert latest == [("1000003", "123"), ("1000100", "100000")]
     assert api.rows("yts", "movies", "imdb_code", "date_uploaded desc")[0] == (new["imdbID"],)
 
 
@@ -492,13 +536,13 @@ def test_tmdb_first_listing_is_fetched_in_batches_across_runs(api: Api) -> None:
 
     runs = [batch()]
     changed = api.rows("tmdb", "movies", "id")[0][0]  # a film of the first batch changes meanwhile
-    api.catalog.tmdb_put({**api.catalog.tmdb_movie(changed), "budget": 44}, today())
+    api.catalog.tmdb_put({**api.catalog.tmdb_movie(int(changed)), "budget": 44}, today())
     runs += [batch() for _ in range(3)]
 
     assert [run.rows for run in runs] == [{"movies": 20}, {"movies": 20}, {"movies": 6}, {}]
     loaded = api.rows("tmdb", "movies", "id, budget", "id, _dlt_load_id")
-    assert sorted({row[0] for row in loaded}) == list(range(1000000, 1000045))  # none lost
-    assert [row for row in loaded if row[0] == changed][1] == (changed, 44)  # and the change is in
+    assert sorted({row[0] for row in loaded}) == TMDB_IDS  # none lost
+    assert [row for row in loaded if row[0] == changed][1] == (changed, "44")  # and the change is in
     assert len(loaded) == 46
 
 

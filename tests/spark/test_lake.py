@@ -118,6 +118,34 @@ def test_raw_load_ids_come_from_the_file_names_in_load_order(spark: SparkSession
 
 
 @pytest.mark.slow
+def test_a_raw_column_typed_in_older_loads_and_text_in_newer_ones_reads_as_text(
+    spark: SparkSession, tmp_path: Path
+) -> None:
+    # Loads from before every API column landed as text (extract/rest/tables.py) hold TMDB's runtime
+    # as bigint; later loads hold it as text, and the newest adds a field.
+    table = tmp_path / "raw" / "tmdb" / "movies"
+    table.mkdir(parents=True)
+    loads = {
+        "1700000000.5": {"runtime": pa.array([87, 90], pa.int64())},
+        "1700086400.0": {"runtime": pa.array(["ninety"])},
+        "1700172800.0": {"runtime": pa.array(["81"]), "age_rating": pa.array(["12"])},
+    }
+    for load_id, columns in loads.items():
+        load = [load_id] * len(columns["runtime"])
+        pq.write_table(pa.table({**columns, "_dlt_load_id": load}), table / f"{load_id}.abc.parquet")
+    lake = Lake(spark, str(tmp_path))
+
+    raw = lake.read_raw("tmdb", "movies")
+    chosen = lake.read_raw_loads("tmdb", "movies", {"1700000000.5", "1700172800.0"})
+
+    assert sorted((row["runtime"], row["age_rating"]) for row in raw.collect()) == [
+        ("81", "12"), ("87", None), ("90", None), ("ninety", None)
+    ]  # fmt: skip
+    assert raw.schema["runtime"].dataType == StringType()
+    assert sorted(row["runtime"] for row in chosen.collect()) == ["81", "87", "90"]
+
+
+@pytest.mark.slow
 def test_silver_rows_come_from_the_current_snapshot(spark: SparkSession, tmp_path: Path) -> None:
     lake = Lake(spark, str(tmp_path))
     rows = spark.range(0, 1000, numPartitions=3).selectExpr("id as movie_id", "id % 7 as t", "0 as v")

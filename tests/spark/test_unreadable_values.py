@@ -1,10 +1,12 @@
 """No value silently nulled: a corrupted copy of a small delivery, tried as a new user would.
 
-The CSV files (Kaggle movies_metadata and links, in their sources' own shapes) and the OMDb and YTS
-answers (served by the replay server) each carry one value per column that cannot be read. They go
+The CSV files (Kaggle movies_metadata and links, in their sources' own shapes) and the OMDb, TMDB and
+YTS answers (served by the replay server) each carry one value per column that cannot be read. They go
 through the real extract (dlt) and the real silver job. Every corrupted value must then have exactly
 one quarantine row (source, entity, record key, the value as delivered, and why), and the rows that
-carried them must still load, with that value unknown.
+carried them must still load, with that value unknown. A number an API sends as a string or an object
+(schema drift) is one of them: it lands as text (the API sources' schema contract,
+extract/rest/tables.py), never in a variant column silver would not read.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from sample.replay import Catalog, ReplayServer
 from sample.replay.catalog import surrogate_id
 from spark.jobs.silver import build_silver
 from spark.lake import Lake
-from tests.extract.api_fakes import imdb_id, write_sample
+from tests.extract.api_fakes import imdb_id, raw_columns, write_sample
 
 pytestmark = pytest.mark.slow
 
@@ -52,6 +54,9 @@ OMDB = {
     3: {"DVD": "soon", "BoxOffice": "a lot", "Ratings": [{"Source": "Letterboxd", "Value": "four stars"}]},
     4: {"Response": "Maybe"},
 }
+# TMDB details (films 6 and 7 only: TMDB's rows win in silver `movies`, and films 0-5 show Kaggle's
+# faults): numbers sent as a string and as an object.
+TMDB = {6: {"runtime": "ninety", "budget": "a lot"}, 7: {"popularity": {"score": 5}}}
 TORRENT = {"url": "https://yts.example/t/1", "hash": "ABC123", "quality": "720p", "type": "bluray",
            "video_codec": "x264", "seeds": 10, "peers": 2, "size_bytes": 1000,
            "date_uploaded_unix": 1446342000}  # fmt: skip
@@ -79,7 +84,11 @@ def _corrupt_files(files: Path) -> None:
 def _corrupt_answers(catalog: Catalog) -> None:
     for number, fields in OMDB.items():
         catalog.omdb_put({**json.loads(catalog.omdb[imdb_id(number)]), **fields})
+    details = {int(MOVIE[number]): {**(catalog.tmdb_movie(int(MOVIE[number])) or {}), **fields}
+               for number, fields in TMDB.items()}  # fmt: skip
+    catalog.tmdb = {movie_id: {"detail": detail} for movie_id, detail in details.items()}  # and no others
     by_imdb = {movie["imdb_code"]: movie for movie in catalog.yts}
+    by_imdb[imdb_id(5)]["rating"] = "high"
     by_imdb[imdb_id(6)]["imdb_code"] = "tt12"  # too few digits for an IMDb id
     by_imdb[imdb_id(7)]["torrents"] = [{**TORRENT, "seeds": "many"}, {**TORRENT, "hash": None}]
 
@@ -93,10 +102,13 @@ def silver(spark: SparkSession, tmp_path_factory: pytest.TempPathFactory) -> Ite
     _corrupt_files(files)
     _corrupt_answers(catalog)
     load_file_sources(files, str(lake), pipelines)
-    with ReplayServer(catalog, omdb_api_key="key") as server:
-        target = ApiTarget(omdb_url=f"{server.url}/", yts_url=f"{server.url}/api/v2", omdb_api_key="key",
-                           requests_per_second=0.0, max_workers=4)  # fmt: skip
-        load_api_sources(files, str(lake), pipelines, target, names=("omdb", "yts"))
+    with ReplayServer(catalog, omdb_api_key="key", tmdb_token="token") as server:
+        url = server.url
+        target = ApiTarget(
+            omdb_url=f"{url}/", tmdb_url=f"{url}/3", yts_url=f"{url}/api/v2", omdb_api_key="key",
+            tmdb_token="token", requests_per_second=0.0, max_workers=4,
+        )  # fmt: skip
+        load_api_sources(files, str(lake), pipelines, target, names=("tmdb", "omdb", "yts"))
     build_silver(spark, str(lake))
     read = Lake(spark, str(lake)).read_silver
     yield {
@@ -104,7 +116,9 @@ def silver(spark: SparkSession, tmp_path_factory: pytest.TempPathFactory) -> Ite
         "movies": {row["movie_id"]: row.asDict() for row in read("movies").collect()},
         "links": {row["movielens_movie_id"]: row.asDict() for row in read("movie_links").collect()},
         "omdb": {row["imdb_id"]: row.asDict() for row in read("omdb_movies").collect()},
+        "yts": {row["yts_id"]: row.asDict() for row in read("yts_movies").collect()},
         "torrents": [row.asDict() for row in read("yts_torrents").collect()],
+        "raw_columns": {name: raw_columns(lake, name, "movies") for name in ("omdb", "tmdb", "yts")},
     }
 
 
@@ -183,3 +197,24 @@ def test_each_unreadable_omdb_and_yts_value_has_one_quarantine_row(silver: dict[
     no_hash = [(entity, key) for entity, key, _, reason in yts if reason == "torrent has no hash"]
     assert no_hash == [("yts_torrents", str(film_7))]
     assert [(row["torrent_hash"], row["seeds"]) for row in silver["torrents"]] == [("ABC123", None)]
+
+
+def test_api_numbers_sent_as_text_are_quarantined_rows_load(silver: dict[str, Any]) -> None:
+    tmdb = {
+        ("movies", MOVIE[6], "ninety", f"runtime: not a number of minutes {UNKNOWN}"),
+        ("movie_financials", MOVIE[6], "a lot", f"budget: not an amount {UNKNOWN}"),
+        ("movies", MOVIE[7], '{"score":5}', f"popularity: not a number {UNKNOWN}"),
+    }
+    found = _found(silver, "tmdb")
+    assert {row: found[row] for row in tmdb} == dict.fromkeys(tmdb, 1)
+    film_5 = surrogate_id(imdb_id(5))  # its YTS id
+    high = ("yts_movies", str(film_5), "high", f"rating: not a number {UNKNOWN}")
+    assert _found(silver, "yts")[high] == 1
+
+    film_6, film_7 = silver["movies"][int(MOVIE[6])], silver["movies"][int(MOVIE[7])]
+    assert (film_6["source"], film_6["title"], film_6["runtime_minutes"]) == ("tmdb", "Film 6", None)
+    assert (film_7["source"], film_7["popularity"], film_7["runtime_minutes"]) == ("tmdb", None, 87)
+    assert (silver["yts"][film_5]["title"], silver["yts"][film_5]["rating"]) == ("Film 5", None)
+    variants = {name: [column for column in columns if "__v_" in column]
+                for name, columns in silver["raw_columns"].items()}  # fmt: skip
+    assert variants == {"omdb": [], "tmdb": [], "yts": []}
