@@ -121,6 +121,11 @@ def _re_resolve(lake: Lake, resolved: DataFrame, record: dict[str, list[object]]
         )
         .where(~F.col("movie_id").eqNullSafe(F.col("resolved")))
         .select("movielens_movie_id", F.col("resolved").alias("movie_id"))
+        # One row per MovieLens movie, the merge key. A job that died between its two merges leaves
+        # one MovieLens movie under two movie ids (the new load's and the old rows'); each would give
+        # its target rows a second source row, and Iceberg fails such a MERGE. `resolved` has one
+        # movie id per MovieLens movie (silver movie_links has one row each), so no choice is made.
+        .dropDuplicates(["movielens_movie_id"])
     ).cache()
     try:
         if changed.isEmpty():

@@ -407,20 +407,34 @@ BATCH_1 = SilverBatch(
     }
 )
 
+JUMANJI_RETITLED: Row = _movie(8844, "tt0113497", "Jumanji (1995)", date(1995, 12, 15), 104, None, L2)
+JUMANJI_RESCORED: Row = ("tt0113497", "Rotten Tomatoes", "54%", 54.0, L2)  # replaces the 52% of L1
+JUMANJI_METACRITIC: Row = ("tt0113497", "Metacritic", "39/100", 39.0, L2)  # a new source for Jumanji
+
+# Rows the second batch holds twice, as a retried load leaves them (the same key and load): staging
+# keeps one, so no MERGE of an incremental mart gets two source rows for a key. Each reaches one:
+# Jumanji's new title (dim_movies, a key it holds), Jumanji's crosswalk row (joined by dim_movies
+# and fct_critic_scores), MovieLens 2's link (fct_ratings resolves user 1's re-rating, a held key,
+# and user 5's late rating, a new one, through it), Toy Story's financials (re-read inside the
+# lookback window) and both Jumanji scores (one held key, one new). Silver ratings are not among
+# them: Spark keeps one row per pair, and staging's key test stops a build when it does not.
+RETRIED: dict[str, list[Row]] = {
+    "movies": [JUMANJI_RETITLED],
+    "movie_ids": [MOVIE_IDS[1]],
+    "movie_links": [LINKS[1]],
+    "movie_financials": [FINANCIALS[0]],
+    "omdb_ratings": [JUMANJI_RESCORED, JUMANJI_METACRITIC],
+}
+
 BATCH_2 = SilverBatch(
     tables={
         **BATCH_1.tables,
-        "movies": [
-            *MOVIES_BATCH_1,
-            _movie(8844, "tt0113497", "Jumanji (1995)", date(1995, 12, 15), 104, None, L2),
-            WAITING_TO_EXHALE_RELOADED,
-        ],
+        "movies": [*MOVIES_BATCH_1, JUMANJI_RETITLED, WAITING_TO_EXHALE_RELOADED, *RETRIED["movies"]],
+        "movie_ids": [*MOVIE_IDS, *RETRIED["movie_ids"]],
+        "movie_links": [*LINKS, *RETRIED["movie_links"]],
+        "movie_financials": [*FINANCIALS, *RETRIED["movie_financials"]],
         "ratings": latest_per_pair([*RATINGS_BATCH_1, *RATINGS_BATCH_2_EXTRA]),
-        "omdb_ratings": [
-            *OMDB_RATINGS,
-            ("tt0113497", "Rotten Tomatoes", "54%", 54.0, L2),  # re-scored: replaces the 52% of L1
-            ("tt0113497", "Metacritic", "39/100", 39.0, L2),  # a new source for Jumanji
-        ],
+        "omdb_ratings": [*OMDB_RATINGS, JUMANJI_RESCORED, JUMANJI_METACRITIC, *RETRIED["omdb_ratings"]],
     }
 )
 

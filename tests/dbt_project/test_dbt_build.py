@@ -11,7 +11,9 @@ First build, 20 ratings (silver holds one row per pair), sum 77, so C = 77 / 20 
 
 Second build adds L2 rows: user 1 re-rates Jumanji 3 -> 5, user 9 rates Grumpier Old Men 4, user 5
 rates Jumanji 5 in a late load inside the 3-day lookback, and user 6 rates Jumanji 1 in a load
-older than the lookback (not picked up incrementally). 22 ratings, sum 88, C = 4.
+older than the lookback (not picked up incrementally). 22 ratings, sum 88, C = 4. Silver also holds
+some rows twice, as a retried load leaves them (silver_lake.RETRIED): staging keeps one, so every
+value below is what it would be without them (test_trino.py checks those keys on both engines).
   Toy Story:        WR = (8·4.75 + 3·4) / 11 = 50 / 11 = 4.545455
   Grumpier Old Men: v = 4, R = 19/4 -> WR = (19 + 12) / 7 = 4.428571
   Jumanji:          v = 5, R = 19/5 -> WR = (19 + 12) / 8 = 3.875

@@ -15,11 +15,9 @@ import pytest
 from tests.dbt_project.workspace import DbtWorkspace, RunDbt
 
 from .silver_lake import BATCH_1, L0, RATINGS_BATCH_1, Row, write_silver
-from .warehouse import DBT_VARS
+from .warehouse import DBT_VARS, RATINGS_KEY_TEST
 
 pytestmark = pytest.mark.slow
-
-KEY_TEST = "unique_combination_of_columns_stg_silver__ratings_user_id__movielens_movie_id"
 
 
 def _results(workspace: DbtWorkspace, run_dbt: RunDbt, ratings: list[Row]) -> dict[str, Any]:
@@ -60,8 +58,8 @@ def test_a_duplicated_pair_in_silver_fails_the_staging_key_test(
 ) -> None:
     results = _results(dbt_workspace, run_dbt, [*RATINGS_BATCH_1, *extra])
 
-    assert str(results[KEY_TEST].status) == "fail"
-    assert results[KEY_TEST].failures == failures
+    assert str(results[RATINGS_KEY_TEST].status) == "fail"
+    assert results[RATINGS_KEY_TEST].failures == failures
 
 
 def test_one_user_rating_many_movies_and_one_movie_rated_by_many_users_pass(
@@ -74,12 +72,12 @@ def test_one_user_rating_many_movies_and_one_movie_rated_by_many_users_pass(
 
     results = _results(dbt_workspace, run_dbt, [*RATINGS_BATCH_1, *distinct])
 
-    assert str(results[KEY_TEST].status) == "pass"
-    assert results[KEY_TEST].failures == 0
+    assert str(results[RATINGS_KEY_TEST].status) == "pass"
+    assert results[RATINGS_KEY_TEST].failures == 0
 
 
 def test_silver_as_spark_publishes_it_passes(dbt_workspace: DbtWorkspace, run_dbt: RunDbt) -> None:
     results = _results(dbt_workspace, run_dbt, RATINGS_BATCH_1)
 
     assert str(results["stg_silver__ratings"].status) == "success"
-    assert str(results[KEY_TEST].status) == "pass"
+    assert str(results[RATINGS_KEY_TEST].status) == "pass"

@@ -5,7 +5,10 @@ Trino runs from infra/trino (downloaded from Maven Central on first use, cached 
 its `silver_lake` catalog is the workspace lake's Iceberg catalog, so each silver commit is read with
 no step between. Both targets build the same two silver batches; after each commit both engines read
 the same silver rows, after each build every mart must hold the same rows on both engines, and after
-the second the incremental upserts must have landed once per key.
+the second the incremental upserts must have landed once per key. The second batch holds rows a
+retried load delivered twice (silver_lake.RETRIED): Trino fails a MERGE whose target row two source
+rows match (MERGE_TARGET_ROW_MULTIPLE_MATCHES), DuckDB inserts a new key once per copy, so the second
+build is also the test that staging gives each MERGE one row per key.
 """
 
 from __future__ import annotations
@@ -29,7 +32,17 @@ from tests.answers import sorted_rows
 from tests.dbt_project.workspace import DbtWorkspace, RunDbt
 from tests.local_servers import free_port, trino_query
 
-from .silver_lake import BATCH_1, BATCH_2, L2, LATE_INSIDE_LOOKBACK, SilverBatch, write_silver
+from .silver_lake import (
+    BATCH_1,
+    BATCH_2,
+    L1,
+    L2,
+    LATE_INSIDE_LOOKBACK,
+    RETRIED,
+    SilverBatch,
+    write_silver,
+)
+from .warehouse import RATINGS_KEY_TEST
 
 pytestmark = pytest.mark.slow
 
@@ -42,6 +55,41 @@ INCREMENTAL_KEYS = {
     "fct_ratings": ("user_id", "movielens_movie_id"),
     "fct_movie_financials": ("movie_id",),
     "fct_critic_scores": ("movie_id", "critic_source"),
+}
+ENGINES = ("trino", "duckdb")
+# The mart rows the retried rows reach (silver_lake.RETRIED), `{marts}` the engine's schema: after the
+# second build each key once, with the latest load's values.
+REDELIVERED = {
+    "dim_movies": (
+        "select movie_id, title, imdb_id, movielens_movie_id, _loaded_at from {marts}.dim_movies"
+        " where movie_id = 8844",
+        [(8844, "Jumanji (1995)", "tt0113497", 2, L2)],
+    ),
+    "fct_critic_scores": (
+        "select critic_source, rating_value, score, _loaded_at from {marts}.fct_critic_scores"
+        " where movie_id = 8844 order by critic_source",
+        [
+            ("imdb", "7.0/10", 70.0, L1),
+            ("metacritic", "39/100", 39.0, L2),
+            ("rotten_tomatoes", "54%", 54.0, L2),
+        ],
+    ),
+    "fct_movie_financials": (
+        "select movie_id, budget_nominal, revenue_nominal, _loaded_at from {marts}.fct_movie_financials"
+        " where movie_id = 862",
+        [(862, 30_000_000.0, 373_554_033.0, L1)],
+    ),
+    "fct_ratings": (
+        "select user_id, movie_id, rating, _loaded_at from {marts}.fct_ratings"
+        " where movielens_movie_id = 2 order by user_id",
+        [
+            (1, 8844, 5.0, L2),  # re-rated: updated in place
+            (2, 8844, 3.0, L1),
+            (3, 8844, 4.0, L1),
+            (4, 8844, 2.0, L1),  # resolved through the link delivered twice
+            (5, 8844, 5.0, LATE_INSIDE_LOOKBACK),  # late, inside the lookback: inserted once
+        ],
+    ),
 }
 # dbt's snapshot hashes movie_id with the timestamp's text, which each engine spells its own way
 # ('2024-01-10 00:00:00' vs '2024-01-10 00:00:00.000000'): a per-engine id, compared by uniqueness.
@@ -135,6 +183,14 @@ def _dbt_build(run_dbt: RunDbt, target: str) -> None:
         if str(r.status) not in {"success", "pass"}
     ]
     assert result.success, f"dbt build --target {target} failed: {result.exception} {failures}"
+
+
+def _marts(engine: str, settings: LocalTrino, workspace: DbtWorkspace, sql: str) -> list[tuple[object, ...]]:
+    """Rows of `sql`, whose `{marts}` names the engine's marts schema, as the last build left them."""
+    if engine == "trino":
+        return [tuple(row) for row in trino_query(settings, sql.format(marts="iceberg.marts"))]
+    with duckdb.connect(workspace.warehouse.as_posix()) as con:  # dbt-duckdb's configuration
+        return con.execute(sql.format(marts="marts")).fetchall()
 
 
 def _silver_rows(raw: list[tuple[object, ...]] | list[list[object]]) -> Rows:
@@ -273,17 +329,41 @@ def test_incremental_upserts_applied_on_trino(stages: dict[str, Stage], trino_se
     assert versions == [["Jumanji", False], ["Jumanji (1995)", True]]
 
 
+def test_the_second_commit_holds_the_retried_rows_twice(stages: dict[str, Stage]) -> None:
+    """Both engines read each row of silver_lake.RETRIED twice: the second build merged from them."""
+    second = stages["second"]
+    for entity, rows in RETRIED.items():
+        utc = [[v.replace(tzinfo=UTC) if isinstance(v, datetime) else v for v in row] for row in rows]
+        for row in _silver_rows(utc):
+            assert second.silver_trino[entity].count(row) == 2, (entity, row)
+            assert second.silver_duckdb[entity].count(row) == 2, (entity, row)
+
+
+@pytest.mark.parametrize("engine", ENGINES)
 @pytest.mark.parametrize(("model", "key"), sorted(INCREMENTAL_KEYS.items()))
 def test_incremental_models_hold_one_row_per_key(
-    stages: dict[str, Stage], trino_server: LocalTrino, model: str, key: tuple[str, ...]
+    stages: dict[str, Stage],
+    trino_server: LocalTrino,
+    dbt_workspace: DbtWorkspace,
+    engine: str,
+    model: str,
+    key: tuple[str, ...],
 ) -> None:
+    """After a merge of rows delivered twice, on both engines (the build on each succeeded: `stages`)."""
     columns = ", ".join(key)
-    duplicates = trino_query(
-        trino_server,
-        f"select {columns}, count(*) from iceberg.marts.{model} group by {columns} having count(*) > 1",
-    )
-    assert duplicates == []
-    assert trino_query(trino_server, f"select count(*) > 0 from iceberg.marts.{model}") == [[True]]
+    duplicates = f"select {columns}, count(*) from {{marts}}.{model} group by {columns} having count(*) > 1"
+    assert _marts(engine, trino_server, dbt_workspace, duplicates) == []
+    (rows,) = _marts(engine, trino_server, dbt_workspace, f"select count(*) from {{marts}}.{model}")
+    assert rows[0] > 0
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize("model", sorted(REDELIVERED))
+def test_keys_delivered_twice_hold_the_latest_load_once(
+    stages: dict[str, Stage], trino_server: LocalTrino, dbt_workspace: DbtWorkspace, engine: str, model: str
+) -> None:
+    sql, expected = REDELIVERED[model]
+    assert _marts(engine, trino_server, dbt_workspace, sql) == expected
 
 
 def test_snapshot_ids_are_unique_on_trino(stages: dict[str, Stage], trino_server: LocalTrino) -> None:
@@ -344,3 +424,34 @@ def test_the_html_report_reads_the_same_numbers_from_trino(
         medians = con.execute("select median(budget_adjusted) from marts.fct_movie_financials").fetchone()
     exact = trino_frame(trino_sql("select median(budget_adjusted) as m from marts.fct_movie_financials"))
     assert float(exact["m"].iloc[0]) == pytest.approx(medians[0])
+
+
+def test_a_rating_silver_holds_twice_stops_both_builds_before_the_merge(
+    stages: dict[str, Stage], dbt_workspace: DbtWorkspace, run_dbt: RunDbt, trino_server: LocalTrino
+) -> None:
+    """Silver promises one rating per (user, MovieLens movie): Spark merges a retried load once
+    (tests/spark/test_ratings_job.py), and staging does not repeat that dedupe over 26M rows. Should
+    silver break it, the staging key test fails and fct_ratings is skipped on both engines, so its
+    MERGE never gets a pair twice (Trino would fail on the held pair, DuckDB would insert the new one
+    twice). Last in the module: it rewrites silver ratings, and puts the second batch's back."""
+    ratings = BATCH_2.tables["ratings"]
+    held = next(row for row in ratings if row[:2] == (1, 2))  # a pair fct_ratings holds
+    new = (10, 1, 862, 3.0, datetime(2015, 3, 10, 12, 1), L2)  # a pair it does not
+    everything = "select * from {marts}.fct_ratings"
+    before = {engine: _rows(_marts(engine, trino_server, dbt_workspace, everything)) for engine in ENGINES}
+    assert len(before["trino"]) == 22
+    write_silver(dbt_workspace.lake, SilverBatch({"ratings": [*ratings, held, new, new]}))
+    try:
+        for engine in ENGINES:
+            result = run_dbt(
+                ["build", "--target", engine, "--vars", DBT_VARS,
+                 "--select", "stg_silver__ratings int_ratings_resolved fct_ratings"]
+            )  # fmt: skip
+            assert result.result is not None, result.exception
+            results = {r.node.name: r for r in result.result.results}
+            assert str(results[RATINGS_KEY_TEST].status) == "fail", engine
+            assert results[RATINGS_KEY_TEST].failures == 2, engine  # (1, 2) and (10, 1)
+            assert str(results["fct_ratings"].status) == "skipped", engine
+            assert _rows(_marts(engine, trino_server, dbt_workspace, everything)) == before[engine]
+    finally:
+        write_silver(dbt_workspace.lake, SilverBatch({"ratings": ratings}))

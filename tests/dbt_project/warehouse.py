@@ -21,6 +21,10 @@ DBT_VARS = json.dumps(
     {"min_votes": 3, "roi_min_budget": 40000000, "director_name": "John Lasseter", "actor_name": "tom hanks"}
 )
 
+# dbt's name for the key test of stg_silver__ratings, the one staging model that does not dedupe
+# (its docs say why): it fails when silver holds a (user, MovieLens movie) pair twice.
+RATINGS_KEY_TEST = "unique_combination_of_columns_stg_silver__ratings_user_id__movielens_movie_id"
+
 MART_TABLES = (
     "dim_movies",
     "dim_genres",

@@ -120,6 +120,39 @@ def test_a_re_rated_pair_replaces_its_row_in_place(spark: SparkSession, lake: La
     assert [row["record_count"] for row in deletes] == [1]
 
 
+def _pairs(lake: Lake) -> dict[tuple[int, int], tuple[float, float]]:
+    """Silver's (user, MovieLens movie) -> (rating, load time in unix seconds); a pair held twice fails."""
+    rows = lake.read_silver("ratings").selectExpr(
+        "struct(user_id, movielens_movie_id) as pair", "struct(rating, cast(_loaded_at as double)) as value"
+    )
+    pairs = [(tuple(row["pair"]), tuple(row["value"])) for row in rows.collect()]
+    assert len(pairs) == len(dict(pairs)) == lake.silver_rows("ratings"), sorted(pairs)
+    return dict(pairs)
+
+
+def test_a_load_delivered_twice_merges_one_row_per_pair(
+    spark: SparkSession, lake: Lake, tmp_path: Path
+) -> None:
+    """A retried dlt load: the same rows in two raw loads (L2 and L3, taken in one run; once more in a
+    later run), and a pair twice inside one load. Iceberg refuses a MERGE whose target row two source
+    rows match, so each merge must get one row per pair; the latest load's row is the one kept."""
+    _publish(spark, lake)
+    retried = [(1, 2, 5.0, 500), (4, 1, 3.5, 600), (4, 1, 3.5, 600)]  # a re-rated pair, a new one twice
+    _write_load(tmp_path, L2, retried)
+    _write_load(tmp_path, L3, retried)
+    assert _publish(spark, lake) is PublishMode.MERGED
+    pairs = _pairs(lake)
+    assert len(pairs) == 5
+    assert (pairs[(1, 2)], pairs[(4, 1)]) == ((5.0, float(L3)), (3.5, float(L3)))
+    later = "1700259200.0"  # the same load delivered once more, after L3 was consumed
+    _write_load(tmp_path, later, retried)
+    assert _publish(spark, lake) is PublishMode.MERGED
+    pairs = _pairs(lake)
+    assert len(pairs) == 5
+    assert (pairs[(1, 2)], pairs[(4, 1)]) == ((5.0, float(later)), (3.5, float(later)))
+    assert pairs[(1, 1)] == (4.0, float(L1))  # a pair no retried load carried is left as it was
+
+
 def test_a_late_older_load_rebuilds(spark: SparkSession, lake: Lake, tmp_path: Path) -> None:
     _publish(spark, lake)
     _write_load(tmp_path, EARLY, [(1, 1, 1.0, 999), (5, 1, 2.0, 10)])  # loses (1, 1) to L1's row
@@ -140,6 +173,34 @@ def test_a_newly_held_movie_resolves_old_ratings_in_place(spark: SparkSession, l
     assert _publish(spark, lake, [862]) is PublishMode.MERGED  # 8844 no longer held: unresolved
     after = {row["movielens_movie_id"]: row["movie_id"] for row in lake.read_silver("ratings").collect()}
     assert after == {1: 862, 2: None, 3: None}
+
+
+def test_re_resolving_after_a_job_that_died_between_its_two_merges(
+    spark: SparkSession, lake: Lake, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A job that dies after merging a new load and before re-resolving leaves one MovieLens movie
+    under two movie ids. When its link then moves, the re-resolving merge must get one source row per
+    MovieLens movie (its merge key), not one per movie id held, or Iceberg refuses the MERGE."""
+    _publish(spark, lake)  # MovieLens 3 unresolved: user 2's rating holds a null movie_id
+    _write_load(tmp_path, L2, [(5, 3, 4.0, 500)])
+    links, movies = _inputs(spark, [*HELD, 15602])
+
+    def killed(*_: object) -> bool:
+        raise RuntimeError("killed after the merge of L2 committed")
+
+    monkeypatch.setattr(ratings_job, "_re_resolve", killed)
+    with pytest.raises(RuntimeError, match="killed"):
+        publish_ratings(lake, links, movies, {"held": "with 15602"})
+    monkeypatch.undo()
+    held = lake.read_silver("ratings").where("movielens_movie_id = 3").collect()
+    assert sorted((row["user_id"], row["movie_id"]) for row in held) == [(2, None), (5, 15602)]
+
+    moved = silver_movie_links(raw_frames.links(spark, [*LINKS[:2], ("3", "0113228", "11862", L2)]))
+    movies = spark.createDataFrame([(movie,) for movie in [*HELD, 15602, 11862]], "movie_id bigint")
+    assert publish_ratings(lake, moved, movies, {"held": "MovieLens 3 moved"}) is PublishMode.MERGED
+    assert _rows(lake.read_silver("ratings")) == _rebuilt(lake, moved, movies)
+    held = lake.read_silver("ratings").where("movielens_movie_id = 3").collect()
+    assert sorted((row["user_id"], row["movie_id"]) for row in held) == [(2, 11862), (5, 11862)]
 
 
 def test_old_rows_are_not_re_resolved_while_what_they_resolve_against_is_named_the_same(
