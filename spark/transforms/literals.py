@@ -87,17 +87,20 @@ def _slow_literal_json(text: str) -> tuple[str | None, str | None]:
         return None, f"literal has no JSON form: {exc}"
 
 
-@pandas_udf(PARSED)  # type: ignore[call-overload]
 def _parse_literals(texts: pd.Series) -> pd.DataFrame:
     parsed = [literal_to_json(text) for text in texts]
     return pd.DataFrame(parsed, columns=["json", "error"], index=texts.index)
 
 
 def with_parsed_literal(df: DataFrame, column: str, schema: DataType, alias: str) -> DataFrame:
-    """Add `alias` (the typed value, null on error) and `alias`_error (why it did not parse)."""
+    """Add `alias` (the typed value, null on error) and `alias`_error (why it did not parse).
+
+    The UDF is made per call: a UDF object keeps the Java UDF of the first JVM it met, so one made at
+    import would point a retried silver build, whose JVM is a new one, at the JVM that ended."""
     parsed = f"_{alias}_parsed"
+    parse = pandas_udf(_parse_literals, PARSED)  # type: ignore[call-overload]
     return (
-        df.withColumn(parsed, _parse_literals(F.col(column)))
+        df.withColumn(parsed, parse(F.col(column)))
         .withColumn(alias, F.from_json(F.col(f"{parsed}.json"), schema))
         .withColumn(f"{alias}_error", F.col(f"{parsed}.error"))
         .drop(parsed)

@@ -20,14 +20,19 @@ PROJECT_ROOT = Path(__file__).resolve().parents[2]
 TWO_JOBS = textwrap.dedent("""
     import json, psutil
     from pyspark import SparkContext
+    from pyspark.sql.types import ArrayType, StringType
     from spark.session import spark_session
+    from spark.transforms.literals import with_parsed_literal
 
     seen = []
     for rows in (5, 7):
         with spark_session("job") as spark:
             jvm = psutil.Process(SparkContext._gateway.proc.pid)
             count = spark.range(rows).count()
-            seen.append({"count": count, "pid": jvm.pid, "create_time": jvm.create_time()})
+            texts = spark.createDataFrame([("['a', 'b']",)] * rows, "t string")
+            parsed = with_parsed_literal(texts, "t", ArrayType(StringType()), "v").where("size(v) = 2")
+            parsed = parsed.count()
+            seen.append({"count": count, "parsed": parsed, "pid": jvm.pid, "create_time": jvm.create_time()})
         seen[-1]["jvm_left"] = jvm.is_running()
     seen.append({"gateway_left": SparkContext._gateway is not None})
     print(json.dumps(seen))
@@ -98,6 +103,8 @@ def test_a_job_ends_the_jvm_it_launched_and_the_next_job_launches_another() -> N
     first, second, after = json.loads(done.stdout.strip().splitlines()[-1])
 
     assert (first["count"], second["count"]) == (5, 7)
+    # The literal parser's UDF works in the second JVM too (a retried silver build starts one).
+    assert (first["parsed"], second["parsed"]) == (5, 7)
     assert first["jvm_left"] is False and second["jvm_left"] is False
     assert (first["pid"], first["create_time"]) != (second["pid"], second["create_time"])
     assert after == {"gateway_left": False}
