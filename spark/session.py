@@ -20,7 +20,9 @@ import sys
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 
+from py4j.protocol import Py4JJavaError
 from pyspark import SparkConf, SparkContext
+from pyspark.errors.exceptions.captured import CapturedException
 from pyspark.sql import SparkSession
 
 from lakehouse.s3 import is_s3, s3_access
@@ -171,11 +173,31 @@ def spark_session(
     spark = get_spark(app_name, extra, lake_url)
     try:
         yield spark
+    except (Py4JJavaError, CapturedException) as error:  # in words now: once the JVM stops, not even str()
+        raise SparkJobError(described(error)) from None
     finally:
         if starts_session:
             spark.stop()
         if launches_jvm:
             stop_jvm()
+
+
+class SparkJobError(RuntimeError):
+    """A Spark job failed; the message is the Java error and its root cause, read while the JVM was up."""
+
+
+def described(error: Py4JJavaError | CapturedException, most: int = 20) -> str:
+    """`<the Java exception> (root cause: <the innermost cause>)`: a disk that is full, a catalog
+    that refused, named as Java named it. PySpark raises the Java error as it is (Py4JJavaError) or
+    converted (CapturedException, holding it as its origin)."""
+    chain = []
+    java = error.java_exception if isinstance(error, Py4JJavaError) else error._origin
+    while java is not None and len(chain) < most:
+        chain.append(str(java.toString()))
+        java = java.getCause()
+    if not chain:
+        return str(error)
+    return chain[0] if len(chain) == 1 else f"{chain[0]} (root cause: {chain[-1]})"
 
 
 def stop_jvm() -> None:

@@ -61,7 +61,7 @@ def main(argv: list[str] | None = None) -> int:
     with prepared(args.root, args.scale, args.seed, args.api_films) as bench:
         if args.chained:
             began = time.monotonic()
-            outcomes = list(chained(bench, names).values())
+            outcomes = list(chained(bench).values())
             print(f"chain of {len(outcomes)} faults: {time.monotonic() - began:.0f} s")
         for name in names if not args.chained else ():
             outcomes.append(run_scenario(bench, name, args.injections))

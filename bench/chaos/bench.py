@@ -38,6 +38,7 @@ class Bench:
     apis: bool = True
     clean: dict[str, Rows] = field(default_factory=dict)
     clean_lake_bytes: int = 0
+    run_env: dict[str, str] = field(default_factory=dict)  # more settings for every run (a Prefect server)
     clean_stages: dict[str, float] = field(default_factory=dict)
     runs: int = 0
 
@@ -55,6 +56,7 @@ class Bench:
             "MOVIES_FILES_DIR": str(self.files_dir),
             "MOVIES_LOCK_WAIT_SECONDS": "0",
             **(replay_config(self.replay.url) if self.apis else {}),
+            **self.run_env,
             **(extra or {}),
         }
 

@@ -147,26 +147,44 @@ def kill_points(bench: Bench) -> dict[str, list[KillPoint]]:
 Fault = Callable[[Bench, Path, Outcome], bool]
 
 
-def kill_at(points: list[KillPoint]) -> Fault:
-    """A run killed -9 at one of `points` (drawn per injection)."""
+def _run_to(
+    bench: Bench, data_dir: Path, point: KillPoint, outcome: Outcome, meanwhile: Fault | None = None
+) -> bool:
+    """A run killed -9 at `point`; False (and a note) when the stage ended, or the run did, first.
+    `meanwhile`: a second fault struck once the stage has started, before the kill (it must strike)."""
+    run = FlowRun(bench.env(data_dir), data_dir / "logs" / f"killed-{bench.runs}.log")
+    bench.runs += 1
+    struck = run.wait_for_stage(point.stage)
+    if struck and meanwhile is not None:
+        struck = meanwhile(bench, data_dir, outcome)
+    if struck and point.trigger is not None:
+        condition = point.trigger(run, data_dir, bench.rng)
+        struck = run.wait_until(lambda: condition() or run.finished_stage(point.stage))
+        struck = struck and not run.finished_stage(point.stage)
+    if struck:
+        run.kill()
+    run.finish()
+    if not struck:
+        outcome.notes.append(f"{point.stage} ended before the kill: not counted")
+    return struck
+
+
+def kill_at(points: list[KillPoint], meanwhile: Fault | None = None) -> Fault:
+    """A run killed -9 at one of `points` (drawn per injection), `meanwhile` struck before the kill."""
 
     def fault(bench: Bench, data_dir: Path, outcome: Outcome) -> bool:
-        point = bench.rng.choice(points)
-        run = FlowRun(bench.env(data_dir), data_dir / "logs" / f"killed-{bench.runs}.log")
-        bench.runs += 1
-        struck = run.wait_for_stage(point.stage)
-        if struck and point.trigger is not None:
-            condition = point.trigger(run, data_dir, bench.rng)
-            struck = run.wait_until(lambda: condition() or run.finished_stage(point.stage))
-            struck = struck and not run.finished_stage(point.stage)
-        if struck:
-            run.kill()
-        run.finish()
-        if not struck:
-            outcome.notes.append(f"{point.stage} ended before the kill: not counted")
-        return struck
+        return _run_to(bench, data_dir, bench.rng.choice(points), outcome, meanwhile)
 
     return fault
+
+
+def refused(bench: Bench, data_dir: Path, outcome: Outcome) -> bool:
+    """A second run on a data dir a run holds, with no wait: it must refuse, naming the holder."""
+    second = bench.run(data_dir, f"refused-{bench.runs}", {"MOVIES_LOCK_WAIT_SECONDS": "1"})
+    if second.ok or REFUSED_MARK not in second.log:
+        outcome.notes.append(f"the overlapping run did not refuse: {_last_error(second)}")
+        return False
+    return True
 
 
 @contextmanager
@@ -205,15 +223,13 @@ def overlapped(bench: Bench, data_dir: Path, outcome: Outcome) -> bool:
     third, queued with a long wait, runs after it. Both queued and first runs must complete."""
     first = FlowRun(bench.env(data_dir), data_dir / "logs" / f"first-{bench.runs}.log")
     queued: FlowRun | None = None
-    refused: Finished | None = None
-    if first.wait_for_stage("validate raw"):  # the lock is held from before the first stage
-        refused = bench.run(data_dir, "refused", {"MOVIES_LOCK_WAIT_SECONDS": "1"})
+    second_refused = first.wait_for_stage("validate raw") and refused(bench, data_dir, outcome)
+    if second_refused:
         queued = FlowRun(bench.env(data_dir, {"MOVIES_LOCK_WAIT_SECONDS": QUEUED_WAIT_S}),
                          data_dir / "logs" / f"queued-{bench.runs}.log")  # fmt: skip
     finished = [first.finish(), *([queued.finish()] if queued else [])]
     bench.runs += len(finished)
-    if refused is None or refused.ok or REFUSED_MARK not in refused.log:
-        outcome.notes.append("no second run overlapped and was refused: not counted")
+    if not second_refused:
         return False
     for run in finished:
         if not run.ok:
@@ -222,12 +238,14 @@ def overlapped(bench: Bench, data_dir: Path, outcome: Outcome) -> bool:
 
 
 def disk_full(bench: Bench, data_dir: Path, outcome: Outcome) -> bool:
-    """The lake moves onto a filesystem of its own (tmpfs) with room for what it holds plus 30-80% of a
-    clean run's lake: the run fails with `No space left on device`; then the filesystem grows, as when
-    space is freed. The mount stays for the data dir's later runs; `unmount_lake` removes it. Needs
-    root: where the machine refuses the mount, the note says so and nothing is counted."""
+    """The lake moves onto a filesystem of its own (tmpfs) with room for what it holds plus 20-60% of
+    what a clean run's lake holds beyond that: the run fails with `No space left on device`; then the
+    filesystem grows, as when space is freed. The mount stays for the data dir's later runs;
+    `unmount_lake` removes it. Needs root: where the machine refuses the mount, the note says so and
+    nothing is counted."""
     lake = data_dir / "lake"
-    room = _size(lake) + int(bench.clean_lake_bytes * bench.rng.uniform(0.3, 0.8))
+    used = _size(lake)
+    room = used + int(max(bench.clean_lake_bytes - used, 0) * bench.rng.uniform(0.2, 0.6))
     refused = _lake_on_tmpfs(lake, room)
     if refused:
         outcome.notes.append(f"this machine allows no filesystem of its own: {refused}")
@@ -259,29 +277,36 @@ def _size(folder: Path) -> int:
 
 
 def unmount_lake(data_dir: Path) -> None:
-    """Remove disk_full's filesystem (its files go with it)."""
+    """Remove disk_full's filesystem (its files go with it), once the last run's processes have let
+    go of it (a run's children can take a moment to exit after it ends); lazily after 30 s."""
     lake = data_dir / "lake"
-    if lake.is_mount():
-        subprocess.run(["umount", str(lake)], check=True)
+    for _ in range(30):
+        if not lake.is_mount() or subprocess.run(["umount", str(lake)], check=False).returncode == 0:
+            return
+        time.sleep(1)
+    subprocess.run(["umount", "--lazy", str(lake)], check=True)
 
 
-def api_faults(bench: Bench, data_dir: Path, outcome: Outcome) -> bool:
-    """The APIs misbehave through a whole run: a storm of 429s, a listing page that is not JSON, and
-    OMDb's daily quota reached. The run completes (the bad page quarantined, cursors held); the API
-    is quiet again, with a new day's quota, for the next run."""
-    faults = bench.replay.faults
-    faults.throttle, faults.retry_after_s = bench.rng.randint(20, 60), 0
-    faults.invalid_pages = frozenset({bench.rng.randint(1, 2)})
-    faults.omdb_quota = bench.rng.randint(2, 5)
-    run = bench.run(data_dir, f"faulty-api-{bench.runs}")
-    reached = faults.throttle == 0 and faults.omdb_served >= (faults.omdb_quota or 0)
-    faults.clear()
-    if not run.ok:
-        outcome.notes.append(f"the run on a faulty API failed: {_last_error(run)}")
-        return False
-    if not reached:
-        outcome.notes.append("not every API fault was reached: not counted")
-    return reached
+def api_faults(then: KillPoint | None = None) -> Fault:
+    """The APIs misbehave through a run's extract: a storm of 429s, a listing page that is not JSON,
+    and OMDb's daily quota reached. The run goes on (the bad page quarantined, cursors held) to its
+    end, or is killed at `then`; the API is quiet again, with a new day's quota, for the next run."""
+
+    def fault(bench: Bench, data_dir: Path, outcome: Outcome) -> bool:
+        faults = bench.replay.faults
+        faults.throttle, faults.retry_after_s = bench.rng.randint(20, 60), 0
+        faults.invalid_pages = frozenset({bench.rng.randint(1, 2)})
+        faults.omdb_quota = bench.rng.randint(2, 5)
+        struck = _run_to(bench, data_dir, then, outcome) if then else bench.run(data_dir, "faulty-api").ok
+        reached = faults.throttle == 0 and faults.omdb_served >= (faults.omdb_quota or 0)
+        faults.clear()
+        if not struck:
+            outcome.notes.append("the run on a faulty API failed or ended early")
+        elif not reached:
+            outcome.notes.append("not every API fault was reached: not counted")
+        return struck and reached
+
+    return fault
 
 
 def quarantine_tables(name: str) -> bool:
@@ -342,15 +367,11 @@ NAMES = (
 )
 
 
-def faults(bench: Bench, chain: bool = False) -> dict[str, tuple[Fault, Callable[[Path], None] | None]]:
-    """Every fault by scenario name, in `NAMES`' order, with its clean-up. In a chain the GX kill
-    strikes the gold checks: the raw and silver checks have nothing new to check by then."""
-    points = kill_points(bench)
-    if chain:
-        points["kill -9 during the GX checks"] = points["kill -9 during the GX checks"][-1:]
+def faults(bench: Bench) -> dict[str, tuple[Fault, Callable[[Path], None] | None]]:
+    """Every fault by scenario name, in `NAMES`' order, with its clean-up."""
     every: dict[str, tuple[Fault, Callable[[Path], None] | None]] = {
-        **{name: (kill_at(kills), None) for name, kills in points.items()},
-        "API 429 storm, invalid JSON, quota exhausted": (api_faults, None),
+        **{name: (kill_at(points), None) for name, points in kill_points(bench).items()},
+        "API 429 storm, invalid JSON, quota exhausted": (api_faults(), None),
         "disk full while the lake is written": (disk_full, unmount_lake),
         "catalog unreachable during a commit": (catalog_unreachable, None),
         "overlapping runs": (overlapped, None),
@@ -363,19 +384,44 @@ def scenarios(bench: Bench) -> dict[str, Scenario]:
     return {name: repeated(name, fault, cleanup) for name, (fault, cleanup) in faults(bench).items()}
 
 
-def chained(bench: Bench, names: list[str]) -> dict[str, Outcome]:
-    """One injection of each named fault into successive runs of one data dir, in the order a run meets
-    them; then a last run. Each run after a fault is that fault's recovery: it must get past the point
-    the fault struck (the next fault is timed later). The last run's tables must equal the clean run's."""
+def chain_steps(bench: Bench) -> list[tuple[tuple[str, ...], Fault]]:
+    """The faults of a chain, each step one faulted run, in an order where each finds work left to
+    strike: the first run is killed in its extract; the next meets the APIs' faults and crashes as
+    silver starts; silver's commits then meet a locked catalog, a full disk and a kill; the rest
+    strike dbt (a second run refused while it builds), the gold checks and the report."""
+    points = kill_points(bench)
+    return [
+        (("kill -9 during extract",), kill_at(points["kill -9 during extract"])),
+        (("API 429 storm, invalid JSON, quota exhausted", "crash between extract and silver"),
+         api_faults(then=KillPoint("spark"))),
+        (("catalog unreachable during a commit",), catalog_unreachable),
+        (("disk full while the lake is written",), disk_full),
+        (("kill -9 during the silver commits",), kill_at([KillPoint("spark", after_commits(3))])),
+        (("crash between silver and dbt",), kill_at(points["crash between silver and dbt"])),
+        (("kill -9 during the dbt build", "overlapping runs"),
+         kill_at(points["kill -9 during the dbt build"], meanwhile=refused)),
+        (("kill -9 during the GX checks",), kill_at(points["kill -9 during the GX checks"][-1:])),
+        (("kill -9 during the report",), kill_at(points["kill -9 during the report"])),
+    ]  # fmt: skip
+
+
+def chained(bench: Bench) -> dict[str, Outcome]:
+    """One injection of every fault into successive runs of one data dir (`chain_steps`), each run
+    after a fault being its recovery; a last run must complete, and its tables equal the clean
+    run's. Every scenario's outcome shares that verdict."""
     data_dir = bench.data_dir("chain")
-    every = faults(bench, chain=True)
-    outcomes = {name: Outcome(name) for name in every if name in names}
+    outcomes: dict[str, Outcome] = {}
     try:
-        for name, outcome in outcomes.items():
-            runs_before = bench.runs
-            outcome.faults += int(every[name][0](bench, data_dir, outcome))
-            outcome.runs = bench.runs - runs_before
-        _recover(bench, (last := Outcome("last run")), data_dir)
+        for names, fault in chain_steps(bench):
+            runs_before, began = bench.runs, time.monotonic()
+            step = Outcome(" + ".join(names))
+            struck = fault(bench, data_dir, step)
+            seconds = round(time.monotonic() - began, 1)
+            for name in names:
+                outcomes[name] = Outcome(name, runs=bench.runs - runs_before, faults=int(struck),
+                                         seconds=seconds, notes=list(step.notes))  # fmt: skip
+        last = Outcome("last run")
+        _recover(bench, last, data_dir)
     finally:
         unmount_lake(data_dir)
     for outcome in outcomes.values():
@@ -383,7 +429,7 @@ def chained(bench: Bench, names: list[str]) -> dict[str, Outcome]:
         outcome.rows_lost, outcome.duplicate_rows = last.rows_lost, last.duplicate_rows
         outcome.changed_rows = last.changed_rows
         outcome.recovered = outcome.faults if last.recovered else 0
-    return outcomes
+    return {name: outcomes[name] for name in NAMES}
 
 
 def _slug(name: str) -> str:

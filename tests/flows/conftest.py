@@ -64,10 +64,17 @@ def chaos_inputs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Bench]:
 
 
 @pytest.fixture(scope="session")
-def deployed_run(tmp_path_factory: pytest.TempPathFactory, chaos_inputs: Bench) -> DeployedRun:
-    """The daily deployment (a real Prefect server, pool, worker) run once on the chaos bench's input,
+def prefect_api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
+    """A real Prefect server for the session (own PREFECT_HOME, free port): its clients' environment."""
+    with prefect_server(tmp_path_factory.mktemp("prefect_home")) as env:
+        yield env
+
+
+@pytest.fixture(scope="session")
+def deployed_run(
+    tmp_path_factory: pytest.TempPathFactory, chaos_inputs: Bench, prefect_api: dict[str, str]
+) -> DeployedRun:
+    """The daily deployment (the server's pool, a worker) run once on the chaos bench's input,
     reaching its APIs with keys, in a data dir of its own."""
-    home = tmp_path_factory.mktemp("prefect_home")
-    with prefect_server(home) as env:
-        data_dir = chaos_inputs.data_dir("deployed")
-        return run_daily_deployment(env, tmp_path_factory.mktemp("worker"), chaos_inputs.env(data_dir))
+    data_dir = chaos_inputs.data_dir("deployed")
+    return run_daily_deployment(prefect_api, tmp_path_factory.mktemp("worker"), chaos_inputs.env(data_dir))

@@ -20,9 +20,11 @@ pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def chain(chaos_inputs: Bench, deployed_run: DeployedRun) -> dict[str, Outcome]:
+def chain(chaos_inputs: Bench, deployed_run: DeployedRun, prefect_api: dict[str, str]) -> dict[str, Outcome]:
     assert "COMPLETED" in deployed_run.run.upper(), "the clean run (the deployment's) failed"
-    return chained(held_to(chaos_inputs, deployed_run.data_dir), list(NAMES))
+    # The runs report to the session's Prefect server, as scheduled runs would (no temporary server each).
+    chaos_inputs.run_env = {"PREFECT_API_URL": prefect_api["PREFECT_API_URL"]}
+    return chained(held_to(chaos_inputs, deployed_run.data_dir))
 
 
 @pytest.mark.parametrize("scenario", NAMES)

@@ -21,7 +21,7 @@ TWO_JOBS = textwrap.dedent("""
     import json, psutil
     from pyspark import SparkContext
     from pyspark.sql.types import ArrayType, StringType
-    from spark.session import spark_session
+    from spark.session import SparkJobError, spark_session
     from spark.transforms.literals import with_parsed_literal
 
     seen = []
@@ -35,6 +35,11 @@ TWO_JOBS = textwrap.dedent("""
             seen.append({"count": count, "parsed": parsed, "pid": jvm.pid, "create_time": jvm.create_time()})
         seen[-1]["jvm_left"] = jvm.is_running()
     seen.append({"gateway_left": SparkContext._gateway is not None})
+    try:
+        with spark_session("job") as spark:
+            spark._jvm.java.lang.Long.parseLong("not a number")
+    except SparkJobError as error:
+        seen.append({"failure": str(error)})  # read after the JVM stopped
     print(json.dumps(seen))
 """)
 
@@ -100,7 +105,7 @@ def test_a_job_ends_the_jvm_it_launched_and_the_next_job_launches_another() -> N
         [sys.executable, "-c", TWO_JOBS], cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=300
     )
     assert done.returncode == 0, done.stderr[-3000:]
-    first, second, after = json.loads(done.stdout.strip().splitlines()[-1])
+    first, second, after, failed = json.loads(done.stdout.strip().splitlines()[-1])
 
     assert (first["count"], second["count"]) == (5, 7)
     # The literal parser's UDF works in the second JVM too (a retried silver build starts one).
@@ -108,6 +113,8 @@ def test_a_job_ends_the_jvm_it_launched_and_the_next_job_launches_another() -> N
     assert first["jvm_left"] is False and second["jvm_left"] is False
     assert (first["pid"], first["create_time"]) != (second["pid"], second["create_time"])
     assert after == {"gateway_left": False}
+    # A failed job's error names its Java cause, readable after its JVM ended (a Py4JJavaError is not).
+    assert failed["failure"].startswith('java.lang.NumberFormatException: For input string: "not a number"')
 
 
 @pytest.mark.slow
