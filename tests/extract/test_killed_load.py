@@ -2,8 +2,9 @@
 clean load, one load per table, nothing duplicated and nothing missing.
 
 The child process dies abruptly (`os._exit`, no cleanup, like a kill) at a chosen point of dlt's
-run: after extract (before normalize), after normalize (before load), or in the middle of the load
-with some files already in the lake. The next run in the same pipelines folder finishes the job.
+run: after extract (before normalize), while normalize commits (its extracted copy half deleted),
+after normalize (before load), or in the middle of the load with some files already in the lake.
+The next run in the same pipelines folder finishes the job.
 """
 
 from __future__ import annotations
@@ -34,6 +35,16 @@ def die(*args, **kwargs):
 
 if point == "before-normalize":
     Pipeline.normalize = die
+elif point == "normalize-commit":  # dlt: "Committing storage, do not kill this process"
+    import shutil
+    from dlt.common.storages.load_package import PackageStorage
+    delete_package = PackageStorage.delete_package
+    def delete_half(self, load_id, not_exists_ok=False):  # the extracted copy, killed mid-delete
+        if self.storage.storage_path.rstrip("/").endswith("extracted"):
+            shutil.rmtree(os.path.join(self.storage.storage_path, load_id, "new_jobs"))
+            os._exit(137)
+        delete_package(self, load_id, not_exists_ok)
+    PackageStorage.delete_package = delete_half
 elif point == "before-load":
     Pipeline.load = die
 else:  # mid-load: once the ratings file is in the lake, before the package is complete
@@ -76,7 +87,7 @@ def _table(lake: Path, table: str) -> tuple[int, int, int]:
     ).fetchone()
 
 
-@pytest.mark.parametrize("point", ["before-normalize", "before-load", "mid-load"])
+@pytest.mark.parametrize("point", ["before-normalize", "normalize-commit", "before-load", "mid-load"])
 def test_a_load_killed_mid_run_completes_on_the_next_run(
     sample: Path, clean_lake: Path, tmp_path: Path, point: str
 ) -> None:
