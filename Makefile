@@ -7,7 +7,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export UV_LINK_MODE ?= copy
 
-.PHONY: help install run test lint format sample docs bench chaos clean trino-start trino-stop prefect-server prefect-pool deploy worker
+.PHONY: help install run test lint format sample docs bench chaos chaos-test clean trino-start trino-stop prefect-server prefect-pool deploy worker
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -48,6 +48,9 @@ docs: install ## regenerate the dbt docs site (after a run)
 
 bench: install ## Kaggle-scale benchmark (SCALE=1.0): full, incremental day, re-run, DuckDB floors -> data/bench/report.md
 	$(BIN)/python -m bench.run --scale $(or $(SCALE),1.0)
+
+chaos-test: install ## every chaos fault once, chained in real flow runs (~10 min; not yet part of make test)
+	$(BIN)/pytest -m chaos tests/flows/test_chaos.py
 
 chaos: install ## fault matrix on the real flow (SCALE=0.05, INJECTIONS=3): kills, full disk, catalog, APIs -> data/bench/chaos.md
 	$(BIN)/python -m bench.chaos --scale $(or $(SCALE),0.05) --injections $(or $(INJECTIONS),3)

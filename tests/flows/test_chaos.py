@@ -16,7 +16,7 @@ from bench.chaos.bench import Bench, held_to
 from bench.chaos.scenarios import NAMES, Outcome, chained
 from tests.flows.deployment import DeployedRun
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.chaos]  # `make chaos-test`: see pyproject.toml
 
 
 @pytest.fixture(scope="module")
