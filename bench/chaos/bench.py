@@ -79,7 +79,8 @@ def _stage_seconds(data_dir: Path) -> dict[str, float]:
     return {stage: float(seconds) for stage, seconds in report["durations_s"].items()}
 
 
-def _size(folder: Path) -> int:
+def folder_bytes(folder: Path) -> int:
+    """The bytes of every file under `folder` (0 when it does not exist)."""
     return sum(path.stat().st_size for path in folder.rglob("*") if path.is_file())
 
 
@@ -103,7 +104,7 @@ def held_to(bench: Bench, clean_dir: Path) -> Bench:
     """The bench, holding every faulted run to the tables a clean run made in `clean_dir`."""
     bench.clean = bench.tables(clean_dir)
     bench.clean_stages = _stage_seconds(clean_dir)
-    bench.clean_lake_bytes = _size(clean_dir / "lake")
+    bench.clean_lake_bytes = folder_bytes(clean_dir / "lake")
     return bench
 
 

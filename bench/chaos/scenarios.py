@@ -23,7 +23,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bench.chaos.bench import Bench
+from bench.chaos.bench import Bench, folder_bytes
 from bench.chaos.runs import Finished, FlowRun
 from bench.chaos.state import Damage, Rows, compare
 from lakehouse.catalog import SQLITE_FILE
@@ -244,7 +244,7 @@ def disk_full(bench: Bench, data_dir: Path, outcome: Outcome) -> bool:
     `unmount_lake` removes it. Needs root: where the machine refuses the mount, the note says so and
     nothing is counted."""
     lake = data_dir / "lake"
-    used = _size(lake)
+    used = folder_bytes(lake)
     room = used + int(max(bench.clean_lake_bytes - used, 0) * bench.rng.uniform(0.2, 0.6))
     refused = _lake_on_tmpfs(lake, room)
     if refused:
@@ -270,10 +270,6 @@ def _lake_on_tmpfs(lake: Path, size: int) -> str:
         shutil.copytree(before, lake, dirs_exist_ok=True)
         shutil.rmtree(before)
     return mounted.stderr.strip() if mounted.returncode else ""
-
-
-def _size(folder: Path) -> int:
-    return sum(path.stat().st_size for path in folder.rglob("*") if path.is_file())
 
 
 def unmount_lake(data_dir: Path) -> None:
