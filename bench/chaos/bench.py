@@ -69,10 +69,6 @@ class Bench:
         """What the runs on `data_dir` built."""
         return tables_of(str(data_dir / "lake"), data_dir / "warehouse.duckdb")
 
-    def reset_faults(self) -> None:
-        """A quiet API again, with a new day's quota."""
-        self.replay.faults.clear()
-
 
 def _stage_seconds(data_dir: Path) -> dict[str, float]:
     report = json.loads((data_dir / "reports" / "run_report.json").read_text())

@@ -325,6 +325,9 @@ def _without(tables: dict[str, Rows]) -> dict[str, Rows]:
     return {name: rows for name, rows in tables.items() if not quarantine_tables(name)}
 
 
+Scenario = Callable[[Bench, int], Outcome]  # a scenario: the bench, how many injections
+
+
 def repeated(name: str, fault: Fault, cleanup: Callable[[Path], None] | None = None) -> Scenario:
     """The scenario that injects `fault` on fresh data dirs, each followed by its recovery run."""
 
@@ -342,9 +345,6 @@ def repeated(name: str, fault: Fault, cleanup: Callable[[Path], None] | None = N
         return outcome
 
     return scenario
-
-
-Scenario = Callable[[Bench, int], Outcome]
 
 
 # In the order a run meets them: a chain injects them in this order.

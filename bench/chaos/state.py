@@ -147,8 +147,3 @@ def _close_pairs_removed(missing: Rows, surplus: Rows) -> tuple[Rows, Rows]:
 
 def _sorted(names: Iterable[str]) -> tuple[str, ...]:
     return tuple(sorted(names))
-
-
-def row_count(tables: Mapping[str, Rows]) -> int:
-    """All rows of all tables."""
-    return sum(sum(rows.values()) for rows in tables.values())
