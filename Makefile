@@ -49,7 +49,7 @@ docs: install ## regenerate the dbt docs site (after a run)
 bench: install ## Kaggle-scale benchmark (SCALE=1.0): full, incremental day, re-run, DuckDB floors -> data/bench/report.md
 	$(BIN)/python -m bench.run --scale $(or $(SCALE),1.0)
 
-chaos-test: install ## every chaos fault once, chained in real flow runs (~10 min; not yet part of make test)
+chaos-test: install ## only the chaos tests of make test: every fault once, in real flow runs (~10 min)
 	$(BIN)/pytest -m chaos tests/flows/test_chaos.py
 
 chaos: install ## fault matrix on the real flow (SCALE=0.05, INJECTIONS=3): kills, full disk, catalog, APIs -> data/bench/chaos.md

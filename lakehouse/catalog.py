@@ -47,6 +47,10 @@ def lake_root_url(lake_url: str) -> str:
     return Path(lake_url).resolve().as_uri()
 
 
+class CatalogUnreachableError(RuntimeError):
+    """Silver's catalog (its database or REST service) did not answer."""
+
+
 @dataclass(frozen=True)
 class IcebergCatalog:
     """One Iceberg catalog: a JDBC database or a REST service, the lake root its tables live under,
@@ -112,11 +116,27 @@ class IcebergCatalog:
         properties.update({key: value for key, value in s3.items() if value})
         return properties
 
-    def load(self) -> Catalog:
-        """The catalog through pyiceberg (what the Python readers use to find a table's snapshot)."""
-        from pyiceberg.catalog import load_catalog
+    @property
+    def address(self) -> str:
+        """Where the catalog is, fit for a message: the URI without its query (which may carry a user
+        or password) or any `user:password@`."""
+        scheme, _, rest = self.uri.partition("://")
+        return f"{scheme}://{rest.split('?')[0].rpartition('@')[2]}" if rest else self.uri.split("?")[0]
 
-        return load_catalog(CATALOG_NAME, **self.pyiceberg_properties())
+    def load(self) -> Catalog:
+        """The catalog through pyiceberg (what the Python readers use to find a table's snapshot);
+        `CatalogUnreachableError` when its database or service does not answer."""
+        import requests
+        from pyiceberg.catalog import load_catalog
+        from sqlalchemy.exc import OperationalError
+
+        try:
+            return load_catalog(CATALOG_NAME, **self.pyiceberg_properties())
+        except (OperationalError, requests.ConnectionError) as error:
+            cause = getattr(error, "orig", None) or error
+            raise CatalogUnreachableError(
+                f"silver's Iceberg catalog at {self.address} cannot be reached: {str(cause).strip()}"
+            ) from error
 
 
 def sqlalchemy_url(jdbc_url: str) -> str:

@@ -2,18 +2,12 @@
 
 from __future__ import annotations
 
-import socket
-
 import trino
 
 from infra.trino.settings import LocalTrino
+from sample.ports import free_port
 
-
-def free_port() -> int:
-    """A TCP port nothing listens on at 127.0.0.1 right now."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
+__all__ = ["free_port", "trino_query"]
 
 
 def trino_query(settings: LocalTrino, sql: str) -> list[list[object]]:

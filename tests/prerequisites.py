@@ -17,7 +17,7 @@ import subprocess
 from collections.abc import Mapping
 from pathlib import Path
 
-from tests.postgres_server import postgres_bin
+from sample.postgres import postgres_bin
 
 SPARK_JAVA = 17
 POSTGRES = (

@@ -13,18 +13,21 @@ import json
 import random
 import shutil
 from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from bench.chaos.runs import Finished, run_to_end
 from bench.chaos.state import Rows, tables_of
 from bench.generate import generate
+from lakehouse.catalog import CATALOG_URI_VARIABLE, IcebergCatalog, catalog_for
 from sample.build import MANIFEST_FILE, build_sample
 from sample.offline import REPLAY_KEY, replay_config
+from sample.postgres import Postgres, postgres_server
 from sample.replay.catalog import Catalog
 from sample.replay.faults import Faults
 from sample.replay.server import ReplayServer
+from settings import IcebergSettings
 
 
 @dataclass
@@ -41,6 +44,9 @@ class Bench:
     run_env: dict[str, str] = field(default_factory=dict)  # more settings for every run (a Prefect server)
     clean_stages: dict[str, float] = field(default_factory=dict)
     runs: int = 0
+    services: ExitStack = field(default_factory=ExitStack)  # closed with the bench (`inputs`)
+    catalog_uris: dict[Path, str] = field(default_factory=dict)  # data dirs whose catalog is a service
+    _postgres: Postgres | None = None
 
     def data_dir(self, name: str) -> Path:
         """A new, empty data dir for one run or chain of runs."""
@@ -49,13 +55,29 @@ class Bench:
         folder.mkdir(parents=True)
         return folder
 
+    def catalog_service(self, data_dir: Path) -> Postgres:
+        """Give `data_dir`'s lake a catalog service of its own, as the production path has: a database
+        of Iceberg's JDBC catalog on the bench's PostgreSQL (started at the first call)."""
+        if self._postgres is None:
+            self._postgres = self.services.enter_context(postgres_server())
+        database = f"catalog_{len(self.catalog_uris)}"
+        self._postgres.create_database(database)
+        self.catalog_uris[data_dir] = self._postgres.database_url(database)
+        return self._postgres
+
+    def catalog(self, data_dir: Path) -> IcebergCatalog:
+        """`data_dir`'s silver catalog: its service, else the SQLite file in its lake."""
+        settings = IcebergSettings.read({CATALOG_URI_VARIABLE: self.catalog_uris.get(data_dir, "")})
+        return catalog_for(str(data_dir / "lake"), settings)
+
     def env(self, data_dir: Path, extra: Mapping[str, str] | None = None) -> dict[str, str]:
-        """The environment of a run on `data_dir`: the bench's files and the replayed APIs."""
+        """The environment of a run on `data_dir`: the bench's files, the replayed APIs, its catalog."""
         return {
             "MOVIES_DATA_DIR": str(data_dir),
             "MOVIES_FILES_DIR": str(self.files_dir),
             "MOVIES_LOCK_WAIT_SECONDS": "0",
             **(replay_config(self.replay.url) if self.apis else {}),
+            **({CATALOG_URI_VARIABLE: self.catalog_uris[data_dir]} if data_dir in self.catalog_uris else {}),
             **self.run_env,
             **(extra or {}),
         }
@@ -67,7 +89,7 @@ class Bench:
 
     def tables(self, data_dir: Path) -> dict[str, Rows]:
         """What the runs on `data_dir` built."""
-        return tables_of(str(data_dir / "lake"), data_dir / "warehouse.duckdb")
+        return tables_of(str(data_dir / "lake"), self.catalog(data_dir), data_dir / "warehouse.duckdb")
 
 
 def _stage_seconds(data_dir: Path) -> dict[str, float]:
@@ -93,7 +115,9 @@ def inputs(root: Path, scale: float, seed: int, api_films: int | None = None) ->
         generate(sample, files, scale, seed)
     answers = Catalog.from_sample(sample).first(api_films or 0)
     with ReplayServer(answers, Faults(), REPLAY_KEY, REPLAY_KEY) as replay:
-        yield Bench(root, files, replay, random.Random(seed), apis=api_films is not None)
+        bench = Bench(root, files, replay, random.Random(seed), apis=api_films is not None)
+        with bench.services:
+            yield bench
 
 
 def held_to(bench: Bench, clean_dir: Path) -> Bench:

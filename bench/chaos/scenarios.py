@@ -23,10 +23,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import sqlalchemy
+
 from bench.chaos.bench import Bench, folder_bytes
 from bench.chaos.runs import Finished, FlowRun
 from bench.chaos.state import Damage, Rows, compare
-from lakehouse.catalog import SQLITE_FILE
+from lakehouse.catalog import SQLITE_FILE, sqlalchemy_url
 
 QUEUED_WAIT_S = "1800"  # a queued run waits this long for the lock: longer than any run here
 REFUSED_MARK = "another movie_warehouse run is using"
@@ -70,16 +72,27 @@ def _last_error(finished: Finished) -> str:
     return (lines[-1] if lines else finished.log)[-300:]
 
 
-def _silver_commits(catalog: Path) -> dict[str, str]:
-    """Each silver table's metadata file as the embedded catalog records it now (read-only)."""
-    if not catalog.is_file():
-        return {}
+def _silver_commits(catalog_uri: str) -> dict[str, str]:
+    """Each silver table's metadata file as its catalog records it now, read-only: the SQLite file
+    inside the lake, or a catalog service's database. Empty while the catalog is missing, busy or down."""
+    query = "select table_name, metadata_location from iceberg_tables"
+    if catalog_uri.startswith("jdbc:sqlite:"):
+        catalog = Path(catalog_uri.removeprefix("jdbc:sqlite:"))
+        if not catalog.is_file():
+            return {}
+        try:
+            with sqlite3.connect(f"file:{catalog}?mode=ro", uri=True, timeout=1) as connection:
+                return dict(connection.execute(query).fetchall())
+        except sqlite3.Error:  # not created yet, or busy: no commit seen this time
+            return {}
+    engine = sqlalchemy.create_engine(sqlalchemy_url(catalog_uri), poolclass=sqlalchemy.NullPool)
     try:
-        with sqlite3.connect(f"file:{catalog}?mode=ro", uri=True, timeout=1) as connection:
-            rows = connection.execute("select table_name, metadata_location from iceberg_tables").fetchall()
-    except sqlite3.Error:  # not created yet, or busy: no commit seen this time
+        with engine.connect() as connection:
+            return {str(name): str(at) for name, at in connection.execute(sqlalchemy.text(query))}
+    except sqlalchemy.exc.SQLAlchemyError:  # no table yet, or the service is down
         return {}
-    return dict(rows)
+    finally:
+        engine.dispose()
 
 
 # When a kill strikes, given the run, its data dir and a random draw: a condition the run is polled on.
@@ -107,11 +120,11 @@ def after_lines(stage: str, pattern: re.Pattern[str], most: int) -> Trigger:
     return trigger
 
 
-def after_commits(most: int) -> Trigger:
+def after_commits(bench: Bench, most: int) -> Trigger:
     """After the k-th silver table this run commits (k drawn from 1..most), seen in the catalog."""
 
     def trigger(run: FlowRun, data_dir: Path, rng: random.Random) -> Callable[[], bool]:
-        catalog = data_dir / "lake" / SQLITE_FILE
+        catalog = bench.catalog(data_dir).uri
         before, k = _silver_commits(catalog), rng.randint(1, most)
         return lambda: sum(1 for t, at in _silver_commits(catalog).items() if before.get(t) != at) >= k
 
@@ -132,7 +145,7 @@ def kill_points(bench: Bench) -> dict[str, list[KillPoint]]:
                                                                              "validate gold")]  # fmt: skip
     return {
         "kill -9 during extract": [KillPoint("extract", after_seconds("extract", (0.1, 0.7), bench))],
-        "kill -9 during the silver commits": [KillPoint("spark", after_commits(20))],
+        "kill -9 during the silver commits": [KillPoint("spark", after_commits(bench, 20))],
         "kill -9 during the dbt build": [KillPoint("dbt build", after_lines("dbt build", DBT_NODE, 300))],
         "kill -9 during the GX checks": gx,
         "kill -9 during the report": [
@@ -204,9 +217,7 @@ def catalog_unreachable(bench: Bench, data_dir: Path, outcome: Outcome) -> bool:
     naming the catalog's refusal."""
     run = FlowRun(bench.env(data_dir), data_dir / "logs" / f"catalog-{bench.runs}.log")
     bench.runs += 1
-    commit = after_commits(3)(run, data_dir, bench.rng)
-    if not (run.wait_for_stage("spark") and run.wait_until(commit)):
-        outcome.notes.append(f"silver committed nothing to interrupt: {_last_error(run.finish())}")
+    if not _committing(bench, run, data_dir, outcome):
         return False
     with _held_exclusively(data_dir / "lake" / SQLITE_FILE):
         failed = run.finish(timeout=900)
@@ -214,6 +225,38 @@ def catalog_unreachable(bench: Bench, data_dir: Path, outcome: Outcome) -> bool:
         outcome.notes.append("the run committed with its catalog locked: not counted")
         return False
     if "database is locked" not in failed.log:
+        outcome.notes.append(f"unclear failure: {_last_error(failed)}")
+    return True
+
+
+def _committing(bench: Bench, run: FlowRun, data_dir: Path, outcome: Outcome) -> bool:
+    """Wait until silver has committed 1-3 tables in this run; False (and a note) when it never does."""
+    commit = after_commits(bench, 3)(run, data_dir, bench.rng)
+    if run.wait_for_stage("spark") and run.wait_until(commit):
+        return True
+    outcome.notes.append(f"silver committed nothing to interrupt: {_last_error(run.finish())}")
+    return False
+
+
+def catalog_service_down(bench: Bench, data_dir: Path, outcome: Outcome) -> bool:
+    """Silver's catalog is a service, as on the production path (Iceberg's JDBC catalog on PostgreSQL),
+    and it goes down, stopped at once as in a crash, once silver has committed 1-3 tables: the run
+    fails, naming the catalog it cannot reach (lakehouse.catalog.CatalogUnreachableError); the service
+    is back for the next run."""
+    service = bench.catalog_service(data_dir)
+    run = FlowRun(bench.env(data_dir), data_dir / "logs" / f"catalog-service-{bench.runs}.log")
+    bench.runs += 1
+    if not _committing(bench, run, data_dir, outcome):
+        return False
+    service.stop("immediate")
+    try:
+        failed = run.finish(timeout=900)
+    finally:
+        service.start()
+    if failed.ok:
+        outcome.notes.append("the run committed with its catalog service down: not counted")
+        return False
+    if f"Iceberg catalog at {bench.catalog(data_dir).address} cannot be reached" not in failed.log:
         outcome.notes.append(f"unclear failure: {_last_error(failed)}")
     return True
 
@@ -354,6 +397,7 @@ NAMES = (
     "crash between extract and silver",
     "disk full while the lake is written",
     "catalog unreachable during a commit",
+    "catalog service down during a commit",
     "kill -9 during the silver commits",
     "crash between silver and dbt",
     "kill -9 during the dbt build",
@@ -363,6 +407,11 @@ NAMES = (
 )
 
 
+# Scenarios a chain leaves out, each injected into a data dir of its own: the catalog service's outage
+# needs a lake whose catalog is a service from its first run (the chain's is the embedded one).
+ON_ITS_OWN = ("catalog service down during a commit",)
+
+
 def faults(bench: Bench) -> dict[str, tuple[Fault, Callable[[Path], None] | None]]:
     """Every fault by scenario name, in `NAMES`' order, with its clean-up."""
     every: dict[str, tuple[Fault, Callable[[Path], None] | None]] = {
@@ -370,6 +419,7 @@ def faults(bench: Bench) -> dict[str, tuple[Fault, Callable[[Path], None] | None
         "API 429 storm, invalid JSON, quota exhausted": (api_faults(), None),
         "disk full while the lake is written": (disk_full, unmount_lake),
         "catalog unreachable during a commit": (catalog_unreachable, None),
+        "catalog service down during a commit": (catalog_service_down, None),
         "overlapping runs": (overlapped, None),
     }
     return {name: every[name] for name in NAMES}
@@ -392,7 +442,7 @@ def chain_steps(bench: Bench) -> list[tuple[tuple[str, ...], Fault]]:
          api_faults(then=KillPoint("spark"))),
         (("catalog unreachable during a commit",), catalog_unreachable),
         (("disk full while the lake is written",), disk_full),
-        (("kill -9 during the silver commits",), kill_at([KillPoint("spark", after_commits(3))])),
+        (("kill -9 during the silver commits",), kill_at([KillPoint("spark", after_commits(bench, 3))])),
         (("crash between silver and dbt",), kill_at(points["crash between silver and dbt"])),
         (("kill -9 during the dbt build", "overlapping runs"),
          kill_at(points["kill -9 during the dbt build"], meanwhile=refused)),
@@ -425,7 +475,7 @@ def chained(bench: Bench) -> dict[str, Outcome]:
         outcome.rows_lost, outcome.duplicate_rows = last.rows_lost, last.duplicate_rows
         outcome.changed_rows = last.changed_rows
         outcome.recovered = outcome.faults if last.recovered else 0
-    return {name: outcomes[name] for name in NAMES}
+    return {name: outcomes[name] for name in NAMES if name not in ON_ITS_OWN}
 
 
 def _slug(name: str) -> str:

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import duckdb
 
-from lakehouse.catalog import catalog_for
+from lakehouse.catalog import IcebergCatalog
 from lakehouse.duckdb import metadata_locations, open_lake, scan
 from lakehouse.sql import sql_identifier
 
@@ -52,13 +52,13 @@ def _rows(con: duckdb.DuckDBPyConnection, relation: str) -> Rows:
     return Counter(tuple(_value(value) for value in row) for row in rows)
 
 
-def silver_tables(lake_url: str) -> dict[str, Rows]:
+def silver_tables(lake_url: str, catalog: IcebergCatalog) -> dict[str, Rows]:
     """Every silver table's rows, by entity."""
     with duckdb.connect() as con:
         open_lake(con, lake_url)
         return {
             f"silver.{entity}": _rows(con, scan(location))
-            for entity, location in sorted(metadata_locations(catalog_for(lake_url)).items())
+            for entity, location in sorted(metadata_locations(catalog).items())
         }
 
 
@@ -74,9 +74,9 @@ def warehouse_tables(warehouse: Path) -> dict[str, Rows]:
         return {name: _rows(con, name) for (name,) in names}
 
 
-def tables_of(lake_url: str, warehouse: Path) -> dict[str, Rows]:
-    """Silver and the warehouse together."""
-    return {**silver_tables(lake_url), **warehouse_tables(warehouse)}
+def tables_of(lake_url: str, catalog: IcebergCatalog, warehouse: Path) -> dict[str, Rows]:
+    """Silver (as `catalog` has it) and the warehouse together."""
+    return {**silver_tables(lake_url, catalog), **warehouse_tables(warehouse)}
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -26,6 +25,7 @@ from playwright.sync_api import Browser, Page, sync_playwright
 from dashboard import queries
 from dashboard.filters import Filters
 from flows.dbt_runner import release_duckdb
+from sample.ports import free_port
 
 pytestmark = pytest.mark.slow
 
@@ -105,16 +105,10 @@ def test_filters_narrow_every_panel_to_the_chosen_films(pipeline_runs) -> None:
 # --- in the browser ---------------------------------------------------------------------------------
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def dashboard_url(pipeline_runs) -> Iterator[str]:
     """`python -m dashboard` on the sample run's data dir, until the module ends."""
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "MOVIES_DATA_DIR": str(pipeline_runs["dir"]), "MOVIES_DBT_TARGET": "duckdb"}
     release_duckdb()
     server = subprocess.Popen(

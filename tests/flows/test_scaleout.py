@@ -28,12 +28,12 @@ from infra.trino.distribution import default_cache_dir
 from infra.trino.server import start, stop
 from infra.trino.settings import LocalTrino
 from lakehouse.catalog import catalog_for, current_tables
+from sample.postgres import DATABASE, USER, postgres_server
 from sample.s3 import moto_s3
 from sample.s3_faults import WRITES, Fault, S3Faults, faulty_s3
 from tests.answers import sorted_rows
 from tests.flows.runs import movies_run
 from tests.local_servers import free_port, trino_query
-from tests.postgres_server import DATABASE, USER, postgres_server
 from tests.spark_cluster import s3a_jars, standalone_cluster
 
 pytestmark = [pytest.mark.slow, pytest.mark.scaleout]

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from lakehouse.catalog import catalog_for
+from lakehouse.catalog import CatalogUnreachableError, catalog_for
+from sample.ports import free_port
 from settings import IcebergSettings
 
 POLARIS = {
@@ -54,3 +55,18 @@ def test_a_scope_can_be_named_and_a_rest_catalog_without_a_warehouse_uses_the_la
     )
     assert plain.warehouse == "s3a://movies/lake" and plain.oauth2() == {}
     assert "spark.sql.catalog.movies.credential" not in plain.spark_settings()
+
+
+@pytest.mark.parametrize(
+    "uri",
+    ["jdbc:postgresql://127.0.0.1:{port}/iceberg?user=movies&password=made-up-password",
+     "http://127.0.0.1:{port}/api/catalog"],
+)  # fmt: skip
+def test_a_catalog_that_does_not_answer_is_named_without_its_credentials(uri: str) -> None:
+    settings = IcebergSettings.read({"MOVIES_ICEBERG_CATALOG_URI": uri.format(port=free_port())})
+    catalog = catalog_for("s3://movies/lake", settings)
+    with pytest.raises(CatalogUnreachableError, match="Connection refused") as raised:
+        catalog.load()
+    assert f"at {catalog.address} cannot be reached" in str(raised.value)
+    assert catalog.address.startswith(("jdbc:postgresql://127.0.0.1:", "http://127.0.0.1:"))
+    assert "made-up-password" not in str(raised.value) and "user=" not in catalog.address
