@@ -123,15 +123,16 @@ class IcebergCatalog:
         scheme, _, rest = self.uri.partition("://")
         return f"{scheme}://{rest.split('?')[0].rpartition('@')[2]}" if rest else self.uri.split("?")[0]
 
-    def load(self) -> Catalog:
-        """The catalog through pyiceberg (what the Python readers use to find a table's snapshot);
-        `CatalogUnreachableError` when its database or service does not answer."""
+    def load(self, env: Mapping[str, str] | None = None) -> Catalog:
+        """The catalog through pyiceberg (what the Python readers use to find a table's snapshot), an S3
+        lake read with `env`'s endpoint and keys (default this process's); `CatalogUnreachableError`
+        when its database or service does not answer."""
         import requests
         from pyiceberg.catalog import load_catalog
         from sqlalchemy.exc import OperationalError
 
         try:
-            return load_catalog(CATALOG_NAME, **self.pyiceberg_properties())
+            return load_catalog(CATALOG_NAME, **self.pyiceberg_properties(env))
         except (OperationalError, requests.ConnectionError) as error:
             cause = getattr(error, "orig", None) or error
             raise CatalogUnreachableError(

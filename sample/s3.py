@@ -6,6 +6,7 @@ in front of it); moto is a development dependency, so nothing the pipeline runs 
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -21,15 +22,22 @@ def moto_s3(bucket: str) -> Iterator[str]:
     """Start the server with `bucket` created; yield its URL; wipe moto's state afterwards.
 
     moto keeps its backends per process, so without the reset a later test's bucket of the same
-    name would still hold this test's objects.
+    name would still hold this test's objects. Its HTTP server (werkzeug) logs no line per request
+    meanwhile: a run makes thousands.
     """
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    url = f"http://{host}:{port}"
-    boto3.client("s3", endpoint_url=url, **CREDENTIALS).create_bucket(Bucket=bucket)
+    requests_log = logging.getLogger("werkzeug")
+    level = requests_log.level
+    requests_log.setLevel(logging.WARNING)
     try:
-        yield url
+        server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+        server.start()
+        host, port = server.get_host_and_port()
+        url = f"http://{host}:{port}"
+        boto3.client("s3", endpoint_url=url, **CREDENTIALS).create_bucket(Bucket=bucket)
+        try:
+            yield url
+        finally:
+            requests.post(f"{url}/moto-api/reset", timeout=10)
+            server.stop()
     finally:
-        requests.post(f"{url}/moto-api/reset", timeout=10)
-        server.stop()
+        requests_log.setLevel(level)

@@ -27,7 +27,12 @@ from sample.postgres import Postgres, postgres_server
 from sample.replay.catalog import Catalog
 from sample.replay.faults import Faults
 from sample.replay.server import ReplayServer
+from sample.s3 import moto_s3
+from sample.s3_faults import FaultyS3, S3Faults, faulty_s3
 from settings import IcebergSettings
+
+S3_BUCKET = "chaos-lake"
+S3_KEYS = {"AWS_ACCESS_KEY_ID": "test", "AWS_SECRET_ACCESS_KEY": "test", "AWS_REGION": "us-east-1"}  # moto's
 
 
 @dataclass
@@ -46,7 +51,9 @@ class Bench:
     runs: int = 0
     services: ExitStack = field(default_factory=ExitStack)  # closed with the bench (`inputs`)
     catalog_uris: dict[Path, str] = field(default_factory=dict)  # data dirs whose catalog is a service
+    s3_lakes: dict[Path, str] = field(default_factory=dict)  # data dirs whose lake is in a bucket
     _postgres: Postgres | None = None
+    _s3: FaultyS3 | None = None
 
     def data_dir(self, name: str) -> Path:
         """A new, empty data dir for one run or chain of runs."""
@@ -65,19 +72,40 @@ class Bench:
         self.catalog_uris[data_dir] = self._postgres.database_url(database)
         return self._postgres
 
+    def s3_lake(self, data_dir: Path) -> S3Faults:
+        """Put `data_dir`'s lake in a bucket of an S3 endpoint on 127.0.0.1 (moto's) behind the fault
+        proxy (sample.s3_faults), both started at the first call, with a catalog service (an S3 lake
+        has no folder for the SQLite file); returns the proxy's faults."""
+        if self._s3 is None:
+            upstream = self.services.enter_context(moto_s3(S3_BUCKET))
+            self._s3 = self.services.enter_context(faulty_s3(upstream))
+        self.s3_lakes[data_dir] = f"s3://{S3_BUCKET}/{data_dir.name}/lake"
+        self.catalog_service(data_dir)
+        return self._s3.faults
+
+    def lake_url(self, data_dir: Path) -> str:
+        """Where `data_dir`'s lake is: its bucket, else the folder inside it."""
+        return self.s3_lakes.get(data_dir) or str(data_dir / "lake")
+
+    def lake_env(self, data_dir: Path) -> dict[str, str]:
+        """The settings that place `data_dir`'s lake and catalog elsewhere than the defaults."""
+        env = {CATALOG_URI_VARIABLE: self.catalog_uris[data_dir]} if data_dir in self.catalog_uris else {}
+        if data_dir in self.s3_lakes and self._s3 is not None:
+            env |= {"MOVIES_LAKE": self.s3_lakes[data_dir], "AWS_ENDPOINT_URL": self._s3.url, **S3_KEYS}
+        return env
+
     def catalog(self, data_dir: Path) -> IcebergCatalog:
         """`data_dir`'s silver catalog: its service, else the SQLite file in its lake."""
-        settings = IcebergSettings.read({CATALOG_URI_VARIABLE: self.catalog_uris.get(data_dir, "")})
-        return catalog_for(str(data_dir / "lake"), settings)
+        return catalog_for(self.lake_url(data_dir), IcebergSettings.read(self.lake_env(data_dir)))
 
     def env(self, data_dir: Path, extra: Mapping[str, str] | None = None) -> dict[str, str]:
-        """The environment of a run on `data_dir`: the bench's files, the replayed APIs, its catalog."""
+        """The environment of a run on `data_dir`: the bench's files, the replayed APIs, its lake."""
         return {
             "MOVIES_DATA_DIR": str(data_dir),
             "MOVIES_FILES_DIR": str(self.files_dir),
             "MOVIES_LOCK_WAIT_SECONDS": "0",
             **(replay_config(self.replay.url) if self.apis else {}),
-            **({CATALOG_URI_VARIABLE: self.catalog_uris[data_dir]} if data_dir in self.catalog_uris else {}),
+            **self.lake_env(data_dir),
             **self.run_env,
             **(extra or {}),
         }
@@ -89,7 +117,8 @@ class Bench:
 
     def tables(self, data_dir: Path) -> dict[str, Rows]:
         """What the runs on `data_dir` built."""
-        return tables_of(str(data_dir / "lake"), self.catalog(data_dir), data_dir / "warehouse.duckdb")
+        lake, env = self.lake_url(data_dir), self.lake_env(data_dir)
+        return tables_of(lake, self.catalog(data_dir), data_dir / "warehouse.duckdb", env)
 
 
 def _stage_seconds(data_dir: Path) -> dict[str, float]:

@@ -18,6 +18,7 @@ import shutil
 import sqlite3
 import subprocess
 import time
+from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -29,6 +30,8 @@ from bench.chaos.bench import Bench, folder_bytes
 from bench.chaos.runs import Finished, FlowRun
 from bench.chaos.state import Damage, Rows, compare
 from lakehouse.catalog import SQLITE_FILE, sqlalchemy_url
+from sample.s3_faults import WRITES
+from sample.s3_faults import Fault as S3Fault
 
 QUEUED_WAIT_S = "1800"  # a queued run waits this long for the lock: longer than any run here
 REFUSED_MARK = "another movie_warehouse run is using"
@@ -261,6 +264,36 @@ def catalog_service_down(bench: Bench, data_dir: Path, outcome: Outcome) -> bool
     return True
 
 
+# What the S3 endpoint does to the writes under each part of the lake: (fault, most times, stall seconds).
+S3_FAULTS = ((S3Fault.SLOWDOWN, 2, 0.0), (S3Fault.INTERNAL_ERROR, 2, 0.0), (S3Fault.STALL, 1, 3.0))
+S3_PARTS = ("raw/", "silver/")  # extract's writes (dlt through s3fs), silver's commits (Spark's s3a)
+
+
+def s3_faults(bench: Bench, data_dir: Path, outcome: Outcome) -> bool:
+    """The lake is in a bucket (bench.s3_lake), and the S3 endpoint answers some of extract's writes
+    and of silver's commits with 503 SlowDown or 500 InternalError (1-2 of each), or stalls one of each
+    for 3 s, as S3 does under load: the clients' retries must absorb them, so the run completes."""
+    faults = bench.s3_lake(data_dir)
+    lake = bench.lake_url(data_dir).removeprefix("s3://")
+    planned: Counter[str] = Counter()
+    for part in S3_PARTS:
+        for kind, most, seconds in S3_FAULTS:
+            times = bench.rng.randint(1, most)
+            faults.add(kind, times, methods=WRITES, prefix=f"/{lake}/{part}", seconds=seconds)
+            planned[kind.value] += times
+    before = Counter(faults.injected())
+    finished = bench.run(data_dir, f"s3-faults-{bench.runs}")
+    served, pending = Counter(faults.injected()) - before, faults.pending()
+    faults.clear()
+    if not finished.ok:
+        outcome.notes.append(f"the run did not absorb S3's faults: {_last_error(finished)}")
+        return False
+    if served != planned or pending:
+        outcome.notes.append(f"S3 served {dict(served)} of {dict(planned)}: not counted")
+        return False
+    return True
+
+
 def overlapped(bench: Bench, data_dir: Path, outcome: Outcome) -> bool:
     """While a run holds the data dir, a second run with no wait refuses naming the holder, and a
     third, queued with a long wait, runs after it. Both queued and first runs must complete."""
@@ -398,6 +431,7 @@ NAMES = (
     "disk full while the lake is written",
     "catalog unreachable during a commit",
     "catalog service down during a commit",
+    "S3 500, 503 and stalls on the lake's writes",
     "kill -9 during the silver commits",
     "crash between silver and dbt",
     "kill -9 during the dbt build",
@@ -407,9 +441,9 @@ NAMES = (
 )
 
 
-# Scenarios a chain leaves out, each injected into a data dir of its own: the catalog service's outage
-# needs a lake whose catalog is a service from its first run (the chain's is the embedded one).
-ON_ITS_OWN = ("catalog service down during a commit",)
+# Scenarios a chain leaves out, each injected into a data dir of its own: they need a lake whose
+# catalog is a service, or that is in a bucket, from its first run (the chain's is the embedded default).
+ON_ITS_OWN = ("catalog service down during a commit", "S3 500, 503 and stalls on the lake's writes")
 
 
 def faults(bench: Bench) -> dict[str, tuple[Fault, Callable[[Path], None] | None]]:
@@ -420,6 +454,7 @@ def faults(bench: Bench) -> dict[str, tuple[Fault, Callable[[Path], None] | None
         "disk full while the lake is written": (disk_full, unmount_lake),
         "catalog unreachable during a commit": (catalog_unreachable, None),
         "catalog service down during a commit": (catalog_service_down, None),
+        "S3 500, 503 and stalls on the lake's writes": (s3_faults, None),
         "overlapping runs": (overlapped, None),
     }
     return {name: every[name] for name in NAMES}

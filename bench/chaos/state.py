@@ -21,6 +21,7 @@ import duckdb
 
 from lakehouse.catalog import IcebergCatalog
 from lakehouse.duckdb import metadata_locations, open_lake, scan
+from lakehouse.s3 import is_s3, s3_access
 from lakehouse.sql import sql_identifier
 
 DIGITS = 9
@@ -52,13 +53,13 @@ def _rows(con: duckdb.DuckDBPyConnection, relation: str) -> Rows:
     return Counter(tuple(_value(value) for value in row) for row in rows)
 
 
-def silver_tables(lake_url: str, catalog: IcebergCatalog) -> dict[str, Rows]:
-    """Every silver table's rows, by entity."""
+def silver_tables(lake_url: str, catalog: IcebergCatalog, env: Mapping[str, str]) -> dict[str, Rows]:
+    """Every silver table's rows, by entity (`env`: an S3 lake's endpoint and keys)."""
     with duckdb.connect() as con:
-        open_lake(con, lake_url)
+        open_lake(con, lake_url, s3_access(env) if is_s3(lake_url) else None)
         return {
             f"silver.{entity}": _rows(con, scan(location))
-            for entity, location in sorted(metadata_locations(catalog).items())
+            for entity, location in sorted(metadata_locations(catalog.load(env)).items())
         }
 
 
@@ -74,9 +75,11 @@ def warehouse_tables(warehouse: Path) -> dict[str, Rows]:
         return {name: _rows(con, name) for (name,) in names}
 
 
-def tables_of(lake_url: str, catalog: IcebergCatalog, warehouse: Path) -> dict[str, Rows]:
+def tables_of(
+    lake_url: str, catalog: IcebergCatalog, warehouse: Path, env: Mapping[str, str]
+) -> dict[str, Rows]:
     """Silver (as `catalog` has it) and the warehouse together."""
-    return {**silver_tables(lake_url, catalog), **warehouse_tables(warehouse)}
+    return {**silver_tables(lake_url, catalog, env), **warehouse_tables(warehouse)}
 
 
 @dataclass(frozen=True)

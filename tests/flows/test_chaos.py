@@ -20,6 +20,10 @@ from tests.flows.deployment import DeployedRun
 
 pytestmark = [pytest.mark.slow, pytest.mark.chaos]  # `make chaos-test`: see pyproject.toml
 
+# Scenarios whose one injection in CI is another test's: the S3 faults strike the scale-out test's run
+# on its S3 lake (test_scaleout.py::test_s3_errors_and_stalls_during_extract_and_silver_were_absorbed).
+ELSEWHERE = ("S3 500, 503 and stalls on the lake's writes",)
+
 
 @pytest.fixture(scope="module")
 def outcomes(
@@ -30,11 +34,11 @@ def outcomes(
     # The runs report to the session's Prefect server, as scheduled runs would (no temporary server each).
     chaos_inputs.run_env = {"PREFECT_API_URL": prefect_api["PREFECT_API_URL"]}
     bench = held_to(chaos_inputs, deployed_run.data_dir)
-    alone = {name: scenarios(bench)[name](bench, 1) for name in ON_ITS_OWN}
+    alone = {name: scenarios(bench)[name](bench, 1) for name in ON_ITS_OWN if name not in ELSEWHERE}
     return {**chained(bench), **alone}
 
 
-@pytest.mark.parametrize("scenario", NAMES)
+@pytest.mark.parametrize("scenario", [name for name in NAMES if name not in ELSEWHERE])
 def test_the_flow_recovers_with_nothing_lost_or_duplicated(
     outcomes: dict[str, Outcome], scenario: str
 ) -> None:
