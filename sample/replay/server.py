@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import socket
 import subprocess
 import sys
 import threading
@@ -15,6 +16,7 @@ from email.utils import format_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from types import TracebackType
+from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from sample.replay.catalog import Catalog
@@ -82,6 +84,12 @@ class _Server(ThreadingHTTPServer):
         self.faults = api.faults
         self.hits: Counter[tuple[str, str]] = Counter()
         self._hits_lock = threading.Lock()
+
+    def handle_error(self, request: socket.socket | tuple[bytes, socket.socket], client_address: Any) -> None:
+        """A client gone mid-request (a run killed -9 by the chaos bench) is not the server's error:
+        only other errors are printed."""
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
 
     def record(self, path: str, failure: str | int | None) -> None:
         """Count one request per route (`/3/movie/{id}`) and outcome."""

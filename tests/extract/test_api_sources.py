@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import shutil
+import socket
+import struct
 import time
 from collections import Counter
 from collections.abc import Iterator
@@ -81,6 +83,20 @@ def test_replay_server_answers_in_each_api_shape(api: Api) -> None:
     )
     beyond = requests.get(f"{url}/api/v2/list_movies.json?page=2&limit=50", timeout=5).json()
     assert "movies" not in beyond["data"]
+
+
+def test_a_client_gone_mid_request_prints_nothing_and_the_server_serves_on(
+    api: Api, capfd: pytest.CaptureFixture[str]
+) -> None:
+    host, port = api.server.url.removeprefix("http://").split(":")
+    for _ in range(3):  # as a run killed -9 mid-request leaves it: the connection reset, not closed
+        client = socket.create_connection((host, int(port)))
+        client.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        client.sendall(b"GET /3/movie/1000007 HT")
+        client.close()
+    assert requests.get(f"{api.server.url}/3/movie/1000007", timeout=5).json()["imdb_id"] == IDS[7]
+    time.sleep(0.5)  # the server's threads have met the resets
+    assert "Traceback" not in capfd.readouterr().err
 
 
 def test_omdb_quota_answers_401_with_the_limit_error(api: Api) -> None:
