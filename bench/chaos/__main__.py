@@ -74,10 +74,12 @@ def main(argv: list[str] | None = None) -> int:
             said = f"{done.rows_lost} lost, {done.duplicate_rows} duplicated, {done.changed_rows} changed"
             print(f"{name}: {done.faults} injected, {done.recovered} recovered, {said}, {done.seconds} s")
         clean = ", ".join(f"{stage} {seconds:.1f} s" for stage, seconds in bench.clean_stages.items())
+    injected = (
+        "one injection each (chained)" if args.chained else f"{args.injections} injection(s) per scenario"
+    )
     report = (
-        f"# Chaos matrix\n\n{datetime.now(UTC):%Y-%m-%d %H:%M} UTC, scale {args.scale}, "
-        f"{args.injections} injection(s) per scenario, seed {args.seed}. The clean run's stages: {clean}.\n\n"
-        + table(outcomes)
+        f"# Chaos matrix\n\n{datetime.now(UTC):%Y-%m-%d %H:%M} UTC, scale {args.scale}, {injected}, "
+        f"seed {args.seed}. The clean run's stages: {clean}.\n\n" + table(outcomes)
     )
     out = args.root.parent / "chaos.md"
     out.write_text(report, encoding="utf-8")
